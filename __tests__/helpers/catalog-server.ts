@@ -1,0 +1,81 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RunningServer, startServer } from '../../src/server/server.ts';
+
+export interface ApiResponse<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface TestCatalog {
+  url: string;
+  server: RunningServer;
+  dataDir: string;
+  credentials: { clientId: string; clientSecret: string };
+  token: string;
+  /** An authenticated request; `body` is sent as JSON unless it is already a string. */
+  api<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<ApiResponse<T>>;
+  close(): Promise<void>;
+}
+
+export const TEST_CREDENTIALS = { clientId: 'test-client', clientSecret: 'test-secret-do-not-log' };
+
+/** Starts the real server on 127.0.0.1, port 0, on a fresh data directory, and gets a token. */
+export async function startTestCatalog(
+  options: { rateLimit?: { limit: number; periodSeconds: number } } = {},
+): Promise<TestCatalog> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'wharf-test-'));
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    credentials: TEST_CREDENTIALS,
+    rateLimit: options.rateLimit ?? { limit: 100000, periodSeconds: 60 },
+  });
+  const tokenResponse = await fetch(`${server.url}/v1/auth/access_token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(TEST_CREDENTIALS),
+  });
+  const { accessToken } = (await tokenResponse.json()) as { accessToken: string };
+  const api = async <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> => {
+    const init: RequestInit = { method, headers: { authorization: `Bearer ${accessToken}`, ...headers } };
+    if (body !== undefined) {
+      init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${server.url}${path}`, init);
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, headers: response.headers };
+  };
+  return {
+    url: server.url,
+    server,
+    dataDir,
+    credentials: TEST_CREDENTIALS,
+    token: accessToken,
+    api,
+    close: async () => {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fixture from ../shared/examples, as users write it. */
+export function example<T = Record<string, unknown>>(name: string): T {
+  const path = new URL(`../../../shared/examples/${name}`, import.meta.url);
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}

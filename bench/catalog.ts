@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { startChildServer } from '../__tests__/helpers/child-server.ts';
+import { format, peakMemoryMiB, percentile } from './stats.ts';
+
+const BULK_ENTITIES = 10_000;
+const SEARCH_ENTITIES = 100_000;
+const SEARCH_RUNS = 50;
+const CONCURRENCY = 8;
+const LANGUAGES = ['Go', 'Python', 'Java', 'TypeScript', 'Rust'];
+
+/**
+ * The embedded catalog as a separate process (as `npm start` runs it), driven over loopback:
+ * bulk upsert throughput, search latency over 100,000 entities, and the server's peak memory.
+ */
+export async function runCatalogBenchmark(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'wharf-bench-'));
+  const credentials = { clientId: 'bench', clientSecret: 'bench-secret' };
+  const server = await startChildServer({
+    WHARF_DATA_DIR: dataDir,
+    PORT_CLIENT_ID: credentials.clientId,
+    PORT_CLIENT_SECRET: credentials.clientSecret,
+    WHARF_RATE_LIMIT: '1000000',
+  });
+  try {
+    const token = (await post(server.url, '/v1/auth/access_token', credentials, undefined)) as { accessToken: string };
+    const call = (path: string, body: unknown) => post(server.url, path, body, token.accessToken);
+    await call('/v1/blueprints', {
+      identifier: 'service',
+      title: 'Service',
+      schema: {
+        properties: {
+          name: { type: 'string' },
+          language: { type: 'string' },
+          description: { type: 'string' },
+          stars: { type: 'number' },
+          url: { type: 'string', format: 'url' },
+          archived: { type: 'boolean' },
+        },
+        required: ['name'],
+      },
+    });
+
+    const bulkSeconds = await bulkUpsert(call, 0, BULK_ENTITIES);
+    console.log(
+      `catalog bulk upsert: ${BULK_ENTITIES} entities in ${format(bulkSeconds, 2)} s = ${format(BULK_ENTITIES / bulkSeconds, 0)} entities/s (batches of 20, ${CONCURRENCY} concurrent)`,
+    );
+
+    const loadSeconds = await bulkUpsert(call, BULK_ENTITIES, SEARCH_ENTITIES);
+    console.log(
+      `catalog load to ${SEARCH_ENTITIES} entities: ${format((SEARCH_ENTITIES - BULK_ENTITIES) / loadSeconds, 0)} entities/s`,
+    );
+
+    const searches: [string, unknown][] = [
+      [
+        'equality (name = svc-77777)',
+        { combinator: 'and', rules: [{ property: 'name', operator: '=', value: 'svc-77777' }] },
+      ],
+      [
+        'contains (description contains "unit 4242")',
+        { combinator: 'and', rules: [{ property: 'description', operator: 'contains', value: 'unit 4242' }] },
+      ],
+      [
+        'equality, many matches (language = Go, limit 200)',
+        { combinator: 'and', rules: [{ property: 'language', operator: '=', value: 'Go' }] },
+      ],
+    ];
+    for (const [label, query] of searches) {
+      const times: number[] = [];
+      let found = 0;
+      for (let run = 0; run < SEARCH_RUNS; run++) {
+        const started = performance.now();
+        const page = (await call('/v1/blueprints/service/entities/search', { query, limit: 200 })) as {
+          entities: unknown[];
+        };
+        times.push(performance.now() - started);
+        found = page.entities.length;
+      }
+      console.log(
+        `catalog search over ${SEARCH_ENTITIES}, ${label}: p50 ${format(percentile(times, 0.5))} ms, p95 ${format(percentile(times, 0.95))} ms (${found} found, ${SEARCH_RUNS} runs, over HTTP)`,
+      );
+    }
+    console.log(`catalog server peak memory (VmHWM): ${format(peakMemoryMiB(server.process.pid!), 0)} MiB`);
+  } finally {
+    await server.stop('SIGTERM');
+    const sqlite = (new DatabaseSync(':memory:').prepare('select sqlite_version() AS v').get() as { v: string }).v;
+    console.log(`machine: Node ${process.version}, SQLite ${sqlite}, ${(await import('node:os')).cpus().length} cores`);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function bulkUpsert(
+  call: (path: string, body: unknown) => Promise<unknown>,
+  from: number,
+  to: number,
+): Promise<number> {
+  let next = from;
+  const started = performance.now();
+  const worker = async (): Promise<void> => {
+    while (next < to) {
+      const start = next;
+      next = Math.min(to, next + 20);
+      const entities = [];
+      for (let i = start; i < next; i++) {
+        entities.push({
+          identifier: `svc-${i}`,
+          title: `Service ${i}`,
+          properties: {
+            name: `svc-${i}`,
+            language: LANGUAGES[i % LANGUAGES.length],
+            description: `the service of unit ${i} in the bench catalog`,
+            stars: i % 1000,
+            url: `https://example.com/svc/${i}`,
+            archived: i % 7 === 0,
+          },
+        });
+      }
+      const result = (await call('/v1/blueprints/service/entities/bulk?upsert=true', { entities })) as {
+        errors: unknown[];
+      };
+      if (result.errors.length > 0) throw new Error(`bulk write failed: ${JSON.stringify(result.errors[0])}`);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return (performance.now() - started) / 1000;
+}
+
+async function post(url: string, path: string, body: unknown, token: string | undefined): Promise<unknown> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const text = await response.text();
+  if (response.status >= 300) throw new Error(`${path} answered ${response.status}: ${text}`);
+  return JSON.parse(text);
+}

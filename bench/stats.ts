@@ -1,0 +1,24 @@
+/** The value below which `fraction` of the samples fall (nearest rank). */
+export function percentile(samples: number[], fraction: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
+  return sorted[rank] ?? Number.NaN;
+}
+
+/** Peak resident memory of a process in MiB, from /proc (VmHWM). */
+export function peakMemoryMiB(pid: number): number {
+  const status = readProc(`/proc/${pid}/status`);
+  const match = /VmHWM:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+import { readFileSync } from 'node:fs';
+function readProc(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+export const format = (value: number, digits = 1): string => value.toFixed(digits);

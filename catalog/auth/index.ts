@@ -1,0 +1,1 @@
+export { loadCredentials, secretsEqual, CREDENTIALS_FILE, type Credentials } from './credentials.ts';

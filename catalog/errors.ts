@@ -1,0 +1,43 @@
+/** Error codes of the Port API contract (../shared/port-api/README.md). */
+export type ApiErrorCode =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'run_exhausted'
+  | 'has_dependents'
+  | 'missing_permissions'
+  | 'not_found'
+  | 'identifier_taken'
+  | 'payload_too_large'
+  | 'invalid_request'
+  | 'blueprint_schema_mismatch'
+  | 'rate_limit_exceeded'
+  | 'internal_error';
+
+/** An error answered to the client as `{ok: false, error, message}` with `status`. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: ApiErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(status: number, code: ApiErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export const notFound = (message: string): ApiError => new ApiError(404, 'not_found', message);
+export const invalidRequest = (message: string): ApiError => new ApiError(422, 'invalid_request', message);
+export const schemaMismatch = (message: string): ApiError => new ApiError(422, 'blueprint_schema_mismatch', message);
+
+/** `body.entities[3].identifier`-style path of a parse problem, for messages that say where the input is wrong. */
+export function formatIssuePath(root: string, path: readonly PropertyKey[]): string {
+  let text = root;
+  for (const key of path) {
+    if (typeof key === 'number') text += `[${key}]`;
+    else text += text === '' ? String(key) : `.${String(key)}`;
+  }
+  return text === '' ? '(root)' : text;
+}

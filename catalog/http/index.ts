@@ -1,0 +1,2 @@
+export { catalogRoutes, MAX_BODY_BYTES, type CatalogHttpOptions } from './plugin.ts';
+export type { RateLimitSettings } from './rate-limit.ts';

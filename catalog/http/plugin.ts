@@ -1,0 +1,136 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseJson } from '../../src/json/index.ts';
+import type { Credentials } from '../auth/index.ts';
+import { ApiError } from '../errors.ts';
+import type { Actor, CatalogContext } from '../operations/index.ts';
+import { RateLimiter, type RateLimitSettings } from './rate-limit.ts';
+import { registerAuditRoutes } from './routes/audit.ts';
+import { registerAuthRoutes } from './routes/auth.ts';
+import { registerBlueprintRoutes } from './routes/blueprints.ts';
+import { registerEntityRoutes } from './routes/entities.ts';
+import { registerSearchRoutes } from './routes/search.ts';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface CatalogHttpOptions {
+  ctx: CatalogContext;
+  credentials: Credentials;
+  rateLimit: RateLimitSettings;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The client the bearer token was issued to; set for every authenticated `/v1` route. */
+    clientId: string;
+  }
+}
+
+const PUBLIC_ROUTES = new Set(['POST /v1/auth/access_token']);
+
+/** The `/v1` routes of the embedded catalog, with their auth, rate limit, body parsing and error envelope. */
+export async function catalogRoutes(app: FastifyInstance, options: CatalogHttpOptions): Promise<void> {
+  const { ctx } = options;
+  const limiter = new RateLimiter(options.rateLimit);
+  app.decorateRequest('clientId', '');
+
+  // Parsed here rather than by fastify so a malformed body is answered with the parser's position.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: MAX_BODY_BYTES },
+    (_request, body, done) => {
+      const text = String(body);
+      if (text.trim() === '') return done(null, undefined);
+      try {
+        done(null, parseJson(text));
+      } catch (error) {
+        done(
+          new ApiError(400, 'bad_request', `request body is not valid JSON: ${(error as Error).message}`),
+          undefined,
+        );
+      }
+    },
+  );
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-trace-id', request.id);
+    const routeKey = `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`;
+    if (!PUBLIC_ROUTES.has(routeKey)) request.clientId = authenticate(ctx, request);
+    const state = limiter.take(request.clientId || `ip:${request.ip}`, Date.now());
+    reply.headers(state.headers);
+    if (!state.allowed) {
+      throw new ApiError(
+        429,
+        'rate_limit_exceeded',
+        `rate limit of ${options.rateLimit.limit} requests per ${options.rateLimit.periodSeconds} s reached; retry after ${state.headers['retry-after']} s`,
+      );
+    }
+  });
+
+  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => sendError(error, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      new ApiError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`),
+      request,
+      reply,
+    ),
+  );
+
+  registerAuthRoutes(app, ctx, options.credentials);
+  registerBlueprintRoutes(app, ctx);
+  registerEntityRoutes(app, ctx);
+  registerSearchRoutes(app, ctx);
+  registerAuditRoutes(app, ctx);
+}
+
+/** The actor of a write: the authenticated client, and the run given as `run_id`. */
+export function actorOf(request: FastifyRequest, runId?: string): Actor {
+  return { clientId: request.clientId, runId };
+}
+
+function authenticate(ctx: CatalogContext, request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  if (!header) {
+    throw new ApiError(
+      401,
+      'unauthorized',
+      'missing Authorization header: get a token from POST /v1/auth/access_token and send "Authorization: Bearer <token>"',
+    );
+  }
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  const clientId = match ? ctx.tokens.verify(match[1]!, Date.now()) : undefined;
+  if (!clientId) {
+    throw new ApiError(
+      401,
+      'unauthorized',
+      'the access token is invalid or expired: get a new one from POST /v1/auth/access_token',
+    );
+  }
+  return clientId;
+}
+
+function sendError(error: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const apiError = toApiError(error);
+  if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
+  return reply
+    .status(apiError.status)
+    .send({ ok: false, error: apiError.code, message: apiError.message, ...apiError.details });
+}
+
+/** Fastify's own errors (body too large, wrong content type) in the contract's envelope. */
+function toApiError(error: FastifyError | ApiError): ApiError {
+  if (error instanceof ApiError) return error;
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError(413, 'payload_too_large', `request body is larger than ${MAX_BODY_BYTES} bytes (1 MiB)`);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError(415 as number, 'bad_request', `unsupported content type: send application/json`);
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new ApiError(400, 'bad_request', 'request body length does not match Content-Length');
+    default:
+      if (error.statusCode !== undefined && error.statusCode < 500) {
+        return new ApiError(error.statusCode, 'bad_request', error.message);
+      }
+      return new ApiError(500, 'internal_error', 'internal error; the server log has the details under this trace id');
+  }
+}

@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import type { DatabaseSync } from 'node:sqlite';
+import type { Blueprint } from '../model.ts';
+import { AuditStore, BlueprintStore, EntityStore, inTransaction, TokenStore } from '../store/index.ts';
+import { compileEntityValidator, type EntityValidator } from '../validation/index.ts';
+
+/** Who asked for a write, and the run it belongs to. */
+export interface Actor {
+  clientId: string;
+  runId?: string | undefined;
+}
+
+/** Everything the catalog's operations share: the stores of one database and the per-blueprint validators. */
+export class CatalogContext {
+  readonly db: DatabaseSync;
+  readonly blueprints: BlueprintStore;
+  readonly entities: EntityStore;
+  readonly audit: AuditStore;
+  readonly tokens: TokenStore;
+  // Keyed by the blueprint object: the store replaces the object on every change, so a stale entry is never hit.
+  private readonly validators = new WeakMap<Blueprint, EntityValidator>();
+  private readonly clock: () => Date;
+
+  constructor(db: DatabaseSync, clock: () => Date = () => new Date()) {
+    this.db = db;
+    this.clock = clock;
+    this.blueprints = new BlueprintStore(db);
+    this.entities = new EntityStore(db);
+    this.audit = new AuditStore(db);
+    this.tokens = new TokenStore(db);
+  }
+
+  now(): string {
+    return this.clock().toISOString();
+  }
+
+  nowDate(): Date {
+    return this.clock();
+  }
+
+  /** One compiled validator per blueprint version, so each entity write only runs it. */
+  validatorFor(blueprint: Blueprint): EntityValidator {
+    let validator = this.validators.get(blueprint);
+    if (!validator) {
+      validator = compileEntityValidator(blueprint);
+      this.validators.set(blueprint, validator);
+    }
+    return validator;
+  }
+
+  /** Runs a write in one transaction; on failure the blueprint cache is dropped so it cannot outlive a rollback. */
+  write<T>(work: () => T): T {
+    try {
+      return inTransaction(this.db, work);
+    } catch (error) {
+      this.blueprints.invalidate();
+      throw error;
+    }
+  }
+}
+
+/** Identifiers the server makes up when a client sends none, in the style of the vendor's. */
+export function generateIdentifier(prefix: string): string {
+  return `${prefix}_${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x').slice(0, 16)}`;
+}

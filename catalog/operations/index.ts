@@ -1,0 +1,16 @@
+export { CatalogContext, generateIdentifier, type Actor } from './context.ts';
+export {
+  writeEntity,
+  writeEntities,
+  deleteEntity,
+  requireBlueprint,
+  requireEntity,
+  type WriteMode,
+  type WriteOptions,
+  type WriteResult,
+  type BulkWriteResult,
+} from './entities.ts';
+export { parseEntityInput } from './entity-input.ts';
+export { createBlueprint, replaceBlueprint, patchBlueprint, deleteBlueprint } from './blueprints.ts';
+export { projectEntity, type Projection } from './entity-view.ts';
+export { searchBlueprintEntities, searchAllEntities, type SearchPage } from './search.ts';

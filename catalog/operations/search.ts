@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { formatIssuePath, invalidRequest } from '../errors.ts';
+import type { Entity } from '../model.ts';
+import { compileSearchQuery, parseSearchQuery } from '../search/index.ts';
+import type { CatalogContext } from './context.ts';
+import { requireBlueprint } from './entities.ts';
+
+const blueprintSearchSchema = z.strictObject({
+  query: z.unknown().optional(),
+  include: z.array(z.string()).optional(),
+  exclude: z.array(z.string()).optional(),
+  limit: z.number().int().min(1).max(1000).default(200),
+  from: z.string().optional(),
+});
+
+export interface SearchPage {
+  entities: Entity[];
+  next: string | null;
+  include?: string[] | undefined;
+  exclude?: string[] | undefined;
+}
+
+/** `POST /v1/blueprints/{bp}/entities/search`: one page, and a cursor to the next when there is more. */
+export function searchBlueprintEntities(ctx: CatalogContext, blueprint: string, body: unknown): SearchPage {
+  requireBlueprint(ctx, blueprint);
+  const parsed = blueprintSearchSchema.safeParse(body ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw invalidRequest(`${formatIssuePath('body', issue.path)}: ${issue.message}`);
+  }
+  const { query, include, exclude, limit, from } = parsed.data;
+  const compiled =
+    query === undefined
+      ? { where: '1', params: [] }
+      : compileSearchQuery(parseSearchQuery(query, 'query'), { now: ctx.nowDate() });
+  const rows = ctx.entities.search({
+    ...compiled,
+    blueprint,
+    after: from === undefined ? undefined : decodeCursor(from),
+    limit: limit + 1,
+  });
+  const hasMore = rows.length > limit;
+  const entities = hasMore ? rows.slice(0, limit) : rows;
+  const last = entities.at(-1);
+  return {
+    entities,
+    next: hasMore && last ? encodeCursor(last) : null,
+    include,
+    exclude,
+  };
+}
+
+/** `POST /v1/entities/search`: every entity of any blueprint that matches. */
+export function searchAllEntities(ctx: CatalogContext, body: unknown): Entity[] {
+  const compiled = compileSearchQuery(parseSearchQuery(body, 'body'), { now: ctx.nowDate() });
+  return ctx.entities.search(compiled);
+}
+
+function encodeCursor(entity: Entity): string {
+  return Buffer.from(JSON.stringify([entity.blueprint, entity.identifier])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { blueprint: string; identifier: string } {
+  try {
+    const [blueprint, identifier] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof blueprint === 'string' && typeof identifier === 'string') return { blueprint, identifier };
+  } catch {
+    // reported below
+  }
+  throw invalidRequest('body.from: not a cursor this server returned as "next"');
+}

@@ -1,0 +1,106 @@
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+
+export type AuditAction = 'CREATE' | 'UPDATE' | 'DELETE';
+
+export interface AuditEntry {
+  at: string;
+  actor: string;
+  resourceType: 'entity' | 'blueprint';
+  action: AuditAction;
+  blueprint: string;
+  identifier: string;
+  runId?: string | undefined;
+}
+
+/** The audit record as `GET /v1/audit-log` answers it, in the shape of the vendor's audit log. */
+export interface AuditRecord {
+  id: string;
+  identifier: string;
+  resourceType: string;
+  action: string;
+  status: string;
+  trigger: { at: string; by: { clientId: string }; origin: 'API' };
+  context: { blueprint: string; entity?: string; runId?: string };
+}
+
+export interface AuditQuery {
+  identifier?: string | undefined;
+  blueprint?: string | undefined;
+  runId?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  limit: number;
+}
+
+type AuditRow = {
+  id: number;
+  at: string;
+  actor: string;
+  resource_type: string;
+  action: string;
+  blueprint: string;
+  identifier: string;
+  run_id: string | null;
+  status: string;
+};
+
+/** The append-only record of every write. Written inside the write's own transaction. */
+export class AuditStore {
+  private readonly db: DatabaseSync;
+  private readonly insertStatement: StatementSync;
+
+  constructor(db: DatabaseSync) {
+    this.db = db;
+    this.insertStatement = db.prepare(`
+      INSERT INTO audit_log (at, actor, resource_type, action, blueprint, identifier, run_id, status)
+      VALUES (?, ?, ?, ?, ?, ?, ?, 'SUCCESS')`);
+  }
+
+  record(entry: AuditEntry): void {
+    this.insertStatement.run(
+      entry.at,
+      entry.actor,
+      entry.resourceType,
+      entry.action,
+      entry.blueprint,
+      entry.identifier,
+      entry.runId ?? null,
+    );
+  }
+
+  /** Newest first. */
+  query(query: AuditQuery): AuditRecord[] {
+    const conditions: string[] = [];
+    const params: SQLInputValue[] = [];
+    const filter = (sql: string, value: string | undefined): void => {
+      if (value === undefined) return;
+      conditions.push(sql);
+      params.push(value);
+    };
+    filter('identifier = ?', query.identifier);
+    filter('blueprint = ?', query.blueprint);
+    filter('run_id = ?', query.runId);
+    filter('at >= ?', query.from);
+    filter('at <= ?', query.to);
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const rows = this.db
+      .prepare(`SELECT * FROM audit_log ${where} ORDER BY id DESC LIMIT ?`)
+      .all(...params, query.limit) as AuditRow[];
+    return rows.map(auditRecordFromRow);
+  }
+}
+
+function auditRecordFromRow(row: AuditRow): AuditRecord {
+  const context: AuditRecord['context'] = { blueprint: row.blueprint };
+  if (row.resource_type === 'entity') context.entity = row.identifier;
+  if (row.run_id !== null) context.runId = row.run_id;
+  return {
+    id: String(row.id),
+    identifier: row.identifier,
+    resourceType: row.resource_type,
+    action: row.action,
+    status: row.status,
+    trigger: { at: row.at, by: { clientId: row.actor }, origin: 'API' },
+    context,
+  };
+}

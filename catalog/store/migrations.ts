@@ -1,0 +1,68 @@
+/**
+ * Numbered schema migrations. Each entry runs once, in order, inside one transaction; `PRAGMA user_version`
+ * records the last one applied. Append only: never edit a migration that has shipped.
+ */
+export const migrations: readonly string[] = [
+  // 1: blueprints, entities, relations, audit log, tokens
+  `
+  CREATE TABLE blueprints (
+    identifier TEXT PRIMARY KEY,
+    data TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL
+  );
+
+  -- properties is JSONB: json_extract on it skips re-parsing, which search over large catalogs depends on.
+  CREATE TABLE entities (
+    blueprint TEXT NOT NULL,
+    identifier TEXT NOT NULL,
+    title TEXT,
+    icon TEXT,
+    team TEXT NOT NULL DEFAULT '[]',
+    properties BLOB NOT NULL,
+    relations TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    PRIMARY KEY (blueprint, identifier)
+  ) WITHOUT ROWID;
+  CREATE INDEX entities_identifier ON entities (identifier);
+  CREATE INDEX entities_blueprint_title ON entities (blueprint, title);
+
+  -- One row per (source entity, relation, target): the dependents check and relatedTo read it by target.
+  CREATE TABLE entity_relations (
+    blueprint TEXT NOT NULL,
+    identifier TEXT NOT NULL,
+    relation TEXT NOT NULL,
+    target_blueprint TEXT NOT NULL,
+    target_identifier TEXT NOT NULL,
+    PRIMARY KEY (blueprint, identifier, relation, target_identifier)
+  ) WITHOUT ROWID;
+  CREATE INDEX entity_relations_target ON entity_relations (target_blueprint, target_identifier);
+
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    resource_type TEXT NOT NULL,
+    action TEXT NOT NULL,
+    blueprint TEXT,
+    identifier TEXT,
+    run_id TEXT,
+    status TEXT NOT NULL
+  );
+  CREATE INDEX audit_log_at ON audit_log (at);
+  CREATE INDEX audit_log_identifier ON audit_log (identifier);
+  CREATE INDEX audit_log_blueprint ON audit_log (blueprint);
+  CREATE INDEX audit_log_run_id ON audit_log (run_id);
+
+  CREATE TABLE access_tokens (
+    token_hash TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  `,
+];

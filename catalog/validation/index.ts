@@ -1,0 +1,13 @@
+/**
+ * Validation of blueprints and of entities against them, with Port's rules and messages that name the field.
+ * Blueprint problems are 422 invalid_request; entity problems against the blueprint are 422
+ * blueprint_schema_mismatch.
+ */
+export {
+  parseBlueprintDefinition,
+  type BlueprintDefinition,
+  type BlueprintDefinitionOptions,
+} from './blueprint-definition.ts';
+export { mergeBlueprintPatch } from './blueprint-patch.ts';
+export { compileEntityValidator, type EntityToValidate, type EntityValidator } from './entity-validator.ts';
+export { entityIdentifierProblem } from './identifiers.ts';

@@ -1,0 +1,1 @@
+export { parseJson, JsonSyntaxError } from './parse-json.ts';
