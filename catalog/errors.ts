@@ -10,6 +10,7 @@ export type ApiErrorCode =
   | 'payload_too_large'
   | 'invalid_request'
   | 'blueprint_schema_mismatch'
+  | 'user_inputs_schema_invalid'
   | 'rate_limit_exceeded'
   | 'internal_error';
 

@@ -1,21 +1,51 @@
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseSync } from 'node:sqlite';
 import { type Credentials, loadCredentials } from './auth/index.ts';
+import { changelogHandler, DeliveryWorker } from './delivery/index.ts';
 import { catalogRoutes, type RateLimitSettings } from './http/index.ts';
+import { invocationHandler } from './invocation/index.ts';
 import { CatalogContext } from './operations/index.ts';
 import { openDatabase } from './store/index.ts';
 
 export { ApiError } from './errors.ts';
-export type { Blueprint, Entity, EntityInput } from './model.ts';
+export type { Blueprint, Entity, EntityInput, Action, Run, RunLog } from './model.ts';
 export type { Credentials } from './auth/index.ts';
 export { DATABASE_FILE } from './store/index.ts';
+
+/** How the outbox delivers invocations and changelog events. */
+export interface DeliverySettings {
+  concurrency: number;
+  timeoutMs: number;
+  baseBackoffMs: number;
+  maxBackoffMs: number;
+  invocationMaxAttempts: number;
+  changelogMaxAttempts: number;
+  /** A run not invoked this long after it started (the process was down) is ended FAILURE instead. */
+  maxInvocationAgeMs: number;
+}
+
+export const DEFAULT_DELIVERY: DeliverySettings = {
+  concurrency: 16,
+  timeoutMs: 10_000,
+  baseBackoffMs: 500,
+  maxBackoffMs: 60_000,
+  invocationMaxAttempts: 6,
+  changelogMaxAttempts: 12,
+  maxInvocationAgeMs: 60 * 60 * 1000,
+};
 
 export interface CatalogOptions {
   dataDir: string;
   /** Fixed credentials; when absent, PORT_CLIENT_ID/PORT_CLIENT_SECRET or a generated pair kept in dataDir. */
-  credentials?: Credentials;
-  env?: NodeJS.ProcessEnv;
-  rateLimit?: RateLimitSettings;
+  credentials?: Credentials | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+  rateLimit?: RateLimitSettings | undefined;
+  /** Values of `{{ .secrets.NAME }}` in action templates. */
+  secrets?: Record<string, string> | undefined;
+  /** Where GITHUB invocations are sent (the App's /api/port/invocations); read when a run is invoked. */
+  appUrl?: (() => string) | undefined;
+  delivery?: Partial<DeliverySettings> | undefined;
+  warn?: ((message: string) => void) | undefined;
 }
 
 export interface Catalog {
@@ -23,7 +53,11 @@ export interface Catalog {
   db: DatabaseSync;
   /** Registers the `/v1` routes on a fastify server. */
   register(app: FastifyInstance): Promise<void>;
-  close(): void;
+  /** Starts delivering the outbox (pending deliveries of an earlier process first). */
+  startDeliveries(): void;
+  /** Deliveries not yet delivered nor given up. */
+  pendingDeliveries(): number;
+  close(): Promise<void>;
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitSettings = { limit: 20000, periodSeconds: 60 };
@@ -35,6 +69,28 @@ export function openCatalog(options: CatalogOptions): Catalog {
     : loadCredentials(options.dataDir, options.env ?? process.env);
   const db = openDatabase(options.dataDir);
   const ctx = new CatalogContext(db);
+  const delivery = { ...DEFAULT_DELIVERY, ...options.delivery };
+  const warn = options.warn ?? ((message: string) => console.warn(message));
+  const worker = new DeliveryWorker(
+    ctx,
+    {
+      invocation: invocationHandler(ctx, {
+        secret: credentials.clientSecret,
+        secrets: options.secrets ?? {},
+        appUrl: options.appUrl ?? (() => 'http://localhost:3000/api/port/invocations'),
+        timeoutMs: delivery.timeoutMs,
+        maxAttempts: delivery.invocationMaxAttempts,
+      }),
+      changelog: changelogHandler({
+        secret: credentials.clientSecret,
+        timeoutMs: delivery.timeoutMs,
+        maxAttempts: delivery.changelogMaxAttempts,
+        warn,
+      }),
+    },
+    { ...delivery, onError: (error) => warn(`delivery failed unexpectedly: ${String(error)}`) },
+  );
+  ctx.onDeliveriesEnqueued = () => worker.kick();
   return {
     credentials,
     db,
@@ -45,6 +101,11 @@ export function openCatalog(options: CatalogOptions): Catalog {
         rateLimit: options.rateLimit ?? DEFAULT_RATE_LIMIT,
       });
     },
-    close: () => db.close(),
+    startDeliveries: () => worker.start(),
+    pendingDeliveries: () => worker.pending(),
+    close: async () => {
+      await worker.stop();
+      db.close();
+    },
   };
 }

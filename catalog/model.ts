@@ -65,3 +65,107 @@ export interface EntityInput {
   properties?: Record<string, unknown>;
   relations?: Record<string, RelationValue>;
 }
+
+export type ActionOperation = 'CREATE' | 'DAY-2' | 'DELETE';
+
+export interface UserInputs {
+  properties: Record<string, BlueprintProperty & { blueprint?: string }>;
+  required?: string[] | Record<string, unknown>;
+  order?: string[];
+  [key: string]: unknown;
+}
+
+export interface ActionTrigger {
+  type: 'self-service';
+  operation: ActionOperation;
+  userInputs: UserInputs;
+  blueprintIdentifier?: string;
+  [key: string]: unknown;
+}
+
+export interface WebhookInvocation {
+  type: 'WEBHOOK';
+  url: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  synchronized?: boolean;
+  agent?: boolean;
+}
+
+export interface GithubInvocation {
+  type: 'GITHUB';
+  org: string;
+  repo: string;
+  workflow: string;
+  workflowInputs?: Record<string, unknown>;
+  reportWorkflowStatus?: boolean;
+}
+
+export interface UpsertEntityInvocation {
+  type: 'UPSERT_ENTITY';
+  blueprintIdentifier: string;
+  mapping: Record<string, unknown>;
+}
+
+/** GITLAB, KAFKA, AZURE_DEVOPS...: stored as written; running one ends the run with "not supported here". */
+export interface OtherInvocation {
+  type: string;
+  [key: string]: unknown;
+}
+
+export type InvocationMethod = WebhookInvocation | GithubInvocation | UpsertEntityInvocation | OtherInvocation;
+
+export interface Action {
+  identifier: string;
+  title: string;
+  icon?: string;
+  description?: string;
+  trigger: ActionTrigger;
+  invocationMethod: InvocationMethod;
+  requiredApproval?: unknown;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export type RunStatus = 'IN_PROGRESS' | 'SUCCESS' | 'FAILURE' | 'WAITING_FOR_APPROVAL';
+
+/** What a run says about the action, blueprint or entity it is about, as the vendor's runs do. */
+export interface RunReference {
+  identifier: string;
+  title: string | null;
+  icon?: string;
+  deleted: boolean;
+}
+
+export interface Run {
+  id: string;
+  status: RunStatus;
+  statusLabel: string | null;
+  link: string[];
+  summary: string | null;
+  externalRunId: string | null;
+  requiredApproval: boolean;
+  source: 'API';
+  properties: Record<string, unknown>;
+  action: RunReference;
+  blueprint: RunReference | null;
+  entity: RunReference | null;
+  createdAt: string;
+  updatedAt: string;
+  endedAt: string | null;
+  createdBy: string;
+  updatedBy: string;
+}
+
+export interface RunLog {
+  id: string;
+  runId: string;
+  message: string;
+  statusLabel?: string;
+  terminationStatus?: 'SUCCESS' | 'FAILURE';
+  createdAt: string;
+  createdBy: string;
+}

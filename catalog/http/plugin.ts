@@ -4,10 +4,12 @@ import type { Credentials } from '../auth/index.ts';
 import { ApiError } from '../errors.ts';
 import type { Actor, CatalogContext } from '../operations/index.ts';
 import { RateLimiter, type RateLimitSettings } from './rate-limit.ts';
+import { registerActionRoutes } from './routes/actions.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerBlueprintRoutes } from './routes/blueprints.ts';
 import { registerEntityRoutes } from './routes/entities.ts';
+import { registerRunRoutes } from './routes/runs.ts';
 import { registerSearchRoutes } from './routes/search.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -81,6 +83,8 @@ export async function catalogRoutes(app: FastifyInstance, options: CatalogHttpOp
   registerEntityRoutes(app, ctx);
   registerSearchRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
+  registerActionRoutes(app, ctx);
+  registerRunRoutes(app, ctx);
 }
 
 /** The actor of a write: the authenticated client, and the run given as `run_id`. */

@@ -1,7 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import type { Blueprint } from '../model.ts';
-import { AuditStore, BlueprintStore, EntityStore, inTransaction, TokenStore } from '../store/index.ts';
+import {
+  ActionStore,
+  AuditStore,
+  BlueprintStore,
+  DeliveryStore,
+  type DeliveryKind,
+  EntityStore,
+  inTransaction,
+  RunStore,
+  TokenStore,
+} from '../store/index.ts';
 import { compileEntityValidator, type EntityValidator } from '../validation/index.ts';
 
 /** Who asked for a write, and the run it belongs to. */
@@ -17,6 +27,12 @@ export class CatalogContext {
   readonly entities: EntityStore;
   readonly audit: AuditStore;
   readonly tokens: TokenStore;
+  readonly actions: ActionStore;
+  readonly runs: RunStore;
+  readonly deliveries: DeliveryStore;
+  /** Called after a transaction that enqueued deliveries commits, so they go out at once. */
+  onDeliveriesEnqueued: () => void = () => {};
+  private enqueuedInTransaction = false;
   // Keyed by the blueprint object: the store replaces the object on every change, so a stale entry is never hit.
   private readonly validators = new WeakMap<Blueprint, EntityValidator>();
   private readonly clock: () => Date;
@@ -28,6 +44,15 @@ export class CatalogContext {
     this.entities = new EntityStore(db);
     this.audit = new AuditStore(db);
     this.tokens = new TokenStore(db);
+    this.actions = new ActionStore(db);
+    this.runs = new RunStore(db);
+    this.deliveries = new DeliveryStore(db);
+  }
+
+  /** Adds to the outbox inside the current transaction; the delivery starts once it commits. */
+  enqueueDelivery(kind: DeliveryKind, orderingKey: string, payload: unknown): void {
+    this.deliveries.enqueue(kind, orderingKey, payload, this.clock().getTime());
+    this.enqueuedInTransaction = true;
   }
 
   now(): string {
@@ -50,12 +75,20 @@ export class CatalogContext {
 
   /** Runs a write in one transaction; on failure the blueprint cache is dropped so it cannot outlive a rollback. */
   write<T>(work: () => T): T {
+    this.enqueuedInTransaction = false;
+    let result: T;
     try {
-      return inTransaction(this.db, work);
+      result = inTransaction(this.db, work);
     } catch (error) {
       this.blueprints.invalidate();
+      this.enqueuedInTransaction = false;
       throw error;
     }
+    if (this.enqueuedInTransaction) {
+      this.enqueuedInTransaction = false;
+      this.onDeliveriesEnqueued();
+    }
+    return result;
   }
 }
 

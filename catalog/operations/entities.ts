@@ -3,6 +3,7 @@ import type { Blueprint, Entity, EntityInput, RelationValue } from '../model.ts'
 import { inSavepoint } from '../store/index.ts';
 import { entityIdentifierProblem } from '../validation/index.ts';
 import { type Actor, type CatalogContext, generateIdentifier } from './context.ts';
+import { recordEntityChange } from './entity-changes.ts';
 import { parseEntityInput } from './entity-input.ts';
 
 /**
@@ -80,15 +81,12 @@ export function writeEntity(
 
   if (!options.validationOnly) {
     ctx.entities.save(entity, relationTargets(blueprint));
-    ctx.audit.record({
-      at: now,
-      actor: actor.clientId,
-      resourceType: 'entity',
-      action: existing ? 'UPDATE' : 'CREATE',
-      blueprint: blueprintId,
-      identifier,
-      runId: actor.runId,
-    });
+    recordEntityChange(
+      ctx,
+      { action: existing ? 'UPDATE' : 'CREATE', before: existing ?? null, after: entity },
+      actor,
+      now,
+    );
   }
   return { entity, created: !existing };
 }
@@ -170,16 +168,9 @@ export function deleteEntity(
       if (options.deleteDependents) remove(edge.blueprint, edge.identifier);
       else detachRelation(ctx, edge, actor, now);
     }
+    const before = ctx.entities.get(blueprint, id) ?? null;
     ctx.entities.delete(blueprint, id);
-    ctx.audit.record({
-      at: now,
-      actor: actor.clientId,
-      resourceType: 'entity',
-      action: 'DELETE',
-      blueprint,
-      identifier: id,
-      runId: actor.runId,
-    });
+    recordEntityChange(ctx, { action: 'DELETE', before, after: null }, actor, now);
   };
 
   remove(blueprintId, identifier);
@@ -266,19 +257,12 @@ function detachRelation(
   const dependent = ctx.entities.get(edge.blueprint, edge.identifier);
   const blueprint = ctx.blueprints.get(edge.blueprint);
   if (!dependent || !blueprint) return;
+  const before = structuredClone(dependent);
   const value = dependent.relations[edge.relation];
   if (Array.isArray(value)) dependent.relations[edge.relation] = value.filter((id) => id !== edge.targetIdentifier);
   else delete dependent.relations[edge.relation];
   dependent.updatedAt = now;
   dependent.updatedBy = actor.clientId;
   ctx.entities.save(dependent, relationTargets(blueprint));
-  ctx.audit.record({
-    at: now,
-    actor: actor.clientId,
-    resourceType: 'entity',
-    action: 'UPDATE',
-    blueprint: edge.blueprint,
-    identifier: edge.identifier,
-    runId: actor.runId,
-  });
+  recordEntityChange(ctx, { action: 'UPDATE', before, after: dependent }, actor, now);
 }

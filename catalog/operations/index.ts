@@ -14,3 +14,16 @@ export { parseEntityInput } from './entity-input.ts';
 export { createBlueprint, replaceBlueprint, patchBlueprint, deleteBlueprint } from './blueprints.ts';
 export { projectEntity, type Projection } from './entity-view.ts';
 export { searchBlueprintEntities, searchAllEntities, type SearchPage } from './search.ts';
+export { createAction, replaceAction, deleteAction, requireAction } from './actions.ts';
+export {
+  createRun,
+  patchRun,
+  addRunLog,
+  endRun,
+  logToRun,
+  requireRun,
+  requireWritableRun,
+  isEnded,
+  generateRunId,
+} from './runs.ts';
+export { recordEntityChange } from './entity-changes.ts';

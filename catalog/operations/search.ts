@@ -32,7 +32,7 @@ export function searchBlueprintEntities(ctx: CatalogContext, blueprint: string, 
   const compiled =
     query === undefined
       ? { where: '1', params: [] }
-      : compileSearchQuery(parseSearchQuery(query, 'query'), { now: ctx.nowDate() });
+      : compileSearchQuery(parseSearchQuery(query, 'body.query'), { now: ctx.nowDate() });
   const rows = ctx.entities.search({
     ...compiled,
     blueprint,

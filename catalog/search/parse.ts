@@ -36,6 +36,7 @@ function describe(issue: z.core.$ZodIssue): string {
     case 'invalid_type':
       return issue.input === undefined ? 'is required' : `expected ${issue.expected}, received ${kindOf(issue.input)}`;
     case 'invalid_value':
+      if (issue.input === undefined) return 'is required';
       return `expected one of ${issue.values.map(String).join(', ')}, received ${JSON.stringify(issue.input)}`;
     case 'unrecognized_keys':
       return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`;

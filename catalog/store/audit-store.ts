@@ -5,9 +5,9 @@ export type AuditAction = 'CREATE' | 'UPDATE' | 'DELETE';
 export interface AuditEntry {
   at: string;
   actor: string;
-  resourceType: 'entity' | 'blueprint';
+  resourceType: 'entity' | 'blueprint' | 'action' | 'run';
   action: AuditAction;
-  blueprint: string;
+  blueprint: string | null;
   identifier: string;
   runId?: string | undefined;
 }
@@ -20,7 +20,7 @@ export interface AuditRecord {
   action: string;
   status: string;
   trigger: { at: string; by: { clientId: string }; origin: 'API' };
-  context: { blueprint: string; entity?: string; runId?: string };
+  context: { blueprint?: string; entity?: string; action?: string; runId?: string };
 }
 
 export interface AuditQuery {
@@ -38,7 +38,7 @@ type AuditRow = {
   actor: string;
   resource_type: string;
   action: string;
-  blueprint: string;
+  blueprint: string | null;
   identifier: string;
   run_id: string | null;
   status: string;
@@ -91,8 +91,10 @@ export class AuditStore {
 }
 
 function auditRecordFromRow(row: AuditRow): AuditRecord {
-  const context: AuditRecord['context'] = { blueprint: row.blueprint };
+  const context: AuditRecord['context'] = {};
+  if (row.blueprint !== null) context.blueprint = row.blueprint;
   if (row.resource_type === 'entity') context.entity = row.identifier;
+  if (row.resource_type === 'action') context.action = row.identifier;
   if (row.run_id !== null) context.runId = row.run_id;
   return {
     id: String(row.id),

@@ -65,4 +65,62 @@ export const migrations: readonly string[] = [
     expires_at INTEGER NOT NULL
   );
   `,
+  // 2: self-service actions, their runs and logs, and the outbox of deliveries (invocations, changelog events)
+  `
+  CREATE TABLE actions (
+    identifier TEXT PRIMARY KEY,
+    data TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL
+  );
+
+  -- data holds the run as answered plus what invoking it needs (the action as it was when the run started).
+  CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    action TEXT NOT NULL,
+    blueprint TEXT,
+    entity TEXT,
+    status TEXT NOT NULL,
+    external_run_id TEXT,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX runs_created_at ON runs (created_at);
+  CREATE INDEX runs_action ON runs (action, created_at);
+  CREATE INDEX runs_entity ON runs (entity, created_at);
+  CREATE INDEX runs_blueprint ON runs (blueprint, created_at);
+  CREATE INDEX runs_status ON runs (status, created_at);
+  CREATE INDEX runs_external_run_id ON runs (external_run_id);
+
+  CREATE TABLE run_logs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id TEXT NOT NULL,
+    message TEXT NOT NULL,
+    status_label TEXT,
+    termination_status TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+  );
+  CREATE INDEX run_logs_run ON run_logs (run_id, id);
+
+  -- The outbox. A row is written in the transaction of the change that causes it and deleted once delivered, so
+  -- nothing is sent for a change that rolled back and nothing answered is forgotten across a restart. Rows with
+  -- one ordering_key go out one at a time, in id order.
+  CREATE TABLE deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    ordering_key TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_error TEXT,
+    state TEXT NOT NULL DEFAULT 'pending'
+  );
+  CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at, id);
+  CREATE INDEX deliveries_ordering ON deliveries (ordering_key, state, id);
+  `,
 ];

@@ -11,3 +11,5 @@ export {
 export { mergeBlueprintPatch } from './blueprint-patch.ts';
 export { compileEntityValidator, type EntityToValidate, type EntityValidator } from './entity-validator.ts';
 export { entityIdentifierProblem } from './identifiers.ts';
+export { parseUserInputs, compileUserInputsValidator, type UserInputsValidator } from './user-inputs.ts';
+export { parseActionDefinition, type ActionDefinition } from './action-definition.ts';

@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { formatIssuePath, invalidRequest } from '../../errors.ts';
 import {
+  type Actor,
   type CatalogContext,
+  requireWritableRun,
   deleteEntity,
   parseEntityInput,
   projectEntity,
@@ -39,6 +41,13 @@ function writeOptionsOf(request: FastifyRequest): WriteOptions {
   };
 }
 
+/** The writer and the run named by `run_id`, which must still be in progress (400 run_exhausted when ended). */
+function runActor(ctx: CatalogContext, request: FastifyRequest): Actor {
+  const runId = stringParam(request, 'run_id');
+  requireWritableRun(ctx, runId);
+  return actorOf(request, runId);
+}
+
 const projectionOf = (request: FastifyRequest) => ({
   include: listParam(request, 'include'),
   exclude: listParam(request, 'exclude'),
@@ -48,14 +57,14 @@ export function registerEntityRoutes(app: FastifyInstance, ctx: CatalogContext):
   app.post<BlueprintParams>('/v1/blueprints/:blueprint/entities', async (request, reply) => {
     const input = parseEntityInput(request.body, 'body');
     const options = writeOptionsOf(request);
-    const actor = actorOf(request, stringParam(request, 'run_id'));
+    const actor = runActor(ctx, request);
     const { entity, created } = ctx.write(() => writeEntity(ctx, request.params.blueprint, input, options, actor));
     return reply.status(created ? 201 : 200).send({ ok: true, entity });
   });
 
   app.post<BlueprintParams>('/v1/blueprints/:blueprint/entities/bulk', async (request, reply) => {
     const { entities } = parseBody(bulkUpsertSchema, request.body);
-    const actor = actorOf(request, stringParam(request, 'run_id'));
+    const actor = runActor(ctx, request);
     const result = writeEntities(ctx, request.params.blueprint, entities, writeOptionsOf(request), actor);
     return reply.status(result.errors.length > 0 ? 207 : 200).send({ ok: true, ...result });
   });
@@ -86,7 +95,7 @@ export function registerEntityRoutes(app: FastifyInstance, ctx: CatalogContext):
       mustExist: true,
       createMissingRelated: booleanParam(request, 'create_missing_related_entities'),
     };
-    const actor = actorOf(request, stringParam(request, 'run_id'));
+    const actor = runActor(ctx, request);
     const { entity } = ctx.write(() => writeEntity(ctx, blueprint, { ...input, identifier }, options, actor));
     return { ok: true, entity };
   };
@@ -96,7 +105,7 @@ export function registerEntityRoutes(app: FastifyInstance, ctx: CatalogContext):
   app.delete<EntityParams>('/v1/blueprints/:blueprint/entities/:identifier', async (request) => {
     const { blueprint, identifier } = request.params;
     const options = { deleteDependents: booleanParam(request, 'delete_dependents') };
-    const actor = actorOf(request, stringParam(request, 'run_id'));
+    const actor = runActor(ctx, request);
     ctx.write(() => deleteEntity(ctx, blueprint, identifier, options, actor));
     return { ok: true };
   });
@@ -105,7 +114,7 @@ export function registerEntityRoutes(app: FastifyInstance, ctx: CatalogContext):
   app.post<BlueprintParams>('/v1/blueprints/:blueprint/bulk/entities/delete', async (request) => {
     const { entities } = parseBody(bulkDeleteSchema, request.body);
     const options = { deleteDependents: booleanParam(request, 'delete_dependents') };
-    const actor = actorOf(request, stringParam(request, 'run_id'));
+    const actor = runActor(ctx, request);
     const { blueprint } = request.params;
     const deleted = ctx.write(() => {
       const done = new Set<string>();

@@ -1,0 +1,34 @@
+import type { Delivery } from '../store/index.ts';
+import { describeAnswer, describeNetworkError, isRetryableStatus, sendSigned } from './signed-request.ts';
+import type { DeliveryHandler, DeliveryOutcome } from './worker.ts';
+
+export interface ChangelogPayload {
+  url: string;
+  event: unknown;
+}
+
+/** Changelog events to a blueprint's changelogDestination: retried on network errors and 5xx, then given up. */
+export function changelogHandler(options: {
+  secret: string;
+  timeoutMs: number;
+  maxAttempts: number;
+  warn: (message: string) => void;
+}): DeliveryHandler {
+  return {
+    maxAttempts: options.maxAttempts,
+    async attempt(delivery: Delivery): Promise<DeliveryOutcome> {
+      const { url, event } = delivery.payload as ChangelogPayload;
+      try {
+        const response = await sendSigned({ url, body: event }, options.secret, options.timeoutMs);
+        if (response.status >= 200 && response.status < 300) return { result: 'delivered' };
+        const error = `changelog destination ${url} ${describeAnswer(response)}`;
+        return isRetryableStatus(response.status) ? { result: 'retry', error } : { result: 'failed', error };
+      } catch (error) {
+        return { result: 'retry', error: `changelog destination ${url} ${describeNetworkError(error)}` };
+      }
+    },
+    giveUp(delivery, reason) {
+      options.warn(`changelog event ${delivery.id} (${delivery.orderingKey}) not delivered: ${reason}`);
+    },
+  };
+}

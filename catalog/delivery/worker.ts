@@ -1,0 +1,136 @@
+import type { CatalogContext } from '../operations/index.ts';
+import type { Delivery, DeliveryKind } from '../store/index.ts';
+
+/** What one attempt came to. */
+export type DeliveryOutcome =
+  { result: 'delivered' } | { result: 'retry'; error: string } | { result: 'failed'; error: string };
+
+export interface DeliveryHandler {
+  attempt(delivery: Delivery): Promise<DeliveryOutcome>;
+  /** Called once when the delivery is given up, with the reason. */
+  giveUp(delivery: Delivery, reason: string): void;
+  maxAttempts: number;
+}
+
+export interface DeliveryWorkerOptions {
+  concurrency: number;
+  /** First retry delay; doubles with each attempt, with jitter, up to maxBackoffMs. */
+  baseBackoffMs: number;
+  maxBackoffMs: number;
+  /** At start, an invocation pending for longer than this is given up instead of sent. */
+  maxInvocationAgeMs: number;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Delivers the outbox: every due row, a bounded number at a time, one at a time per ordering key, retrying with
+ * backoff. Rows stay in the table until delivered or given up, so a restart picks up where the last run stopped.
+ */
+export class DeliveryWorker {
+  private readonly ctx: CatalogContext;
+  private readonly handlers: Record<DeliveryKind, DeliveryHandler>;
+  private readonly options: DeliveryWorkerOptions;
+  private readonly inFlight = new Map<number, Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private scheduled = false;
+  private stopped = true;
+
+  constructor(ctx: CatalogContext, handlers: Record<DeliveryKind, DeliveryHandler>, options: DeliveryWorkerOptions) {
+    this.ctx = ctx;
+    this.handlers = handlers;
+    this.options = options;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.giveUpStaleInvocations();
+    this.kick();
+  }
+
+  /** Looks for due deliveries soon (after the current event-loop turn, so a burst of writes is one pass). */
+  kick(): void {
+    if (this.stopped || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
+  }
+
+  /** Stops taking new deliveries and waits for those under way. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await Promise.allSettled(this.inFlight.values());
+  }
+
+  pending(): number {
+    return this.ctx.deliveries.pendingCount();
+  }
+
+  private pump(): void {
+    if (this.stopped) return;
+    const free = this.options.concurrency - this.inFlight.size;
+    if (free > 0) {
+      const due = this.ctx.deliveries.due(Date.now(), free + this.inFlight.size);
+      for (const delivery of due) {
+        if (this.inFlight.size >= this.options.concurrency) break;
+        if (this.inFlight.has(delivery.id)) continue;
+        const work = this.run(delivery).finally(() => {
+          this.inFlight.delete(delivery.id);
+          this.kick();
+        });
+        this.inFlight.set(delivery.id, work);
+      }
+    }
+    this.scheduleNextDue();
+  }
+
+  private scheduleNextDue(): void {
+    clearTimeout(this.timer);
+    const next = this.ctx.deliveries.nextDueAt();
+    if (next === undefined) return;
+    this.timer = setTimeout(() => this.kick(), Math.max(0, next - Date.now()) + 5);
+    this.timer.unref();
+  }
+
+  private async run(delivery: Delivery): Promise<void> {
+    const handler = this.handlers[delivery.kind];
+    let outcome: DeliveryOutcome;
+    try {
+      outcome = await handler.attempt(delivery);
+    } catch (error) {
+      this.options.onError?.(error);
+      outcome = { result: 'retry', error: error instanceof Error ? error.message : String(error) };
+    }
+    if (this.stopped && outcome.result === 'retry') return;
+    if (outcome.result === 'delivered') {
+      this.ctx.deliveries.delivered(delivery.id);
+    } else if (outcome.result === 'failed' || delivery.attempts + 1 >= handler.maxAttempts) {
+      const reason =
+        outcome.result === 'failed'
+          ? outcome.error
+          : `${outcome.error} (gave up after ${delivery.attempts + 1} attempts)`;
+      this.ctx.deliveries.failed(delivery.id, reason);
+      handler.giveUp(delivery, reason);
+    } else {
+      this.ctx.deliveries.retryAt(delivery.id, Date.now() + this.backoff(delivery.attempts), outcome.error);
+    }
+  }
+
+  /** Exponential backoff with full jitter in the upper half, so retries of many rows spread out. */
+  private backoff(attempts: number): number {
+    const ceiling = Math.min(this.options.maxBackoffMs, this.options.baseBackoffMs * 2 ** attempts);
+    return ceiling / 2 + Math.random() * (ceiling / 2);
+  }
+
+  private giveUpStaleInvocations(): void {
+    const cutoff = Date.now() - this.options.maxInvocationAgeMs;
+    for (const delivery of this.ctx.deliveries.pendingOlderThan('invocation', cutoff)) {
+      const minutes = Math.round((Date.now() - delivery.createdAt) / 60000);
+      const reason = `the catalog stopped before this run was invoked, and ${minutes} minutes later it is too old to invoke`;
+      this.ctx.deliveries.failed(delivery.id, reason);
+      this.handlers.invocation.giveUp(delivery, reason);
+    }
+  }
+}

@@ -1,0 +1,1 @@
+export { invocationHandler, type InvocationSettings } from './invoke-run.ts';

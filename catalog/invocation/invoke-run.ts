@@ -1,0 +1,188 @@
+import { renderTemplates, TemplateError } from '../../src/jq/index.ts';
+import { describeAnswer, describeNetworkError, isRetryableStatus, sendSigned } from '../delivery/index.ts';
+import type { DeliveryHandler, DeliveryOutcome } from '../delivery/index.ts';
+import { ApiError } from '../errors.ts';
+import type { GithubInvocation, UpsertEntityInvocation, WebhookInvocation } from '../model.ts';
+import { type CatalogContext, endRun, isEnded, logToRun, parseEntityInput, writeEntity } from '../operations/index.ts';
+import type { StoredRun } from '../store/index.ts';
+
+export interface InvocationSettings {
+  /** The Port client secret: signs what is sent. */
+  secret: string;
+  /** Values of `.secrets` in templates. */
+  secrets: Record<string, string>;
+  /** Where GITHUB invocations go: the App's /api/port/invocations. */
+  appUrl: () => string;
+  timeoutMs: number;
+  maxAttempts: number;
+}
+
+const SUPPORTED = 'WEBHOOK, GITHUB and UPSERT_ENTITY';
+
+/** Invokes runs from the outbox: renders the action's templates and calls its backend. */
+export function invocationHandler(ctx: CatalogContext, settings: InvocationSettings): DeliveryHandler {
+  return {
+    maxAttempts: settings.maxAttempts,
+    attempt: (delivery) => invokeRun(ctx, (delivery.payload as { runId: string }).runId, settings),
+    giveUp(delivery, reason) {
+      endRun(ctx, (delivery.payload as { runId: string }).runId, 'FAILURE', `Invocation failed: ${reason}`);
+    },
+  };
+}
+
+async function invokeRun(ctx: CatalogContext, runId: string, settings: InvocationSettings): Promise<DeliveryOutcome> {
+  const stored = ctx.runs.get(runId);
+  // Ended already (by its backend, or by hand): there is nothing left to invoke.
+  if (!stored || isEnded(stored.run)) return { result: 'delivered' };
+
+  let method: Record<string, unknown>;
+  try {
+    method = await renderTemplates(
+      stored.invocation.invocationMethod as unknown as Record<string, unknown>,
+      templateContext(stored, settings.secrets),
+      'invocationMethod',
+    );
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    endRun(ctx, runId, 'FAILURE', `Invocation failed: could not render ${error.message}`);
+    return { result: 'delivered' };
+  }
+
+  switch (method.type) {
+    case 'WEBHOOK':
+      return invokeWebhook(ctx, runId, method as unknown as WebhookInvocation, settings);
+    case 'GITHUB':
+      return invokeGithub(ctx, stored, method as unknown as GithubInvocation, settings);
+    case 'UPSERT_ENTITY':
+      upsertEntity(ctx, stored, method as unknown as UpsertEntityInvocation);
+      return { result: 'delivered' };
+    default:
+      endRun(
+        ctx,
+        runId,
+        'FAILURE',
+        `Invocation method ${String(method.type)} is not supported by the embedded catalog (supported: ${SUPPORTED})`,
+      );
+      return { result: 'delivered' };
+  }
+}
+
+/** What `{{ }}` templates see, as the vendor documents it. */
+function templateContext(stored: StoredRun, secrets: Record<string, string>): Record<string, unknown> {
+  const { run, invocation } = stored;
+  return {
+    inputs: run.properties,
+    trigger: invocation.trigger,
+    entity: invocation.entity ?? {},
+    action: { identifier: run.action.identifier, blueprint: run.blueprint?.identifier ?? null },
+    run: { id: run.id },
+    secrets,
+  };
+}
+
+async function invokeWebhook(
+  ctx: CatalogContext,
+  runId: string,
+  method: WebhookInvocation,
+  settings: InvocationSettings,
+): Promise<DeliveryOutcome> {
+  const stored = ctx.runs.get(runId)!;
+  const body = method.body !== undefined ? method.body : defaultWebhookBody(stored);
+  const target = `${method.method ?? 'POST'} ${method.url}`;
+  try {
+    const response = await sendSigned(
+      { url: method.url, method: method.method, headers: method.headers, body },
+      settings.secret,
+      settings.timeoutMs,
+    );
+    const ok = response.status >= 200 && response.status < 300;
+    if (ok && method.synchronized) {
+      endRun(ctx, runId, 'SUCCESS', `Webhook ${target} ${describeAnswer(response)}`);
+    } else if (ok) {
+      logToRun(ctx, runId, `Invoked webhook ${target} (${response.status})`);
+    } else if (isRetryableStatus(response.status)) {
+      return { result: 'retry', error: `webhook ${target} ${describeAnswer(response)}` };
+    } else {
+      endRun(ctx, runId, 'FAILURE', `Invocation failed: webhook ${target} ${describeAnswer(response)}`);
+    }
+    return { result: 'delivered' };
+  } catch (error) {
+    return { result: 'retry', error: `webhook ${target} ${describeNetworkError(error)}` };
+  }
+}
+
+/** The vendor's default webhook body, sent when the action defines none. */
+function defaultWebhookBody(stored: StoredRun): unknown {
+  const { run, invocation } = stored;
+  return {
+    action: run.action.identifier,
+    resourceType: 'run',
+    status: 'TRIGGERED',
+    trigger: invocation.trigger,
+    context: { entity: run.entity?.identifier ?? null, blueprint: run.blueprint?.identifier ?? null, runId: run.id },
+    payload: { entity: invocation.entity, action: { identifier: run.action.identifier }, properties: run.properties },
+  };
+}
+
+/** Hands the run to the GitHub App with the invocation contract of design.md; the App reports from there. */
+async function invokeGithub(
+  ctx: CatalogContext,
+  stored: StoredRun,
+  method: GithubInvocation,
+  settings: InvocationSettings,
+): Promise<DeliveryOutcome> {
+  const url = settings.appUrl();
+  const body = {
+    runId: stored.run.id,
+    org: method.org,
+    repo: method.repo,
+    workflow: method.workflow,
+    workflowInputs: method.workflowInputs ?? {},
+    reportWorkflowStatus: method.reportWorkflowStatus ?? true,
+  };
+  try {
+    const response = await sendSigned({ url, body }, settings.secret, settings.timeoutMs);
+    if (response.status >= 200 && response.status < 300) {
+      logToRun(
+        ctx,
+        stored.run.id,
+        `Sent to the GitHub App at ${url} for ${method.org}/${method.repo} ${method.workflow}`,
+      );
+      return { result: 'delivered' };
+    }
+    const error = `the GitHub App at ${url} ${describeAnswer(response)}`;
+    if (isRetryableStatus(response.status)) return { result: 'retry', error };
+    endRun(ctx, stored.run.id, 'FAILURE', `Invocation failed: ${error}`);
+    return { result: 'delivered' };
+  } catch (error) {
+    return { result: 'retry', error: `the GitHub App at ${url} ${describeNetworkError(error)}` };
+  }
+}
+
+function upsertEntity(ctx: CatalogContext, stored: StoredRun, method: UpsertEntityInvocation): void {
+  const runId = stored.run.id;
+  try {
+    const input = parseEntityInput(method.mapping, 'invocationMethod.mapping');
+    const { entity, created } = ctx.write(() =>
+      writeEntity(
+        ctx,
+        method.blueprintIdentifier,
+        input,
+        { mode: 'merge', createMissingRelated: false },
+        {
+          clientId: stored.run.createdBy,
+          runId,
+        },
+      ),
+    );
+    endRun(
+      ctx,
+      runId,
+      'SUCCESS',
+      `${created ? 'Created' : 'Updated'} entity "${entity.identifier}" of blueprint "${method.blueprintIdentifier}"`,
+    );
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    endRun(ctx, runId, 'FAILURE', `Could not upsert the entity: ${error.message}`);
+  }
+}

@@ -1,0 +1,71 @@
+import { ApiError, invalidRequest, notFound } from '../errors.ts';
+import type { Action } from '../model.ts';
+import { parseActionDefinition } from '../validation/index.ts';
+import type { Actor, CatalogContext } from './context.ts';
+
+export function requireAction(ctx: CatalogContext, identifier: string): Action {
+  const action = ctx.actions.get(identifier);
+  if (!action) throw notFound(`action "${identifier}" not found`);
+  return action;
+}
+
+export function createAction(ctx: CatalogContext, body: unknown, actor: Actor): Action {
+  const definition = parseActionDefinition(body, { blueprintExists: (id) => ctx.blueprints.has(id) });
+  if (ctx.actions.get(definition.identifier)) {
+    throw new ApiError(409, 'identifier_taken', `action "${definition.identifier}" already exists`);
+  }
+  return saveAction(ctx, definition, undefined, actor);
+}
+
+export function replaceAction(ctx: CatalogContext, identifier: string, body: unknown, actor: Actor): Action {
+  const existing = requireAction(ctx, identifier);
+  const given = (body as { identifier?: unknown } | null)?.identifier;
+  if (given !== undefined && given !== identifier) {
+    throw invalidRequest(`identifier: "${String(given)}" differs from the action in the path ("${identifier}")`);
+  }
+  const withIdentifier = body !== null && typeof body === 'object' ? { ...body, identifier } : body;
+  const definition = parseActionDefinition(withIdentifier, { blueprintExists: (id) => ctx.blueprints.has(id) });
+  return saveAction(ctx, definition, existing, actor);
+}
+
+/** Runs keep what they need of their action, so deleting it leaves them readable and reportable. */
+export function deleteAction(ctx: CatalogContext, identifier: string, actor: Actor): void {
+  requireAction(ctx, identifier);
+  ctx.actions.delete(identifier);
+  ctx.audit.record({
+    at: ctx.now(),
+    actor: actor.clientId,
+    resourceType: 'action',
+    action: 'DELETE',
+    blueprint: null,
+    identifier,
+    runId: actor.runId,
+  });
+}
+
+function saveAction(
+  ctx: CatalogContext,
+  definition: Omit<Action, 'createdAt' | 'createdBy' | 'updatedAt' | 'updatedBy'>,
+  existing: Action | undefined,
+  actor: Actor,
+): Action {
+  const now = ctx.now();
+  const action: Action = {
+    ...definition,
+    createdAt: existing?.createdAt ?? now,
+    createdBy: existing?.createdBy ?? actor.clientId,
+    updatedAt: now,
+    updatedBy: actor.clientId,
+  };
+  ctx.actions.save(action);
+  ctx.audit.record({
+    at: now,
+    actor: actor.clientId,
+    resourceType: 'action',
+    action: existing ? 'UPDATE' : 'CREATE',
+    blueprint: definition.trigger.blueprintIdentifier ?? null,
+    identifier: action.identifier,
+    runId: actor.runId,
+  });
+  return action;
+}

@@ -1,0 +1,99 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+
+export type DeliveryKind = 'invocation' | 'changelog';
+
+export interface Delivery {
+  id: number;
+  kind: DeliveryKind;
+  orderingKey: string;
+  payload: unknown;
+  attempts: number;
+  createdAt: number;
+}
+
+type DeliveryRow = {
+  id: number;
+  kind: DeliveryKind;
+  ordering_key: string;
+  payload: string;
+  attempts: number;
+  created_at: number;
+};
+
+const fromRow = (row: DeliveryRow): Delivery => ({
+  id: row.id,
+  kind: row.kind,
+  orderingKey: row.ordering_key,
+  payload: JSON.parse(row.payload) as unknown,
+  attempts: row.attempts,
+  createdAt: row.created_at,
+});
+
+/** The outbox table. Enqueue inside the transaction of the change that causes the delivery. */
+export class DeliveryStore {
+  private readonly enqueueStatement: StatementSync;
+  private readonly dueStatement: StatementSync;
+  private readonly deleteStatement: StatementSync;
+  private readonly retryStatement: StatementSync;
+  private readonly failStatement: StatementSync;
+  private readonly pendingCountStatement: StatementSync;
+  private readonly nextDueStatement: StatementSync;
+  private readonly olderThanStatement: StatementSync;
+
+  constructor(db: DatabaseSync) {
+    this.enqueueStatement = db.prepare(`
+      INSERT INTO deliveries (kind, ordering_key, payload, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)`);
+    // The oldest pending row of each ordering key, when it is due: later rows of a key wait for it.
+    this.dueStatement = db.prepare(`
+      SELECT d.id, d.kind, d.ordering_key, d.payload, d.attempts, d.created_at FROM deliveries d
+      WHERE d.state = 'pending' AND d.next_attempt_at <= ?
+        AND NOT EXISTS (SELECT 1 FROM deliveries p
+          WHERE p.ordering_key = d.ordering_key AND p.state = 'pending' AND p.id < d.id)
+      ORDER BY d.id LIMIT ?`);
+    this.deleteStatement = db.prepare('DELETE FROM deliveries WHERE id = ?');
+    this.retryStatement = db.prepare(
+      'UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?',
+    );
+    this.failStatement = db.prepare(
+      "UPDATE deliveries SET attempts = attempts + 1, state = 'failed', last_error = ? WHERE id = ?",
+    );
+    this.pendingCountStatement = db.prepare("SELECT count(*) AS n FROM deliveries WHERE state = 'pending'");
+    this.nextDueStatement = db.prepare("SELECT min(next_attempt_at) AS at FROM deliveries WHERE state = 'pending'");
+    this.olderThanStatement = db.prepare(`
+      SELECT id, kind, ordering_key, payload, attempts, created_at FROM deliveries
+      WHERE state = 'pending' AND kind = ? AND created_at < ? ORDER BY id`);
+  }
+
+  enqueue(kind: DeliveryKind, orderingKey: string, payload: unknown, now: number): void {
+    this.enqueueStatement.run(kind, orderingKey, JSON.stringify(payload), now, now);
+  }
+
+  due(now: number, limit: number): Delivery[] {
+    return (this.dueStatement.all(now, limit) as DeliveryRow[]).map(fromRow);
+  }
+
+  delivered(id: number): void {
+    this.deleteStatement.run(id);
+  }
+
+  retryAt(id: number, at: number, error: string): void {
+    this.retryStatement.run(at, error, id);
+  }
+
+  /** Given up: kept with its last error for inspection, and no longer holding back its ordering key. */
+  failed(id: number, error: string): void {
+    this.failStatement.run(error, id);
+  }
+
+  pendingCount(): number {
+    return (this.pendingCountStatement.get() as { n: number }).n;
+  }
+
+  pendingOlderThan(kind: DeliveryKind, createdBefore: number): Delivery[] {
+    return (this.olderThanStatement.all(kind, createdBefore) as DeliveryRow[]).map(fromRow);
+  }
+
+  nextDueAt(): number | undefined {
+    return (this.nextDueStatement.get() as { at: number | null }).at ?? undefined;
+  }
+}

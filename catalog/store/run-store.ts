@@ -1,0 +1,137 @@
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import type { InvocationMethod, Run, RunLog } from '../model.ts';
+
+/** What invoking a run needs beyond the run itself: the action and entity as they were when it started. */
+export interface RunInvocation {
+  invocationMethod: InvocationMethod;
+  operation: string;
+  trigger: { by: Record<string, unknown>; at: string; origin: string; operation: string };
+  entity: Record<string, unknown> | null;
+}
+
+export interface StoredRun {
+  run: Run;
+  invocation: RunInvocation;
+}
+
+export interface RunFilter {
+  entity?: string | undefined;
+  blueprint?: string | undefined;
+  action?: string | undefined;
+  externalRunId?: string | undefined;
+  active?: boolean | undefined;
+  createdBy?: string | undefined;
+  limit: number;
+}
+
+type RunRow = { data: string };
+type LogRow = {
+  id: number;
+  run_id: string;
+  message: string;
+  status_label: string | null;
+  termination_status: string | null;
+  created_at: string;
+  created_by: string;
+};
+
+/** Runs and their logs. Callers own the transaction. */
+export class RunStore {
+  private readonly db: DatabaseSync;
+  private readonly getStatement: StatementSync;
+  private readonly insertStatement: StatementSync;
+  private readonly updateStatement: StatementSync;
+  private readonly insertLogStatement: StatementSync;
+  private readonly logsStatement: StatementSync;
+
+  constructor(db: DatabaseSync) {
+    this.db = db;
+    this.getStatement = db.prepare('SELECT data FROM runs WHERE id = ?');
+    this.insertStatement = db.prepare(`
+      INSERT INTO runs (id, action, blueprint, entity, status, external_run_id, created_by, created_at, data)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.updateStatement = db.prepare('UPDATE runs SET status = ?, external_run_id = ?, data = ? WHERE id = ?');
+    this.insertLogStatement = db.prepare(`
+      INSERT INTO run_logs (run_id, message, status_label, termination_status, created_at, created_by)
+      VALUES (?, ?, ?, ?, ?, ?)`);
+    this.logsStatement = db.prepare('SELECT * FROM run_logs WHERE run_id = ? ORDER BY id');
+  }
+
+  get(id: string): StoredRun | undefined {
+    const row = this.getStatement.get(id) as RunRow | undefined;
+    return row ? (JSON.parse(row.data) as StoredRun) : undefined;
+  }
+
+  insert(stored: StoredRun): void {
+    const { run } = stored;
+    this.insertStatement.run(
+      run.id,
+      run.action.identifier,
+      run.blueprint?.identifier ?? null,
+      run.entity?.identifier ?? null,
+      run.status,
+      run.externalRunId,
+      run.createdBy,
+      run.createdAt,
+      JSON.stringify(stored),
+    );
+  }
+
+  update(stored: StoredRun): void {
+    const { run } = stored;
+    this.updateStatement.run(run.status, run.externalRunId, JSON.stringify(stored), run.id);
+  }
+
+  /** Newest first. */
+  list(filter: RunFilter): Run[] {
+    const conditions: string[] = [];
+    const params: SQLInputValue[] = [];
+    const add = (sql: string, value: SQLInputValue | undefined): void => {
+      if (value === undefined) return;
+      conditions.push(sql);
+      params.push(value);
+    };
+    add('entity = ?', filter.entity);
+    add('blueprint = ?', filter.blueprint);
+    add('action = ?', filter.action);
+    add('external_run_id = ?', filter.externalRunId);
+    add('created_by = ?', filter.createdBy);
+    if (filter.active !== undefined) {
+      conditions.push(
+        filter.active ? "status IN ('IN_PROGRESS', 'WAITING_FOR_APPROVAL')" : "status IN ('SUCCESS', 'FAILURE')",
+      );
+    }
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const rows = this.db
+      .prepare(`SELECT data FROM runs ${where} ORDER BY created_at DESC, id DESC LIMIT ?`)
+      .all(...params, filter.limit) as RunRow[];
+    return rows.map((row) => (JSON.parse(row.data) as StoredRun).run);
+  }
+
+  addLog(log: Omit<RunLog, 'id'>): RunLog {
+    const result = this.insertLogStatement.run(
+      log.runId,
+      log.message,
+      log.statusLabel ?? null,
+      log.terminationStatus ?? null,
+      log.createdAt,
+      log.createdBy,
+    );
+    return { ...log, id: String(result.lastInsertRowid) };
+  }
+
+  logs(runId: string): RunLog[] {
+    return (this.logsStatement.all(runId) as LogRow[]).map((row) => {
+      const log: RunLog = {
+        id: String(row.id),
+        runId: row.run_id,
+        message: row.message,
+        createdAt: row.created_at,
+        createdBy: row.created_by,
+      };
+      if (row.status_label !== null) log.statusLabel = row.status_label;
+      if (row.termination_status !== null) log.terminationStatus = row.termination_status as 'SUCCESS' | 'FAILURE';
+      return log;
+    });
+  }
+}

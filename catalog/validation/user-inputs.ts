@@ -1,0 +1,98 @@
+/**
+ * A self-service action's `userInputs` (a JSON-schema-like object whose properties are written like blueprint
+ * properties) and the check of a run's inputs against it. Inputs of format `entity` name an entity of `blueprint`:
+ * an identifier, or an object with one.
+ */
+import { ApiError, invalidRequest } from '../errors.ts';
+import type { UserInputs } from '../model.ts';
+import { describeNames, describeValue, isPlainObject } from './describe.ts';
+import { parsePropertyDefinition } from './property-definition.ts';
+import { compileValueCheck, type ValueCheck } from './value-check.ts';
+
+export interface UserInputsValidator {
+  /** The inputs with defaults applied; throws 422 user_inputs_schema_invalid naming the input. */
+  validate(inputs: Record<string, unknown>): Record<string, unknown>;
+}
+
+const isEntityFormat = (definition: Record<string, unknown>): boolean =>
+  definition.format === 'entity' || (isPlainObject(definition.items) && definition.items.format === 'entity');
+
+/** Checks the definition itself (422 invalid_request naming the field under `path`); answers it as written. */
+export function parseUserInputs(path: string, raw: unknown): UserInputs {
+  if (raw === undefined) return { properties: {} };
+  if (!isPlainObject(raw)) throw invalidRequest(`${path}: must be an object (got ${describeValue(raw)})`);
+  const properties = raw.properties ?? {};
+  if (!isPlainObject(properties)) {
+    throw invalidRequest(`${path}.properties: must be an object (got ${describeValue(properties)})`);
+  }
+  for (const [name, definition] of Object.entries(properties)) {
+    const field = `${path}.properties.${name}`;
+    if (isPlainObject(definition) && isEntityFormat(definition)) {
+      if (typeof definition.blueprint !== 'string' && !isPlainObject(definition.items)) {
+        throw invalidRequest(`${field}.blueprint: an input of format "entity" names its blueprint`);
+      }
+      continue;
+    }
+    parsePropertyDefinition(field, definition);
+  }
+  const { required } = raw;
+  if (Array.isArray(required)) {
+    for (const [index, name] of required.entries()) {
+      if (typeof name !== 'string' || !(name in properties)) {
+        throw invalidRequest(
+          `${path}.required[${index}]: ${describeValue(name)} is not an input (inputs: ${describeNames(Object.keys(properties))})`,
+        );
+      }
+    }
+  } else if (required !== undefined && !isPlainObject(required)) {
+    throw invalidRequest(`${path}.required: must be a list of input names (got ${describeValue(required)})`);
+  }
+  return { ...raw, properties } as UserInputs;
+}
+
+export function compileUserInputsValidator(actionIdentifier: string, userInputs: UserInputs): UserInputsValidator {
+  const checks = new Map<string, ValueCheck>();
+  for (const [name, definition] of Object.entries(userInputs.properties)) {
+    checks.set(name, isEntityFormat(definition) ? checkEntityReference : compileValueCheck(definition));
+  }
+  // A `required` written as a jq query (`{"jqQuery": ...}`) depends on the form's state; only a list is enforced.
+  const required = Array.isArray(userInputs.required) ? userInputs.required : [];
+  const defined = describeNames([...checks.keys()]);
+  const fail = (message: string): never => {
+    throw new ApiError(422, 'user_inputs_schema_invalid', message);
+  };
+
+  return {
+    validate(inputs) {
+      const result: Record<string, unknown> = { ...inputs };
+      for (const [name, definition] of Object.entries(userInputs.properties)) {
+        if (result[name] === undefined && definition.default !== undefined)
+          result[name] = structuredClone(definition.default);
+      }
+      for (const [name, value] of Object.entries(result)) {
+        const check = checks.get(name);
+        if (!check) fail(`input "${name}" is not defined on action "${actionIdentifier}" (inputs: ${defined})`);
+        if (value === null || value === undefined) continue;
+        const problem = check!(value);
+        if (problem) fail(`input "${name}${problem.path}" ${problem.problem}`);
+      }
+      for (const name of required) {
+        if (result[name] === undefined || result[name] === null || result[name] === '') {
+          fail(`input "${name}" is required`);
+        }
+      }
+      return result;
+    },
+  };
+}
+
+function checkEntityReference(value: unknown): { path: string; problem: string } | undefined {
+  const references = Array.isArray(value) ? value : [value];
+  for (const reference of references) {
+    const ok =
+      (typeof reference === 'string' && reference !== '') ||
+      (isPlainObject(reference) && typeof reference.identifier === 'string');
+    if (!ok) return { path: '', problem: `must be an entity identifier (got ${describeValue(reference)})` };
+  }
+  return undefined;
+}

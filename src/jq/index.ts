@@ -1,0 +1,2 @@
+export { evaluateJq, JqError } from './engine.ts';
+export { renderTemplates, TemplateError } from './template.ts';

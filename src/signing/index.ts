@@ -1,0 +1,1 @@
+export { signPortPayload, portSignatureHeaders, verifyPortSignature, type SignatureProblem } from './port-signature.ts';
