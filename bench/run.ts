@@ -4,6 +4,7 @@
  */
 const benchmarks: Record<string, () => Promise<unknown>> = {
   catalog: async () => (await import('./catalog.ts')).runCatalogBenchmark(),
+  runs: async () => (await import('./runs.ts')).runRunsBenchmark(),
 };
 
 const requested = process.argv.slice(2);

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningServer, startServer } from '../../src/server/server.ts';
+import { type RunningServer, type StartOptions, startServer } from '../../src/server/server.ts';
 
 export interface ApiResponse<T = Record<string, unknown>> {
   status: number;
@@ -22,22 +22,27 @@ export interface TestCatalog {
     body?: unknown,
     headers?: Record<string, string>,
   ): Promise<ApiResponse<T>>;
-  close(): Promise<void>;
+  /** Closes the server; the data directory is removed unless `keepData` (to start again on it). */
+  close(options?: { keepData?: boolean }): Promise<void>;
 }
 
 export const TEST_CREDENTIALS = { clientId: 'test-client', clientSecret: 'test-secret-do-not-log' };
 
 /** Starts the real server on 127.0.0.1, port 0, on a fresh data directory, and gets a token. */
 export async function startTestCatalog(
-  options: { rateLimit?: { limit: number; periodSeconds: number } } = {},
+  options: Partial<Pick<StartOptions, 'rateLimit' | 'delivery' | 'secrets' | 'appUrl'>> & { dataDir?: string } = {},
 ): Promise<TestCatalog> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'wharf-test-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wharf-test-'));
   const server = await startServer({
     port: 0,
     host: '127.0.0.1',
     dataDir,
     credentials: TEST_CREDENTIALS,
     rateLimit: options.rateLimit ?? { limit: 100000, periodSeconds: 60 },
+    // Retries in milliseconds rather than seconds, so retry tests stay fast.
+    delivery: { baseBackoffMs: 20, maxBackoffMs: 100, timeoutMs: 2000, ...options.delivery },
+    secrets: options.secrets,
+    appUrl: options.appUrl,
   });
   const tokenResponse = await fetch(`${server.url}/v1/auth/access_token`, {
     method: 'POST',
@@ -67,9 +72,9 @@ export async function startTestCatalog(
     credentials: TEST_CREDENTIALS,
     token: accessToken,
     api,
-    close: async () => {
+    close: async ({ keepData = false } = {}) => {
       await server.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -46,10 +46,9 @@ export function describeAnswer(response: SignedResponse): string {
 }
 
 export function describeNetworkError(error: unknown): string {
-  if (error instanceof Error) {
-    if (error.name === 'TimeoutError') return 'did not answer in time';
-    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
-    return `could not be reached (${cause?.code ?? cause?.message ?? error.message})`;
-  }
-  return `could not be reached (${String(error)})`;
+  // Duck-typed rather than instanceof: fetch's errors may come from another realm (as under test runners).
+  const failure = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (failure?.name === 'TimeoutError') return 'did not answer in time';
+  const reason = failure?.cause?.code ?? failure?.cause?.message ?? failure?.message ?? String(error);
+  return `could not be reached (${reason})`;
 }

@@ -44,6 +44,7 @@ export class DeliveryWorker {
   start(): void {
     this.stopped = false;
     this.giveUpStaleInvocations();
+    this.ctx.deliveries.makeAllDue(Date.now());
     this.kick();
   }
 
@@ -127,10 +128,15 @@ export class DeliveryWorker {
   private giveUpStaleInvocations(): void {
     const cutoff = Date.now() - this.options.maxInvocationAgeMs;
     for (const delivery of this.ctx.deliveries.pendingOlderThan('invocation', cutoff)) {
-      const minutes = Math.round((Date.now() - delivery.createdAt) / 60000);
-      const reason = `the catalog stopped before this run was invoked, and ${minutes} minutes later it is too old to invoke`;
+      const age = formatDuration(Date.now() - delivery.createdAt);
+      const limit = formatDuration(this.options.maxInvocationAgeMs);
+      const reason = `the catalog stopped before invoking this run, which is now ${age} old (late runs are invoked for up to ${limit})`;
       this.ctx.deliveries.failed(delivery.id, reason);
       this.handlers.invocation.giveUp(delivery, reason);
     }
   }
+}
+
+function formatDuration(ms: number): string {
+  return ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
 }

@@ -39,6 +39,7 @@ export class DeliveryStore {
   private readonly pendingCountStatement: StatementSync;
   private readonly nextDueStatement: StatementSync;
   private readonly olderThanStatement: StatementSync;
+  private readonly dueNowStatement: StatementSync;
 
   constructor(db: DatabaseSync) {
     this.enqueueStatement = db.prepare(`
@@ -59,6 +60,9 @@ export class DeliveryStore {
     );
     this.pendingCountStatement = db.prepare("SELECT count(*) AS n FROM deliveries WHERE state = 'pending'");
     this.nextDueStatement = db.prepare("SELECT min(next_attempt_at) AS at FROM deliveries WHERE state = 'pending'");
+    this.dueNowStatement = db.prepare(
+      "UPDATE deliveries SET next_attempt_at = ? WHERE state = 'pending' AND next_attempt_at > ?",
+    );
     this.olderThanStatement = db.prepare(`
       SELECT id, kind, ordering_key, payload, attempts, created_at FROM deliveries
       WHERE state = 'pending' AND kind = ? AND created_at < ? ORDER BY id`);
@@ -87,6 +91,11 @@ export class DeliveryStore {
 
   pendingCount(): number {
     return (this.pendingCountStatement.get() as { n: number }).n;
+  }
+
+  /** Everything pending becomes due now: after a restart, waiting out an old backoff helps nobody. */
+  makeAllDue(now: number): void {
+    this.dueNowStatement.run(now, now);
   }
 
   pendingOlderThan(kind: DeliveryKind, createdBefore: number): Delivery[] {

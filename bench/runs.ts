@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startChildServer } from '../__tests__/helpers/child-server.ts';
+import { startReceiver } from '../__tests__/helpers/receiver.ts';
+import { format, peakMemoryMiB, percentile } from './stats.ts';
+
+const RUNS = 2_000;
+const CHANGELOG_ENTITIES = 10_000;
+const CONCURRENCY = 8;
+
+/**
+ * Self-service runs and changelog events on the embedded catalog (a separate process, as `npm start` runs it)
+ * with a local receiver: runs created per second and invoked per second, changelog events delivered per second,
+ * and the time from write to delivery.
+ */
+export async function runRunsBenchmark(): Promise<void> {
+  const receiver = await startReceiver();
+  const dataDir = mkdtempSync(join(tmpdir(), 'wharf-bench-runs-'));
+  const credentials = { clientId: 'bench', clientSecret: 'bench-secret' };
+  const server = await startChildServer({
+    WHARF_DATA_DIR: dataDir,
+    PORT_CLIENT_ID: credentials.clientId,
+    PORT_CLIENT_SECRET: credentials.clientSecret,
+    WHARF_RATE_LIMIT: '1000000',
+  });
+  try {
+    const { accessToken } = (await post(server.url, '/v1/auth/access_token', credentials)) as { accessToken: string };
+    const call = (path: string, body: unknown) => post(server.url, path, body, accessToken);
+
+    await call('/v1/actions', {
+      identifier: 'deploy',
+      title: 'Deploy',
+      trigger: {
+        type: 'self-service',
+        operation: 'CREATE',
+        userInputs: { properties: { version: { type: 'string' }, replicas: { type: 'number', default: 1 } } },
+      },
+      invocationMethod: {
+        type: 'WEBHOOK',
+        url: `${receiver.url}/invoke`,
+        body: { run: '{{ .run.id }}', version: '{{ .inputs.version }}', replicas: '{{ .inputs.replicas }}' },
+      },
+    });
+    const runsStarted = performance.now();
+    await inParallel(RUNS, CONCURRENCY, async (i) => {
+      await call('/v1/actions/deploy/runs', { properties: { version: `1.0.${i}` } });
+    });
+    const createdSeconds = (performance.now() - runsStarted) / 1000;
+    await receiver.waitFor(RUNS, 120_000);
+    const invokedSeconds = (performance.now() - runsStarted) / 1000;
+    console.log(
+      `runs: ${RUNS} created in ${format(createdSeconds, 2)} s = ${format(RUNS / createdSeconds, 0)} runs/s (${CONCURRENCY} concurrent); all invoked (templates rendered with jq, signed, delivered) after ${format(invokedSeconds, 2)} s = ${format(RUNS / invokedSeconds, 0)} invocations/s`,
+    );
+
+    receiver.requests.length = 0;
+    await call('/v1/blueprints', {
+      identifier: 'config',
+      title: 'Config',
+      schema: { properties: { health: { type: 'string' }, cpu: { type: 'number' } } },
+      changelogDestination: { type: 'WEBHOOK', url: `${receiver.url}/changelog` },
+    });
+    const writtenAt = new Map<string, number>();
+    const changelogStarted = performance.now();
+    await inParallel(CHANGELOG_ENTITIES / 20, CONCURRENCY, async (batch) => {
+      const entities = Array.from({ length: 20 }, (_, i) => ({
+        identifier: `cfg-${batch * 20 + i}`,
+        properties: { health: 'Healthy', cpu: i },
+      }));
+      const started = Date.now();
+      for (const entity of entities) writtenAt.set(entity.identifier, started);
+      await call('/v1/blueprints/config/entities/bulk?upsert=true', { entities });
+    });
+    await receiver.waitFor(CHANGELOG_ENTITIES, 120_000);
+    const deliveredSeconds = (performance.now() - changelogStarted) / 1000;
+    const latencies = receiver.requests
+      .filter((request) => request.path === '/changelog')
+      .map((request) => {
+        const entity = (request.body as { context: { entity: string } }).context.entity;
+        return request.at - writtenAt.get(entity)!;
+      });
+    console.log(
+      `changelog: ${CHANGELOG_ENTITIES} events (bulk writes of 20, ${CONCURRENCY} concurrent) delivered in ${format(deliveredSeconds, 2)} s = ${format(CHANGELOG_ENTITIES / deliveredSeconds, 0)} events/s; write to delivery p50 ${format(percentile(latencies, 0.5), 0)} ms, p95 ${format(percentile(latencies, 0.95), 0)} ms, p99 ${format(percentile(latencies, 0.99), 0)} ms`,
+    );
+    console.log(`runs server peak memory (VmHWM): ${format(peakMemoryMiB(server.process.pid!), 0)} MiB`);
+  } finally {
+    await server.stop('SIGTERM');
+    await receiver.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function inParallel(count: number, concurrency: number, work: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) await work(next++);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+async function post(url: string, path: string, body: unknown, token?: string): Promise<unknown> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const text = await response.text();
+  if (response.status >= 300) throw new Error(`${path} answered ${response.status}: ${text}`);
+  return JSON.parse(text);
+}
