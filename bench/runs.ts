@@ -8,6 +8,8 @@ import { format, peakMemoryMiB, percentile } from './stats.ts';
 const RUNS = 2_000;
 const CHANGELOG_ENTITIES = 10_000;
 const CONCURRENCY = 8;
+const PACED_RATE = 200;
+const PACED_EVENTS = 1_000;
 
 /**
  * Self-service runs and changelog events on the embedded catalog (a separate process, as `npm start` runs it)
@@ -23,6 +25,7 @@ export async function runRunsBenchmark(): Promise<void> {
     PORT_CLIENT_ID: credentials.clientId,
     PORT_CLIENT_SECRET: credentials.clientSecret,
     WHARF_RATE_LIMIT: '1000000',
+    ...(process.env.BENCH_PROFILE ? { NODE_OPTIONS: '--cpu-prof --cpu-prof-dir=/tmp/prof' } : {}),
   });
   try {
     const { accessToken } = (await post(server.url, '/v1/auth/access_token', credentials)) as { accessToken: string };
@@ -53,6 +56,7 @@ export async function runRunsBenchmark(): Promise<void> {
       `runs: ${RUNS} created in ${format(createdSeconds, 2)} s = ${format(RUNS / createdSeconds, 0)} runs/s (${CONCURRENCY} concurrent); all invoked (templates rendered with jq, signed, delivered) after ${format(invokedSeconds, 2)} s = ${format(RUNS / invokedSeconds, 0)} invocations/s`,
     );
 
+    console.log(`runs server peak memory after the runs (VmHWM): ${format(peakMemoryMiB(server.process.pid!), 0)} MiB`);
     receiver.requests.length = 0;
     await call('/v1/blueprints', {
       identifier: 'config',
@@ -81,6 +85,24 @@ export async function runRunsBenchmark(): Promise<void> {
       });
     console.log(
       `changelog: ${CHANGELOG_ENTITIES} events (bulk writes of 20, ${CONCURRENCY} concurrent) delivered in ${format(deliveredSeconds, 2)} s = ${format(CHANGELOG_ENTITIES / deliveredSeconds, 0)} events/s; write to delivery p50 ${format(percentile(latencies, 0.5), 0)} ms, p95 ${format(percentile(latencies, 0.95), 0)} ms, p99 ${format(percentile(latencies, 0.99), 0)} ms`,
+    );
+    // Latency at a steady rate (the burst above measures throughput, where latency is mostly queueing).
+    receiver.requests.length = 0;
+    writtenAt.clear();
+    const paced: Promise<unknown>[] = [];
+    for (let i = 0; i < PACED_EVENTS; i++) {
+      const identifier = `paced-${i}`;
+      writtenAt.set(identifier, Date.now());
+      paced.push(call('/v1/blueprints/config/entities?upsert=true', { identifier, properties: { health: 'Healthy' } }));
+      await new Promise((resolve) => setTimeout(resolve, 1000 / PACED_RATE));
+    }
+    await Promise.all(paced);
+    await receiver.waitFor(PACED_EVENTS, 60_000);
+    const pacedLatencies = receiver.requests.map(
+      (request) => request.at - writtenAt.get((request.body as { context: { entity: string } }).context.entity)!,
+    );
+    console.log(
+      `changelog at a steady ${PACED_RATE} writes/s (${PACED_EVENTS} single-entity writes): write to delivery p50 ${format(percentile(pacedLatencies, 0.5), 0)} ms, p95 ${format(percentile(pacedLatencies, 0.95), 0)} ms, p99 ${format(percentile(pacedLatencies, 0.99), 0)} ms`,
     );
     console.log(`runs server peak memory (VmHWM): ${format(peakMemoryMiB(server.process.pid!), 0)} MiB`);
   } finally {

@@ -25,7 +25,7 @@ export interface DeliverySettings {
 }
 
 export const DEFAULT_DELIVERY: DeliverySettings = {
-  concurrency: 16,
+  concurrency: 32,
   timeoutMs: 10_000,
   baseBackoffMs: 500,
   maxBackoffMs: 60_000,

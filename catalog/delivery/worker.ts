@@ -31,6 +31,10 @@ export class DeliveryWorker {
   private readonly handlers: Record<DeliveryKind, DeliveryHandler>;
   private readonly options: DeliveryWorkerOptions;
   private readonly inFlight = new Map<number, Promise<void>>();
+  /** Due rows read ahead of free slots, so the queue is not queried once per delivery. */
+  private ready: Delivery[] = [];
+  /** Delivered rows still in the table: removed together at the start of the next pass. */
+  private settled: number[] = [];
   private timer: NodeJS.Timeout | undefined;
   private scheduled = false;
   private stopped = true;
@@ -63,28 +67,37 @@ export class DeliveryWorker {
     this.stopped = true;
     clearTimeout(this.timer);
     await Promise.allSettled(this.inFlight.values());
+    this.flushSettled();
   }
 
   pending(): number {
-    return this.ctx.deliveries.pendingCount();
+    return this.ctx.deliveries.pendingCount() - this.settled.length;
   }
 
   private pump(): void {
     if (this.stopped) return;
-    const free = this.options.concurrency - this.inFlight.size;
-    if (free > 0) {
-      const due = this.ctx.deliveries.due(Date.now(), free + this.inFlight.size);
-      for (const delivery of due) {
-        if (this.inFlight.size >= this.options.concurrency) break;
-        if (this.inFlight.has(delivery.id)) continue;
-        const work = this.run(delivery).finally(() => {
-          this.inFlight.delete(delivery.id);
-          this.kick();
-        });
-        this.inFlight.set(delivery.id, work);
+    this.flushSettled();
+    while (this.inFlight.size < this.options.concurrency) {
+      if (this.ready.length === 0) {
+        // Rows under way are still pending and come first in the answer: ask for enough to get past them.
+        const limit = this.options.concurrency * 4 + this.inFlight.size;
+        this.ready = this.ctx.deliveries.due(Date.now(), limit).filter((d) => !this.inFlight.has(d.id));
+        if (this.ready.length === 0) break;
       }
+      const delivery = this.ready.shift()!;
+      const work = this.run(delivery).finally(() => {
+        this.inFlight.delete(delivery.id);
+        this.kick();
+      });
+      this.inFlight.set(delivery.id, work);
     }
-    this.scheduleNextDue();
+    if (this.inFlight.size === 0) this.scheduleNextDue();
+  }
+
+  private flushSettled(): void {
+    const ids = this.settled;
+    this.settled = [];
+    this.ctx.deliveries.delivered(ids);
   }
 
   private scheduleNextDue(): void {
@@ -106,7 +119,7 @@ export class DeliveryWorker {
     }
     if (this.stopped && outcome.result === 'retry') return;
     if (outcome.result === 'delivered') {
-      this.ctx.deliveries.delivered(delivery.id);
+      this.settled.push(delivery.id);
     } else if (outcome.result === 'failed' || delivery.attempts + 1 >= handler.maxAttempts) {
       const reason =
         outcome.result === 'failed'

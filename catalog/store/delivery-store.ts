@@ -1,4 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { inTransaction } from './database.ts';
 
 export type DeliveryKind = 'invocation' | 'changelog';
 
@@ -31,6 +32,7 @@ const fromRow = (row: DeliveryRow): Delivery => ({
 
 /** The outbox table. Enqueue inside the transaction of the change that causes the delivery. */
 export class DeliveryStore {
+  private readonly db: DatabaseSync;
   private readonly enqueueStatement: StatementSync;
   private readonly dueStatement: StatementSync;
   private readonly deleteStatement: StatementSync;
@@ -45,13 +47,16 @@ export class DeliveryStore {
     this.enqueueStatement = db.prepare(`
       INSERT INTO deliveries (kind, ordering_key, payload, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)`);
     // The oldest pending row of each ordering key, when it is due: later rows of a key wait for it.
+    // INDEXED BY: walking pending rows in id order stops after LIMIT rows, however long the queue.
     this.dueStatement = db.prepare(`
       SELECT d.id, d.kind, d.ordering_key, d.payload, d.attempts, d.created_at FROM deliveries d
+      INDEXED BY deliveries_order
       WHERE d.state = 'pending' AND d.next_attempt_at <= ?
         AND NOT EXISTS (SELECT 1 FROM deliveries p
           WHERE p.ordering_key = d.ordering_key AND p.state = 'pending' AND p.id < d.id)
       ORDER BY d.id LIMIT ?`);
     this.deleteStatement = db.prepare('DELETE FROM deliveries WHERE id = ?');
+    this.db = db;
     this.retryStatement = db.prepare(
       'UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?',
     );
@@ -76,8 +81,12 @@ export class DeliveryStore {
     return (this.dueStatement.all(now, limit) as DeliveryRow[]).map(fromRow);
   }
 
-  delivered(id: number): void {
-    this.deleteStatement.run(id);
+  /** Removes delivered rows, many in one transaction: a commit per row would cost more than the delivery. */
+  delivered(ids: readonly number[]): void {
+    if (ids.length === 0) return;
+    inTransaction(this.db, () => {
+      for (const id of ids) this.deleteStatement.run(id);
+    });
   }
 
   retryAt(id: number, at: number, error: string): void {

@@ -120,7 +120,8 @@ export const migrations: readonly string[] = [
     last_error TEXT,
     state TEXT NOT NULL DEFAULT 'pending'
   );
-  CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at, id);
+  CREATE INDEX deliveries_order ON deliveries (state, id);
+  CREATE INDEX deliveries_next_attempt ON deliveries (state, next_attempt_at);
   CREATE INDEX deliveries_ordering ON deliveries (ordering_key, state, id);
   `,
 ];
