@@ -185,6 +185,35 @@ describe('GITHUB', () => {
     await waitForLog(catalog, runId, /^Sent to the GitHub App/);
   });
 
+  test('the create_repository example: inputs checked against the schema, defaults applied, then delivered', async () => {
+    await catalog.api('POST', '/v1/actions', example('action-create-repository-github.json'));
+    const refused = await catalog.api<{ error: string; message: string }>('POST', '/v1/actions/create_repository/runs', {
+      properties: { name: 'Not Valid', template: 'microservice', team: 'platform' },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toBe('user_inputs_schema_invalid');
+    expect(refused.body.message).toBe('input "name" must match the pattern ^[a-z0-9-]+$ (got "Not Valid")');
+
+    const { run } = await startRun(catalog, 'create_repository', {
+      properties: { name: 'payments-api', template: 'microservice', team: 'platform' },
+    });
+    const [request] = await receiver.waitFor(1);
+    expect(request!.body).toEqual({
+      runId: run.id,
+      org: 'your-org',
+      repo: 'platform-workflows',
+      workflow: 'create-repository.yml',
+      workflowInputs: {
+        repository_name: 'payments-api',
+        description: null,
+        template: 'microservice',
+        team: 'platform',
+        visibility: 'private',
+      },
+      reportWorkflowStatus: true,
+    });
+  });
+
   test('an App that refuses the invocation fails the run with its answer', async () => {
     receiver.respondWith([404]);
     const run = await runOf({ type: 'GITHUB', org: 'o', repo: 'r', workflow: 'w.yml', reportWorkflowStatus: false });
