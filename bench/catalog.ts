@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { startChildServer } from '../__tests__/helpers/child-server.ts';
-import { format, peakMemoryMiB, percentile } from './stats.ts';
+import { startBenchCatalog } from './catalog-process.ts';
+import { format, percentile } from './stats.ts';
 
 const BULK_ENTITIES = 10_000;
 const SEARCH_ENTITIES = 100_000;
@@ -16,17 +13,9 @@ const LANGUAGES = ['Go', 'Python', 'Java', 'TypeScript', 'Rust'];
  * bulk upsert throughput, search latency over 100,000 entities, and the server's peak memory.
  */
 export async function runCatalogBenchmark(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'wharf-bench-'));
-  const credentials = { clientId: 'bench', clientSecret: 'bench-secret' };
-  const server = await startChildServer({
-    WHARF_DATA_DIR: dataDir,
-    PORT_CLIENT_ID: credentials.clientId,
-    PORT_CLIENT_SECRET: credentials.clientSecret,
-    WHARF_RATE_LIMIT: '1000000',
-  });
+  const server = await startBenchCatalog();
   try {
-    const token = (await post(server.url, '/v1/auth/access_token', credentials, undefined)) as { accessToken: string };
-    const call = (path: string, body: unknown) => post(server.url, path, body, token.accessToken);
+    const { call } = server;
     await call('/v1/blueprints', {
       identifier: 'service',
       title: 'Service',
@@ -82,12 +71,11 @@ export async function runCatalogBenchmark(): Promise<void> {
         `catalog search over ${SEARCH_ENTITIES}, ${label}: p50 ${format(percentile(times, 0.5))} ms, p95 ${format(percentile(times, 0.95))} ms (${found} found, ${SEARCH_RUNS} runs, over HTTP)`,
       );
     }
-    console.log(`catalog server peak memory (VmHWM): ${format(peakMemoryMiB(server.process.pid!), 0)} MiB`);
+    console.log(`catalog server peak memory (VmHWM): ${format(server.peakMemoryMiB(), 0)} MiB`);
   } finally {
-    await server.stop('SIGTERM');
+    await server.stop();
     const sqlite = (new DatabaseSync(':memory:').prepare('select sqlite_version() AS v').get() as { v: string }).v;
     console.log(`machine: Node ${process.version}, SQLite ${sqlite}, ${(await import('node:os')).cpus().length} cores`);
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -125,13 +113,4 @@ async function bulkUpsert(
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   return (performance.now() - started) / 1000;
-}
-
-async function post(url: string, path: string, body: unknown, token: string | undefined): Promise<unknown> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-  const text = await response.text();
-  if (response.status >= 300) throw new Error(`${path} answered ${response.status}: ${text}`);
-  return JSON.parse(text);
 }

@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startChildServer } from '../__tests__/helpers/child-server.ts';
+import { startBenchCatalog } from './catalog-process.ts';
 import { startReceiver } from '../__tests__/helpers/receiver.ts';
-import { format, peakMemoryMiB, percentile } from './stats.ts';
+import { format, percentile } from './stats.ts';
 
 const RUNS = 2_000;
 const CHANGELOG_ENTITIES = 10_000;
@@ -18,18 +15,9 @@ const PACED_EVENTS = 1_000;
  */
 export async function runRunsBenchmark(): Promise<void> {
   const receiver = await startReceiver();
-  const dataDir = mkdtempSync(join(tmpdir(), 'wharf-bench-runs-'));
-  const credentials = { clientId: 'bench', clientSecret: 'bench-secret' };
-  const server = await startChildServer({
-    WHARF_DATA_DIR: dataDir,
-    PORT_CLIENT_ID: credentials.clientId,
-    PORT_CLIENT_SECRET: credentials.clientSecret,
-    WHARF_RATE_LIMIT: '1000000',
-    ...(process.env.BENCH_PROFILE ? { NODE_OPTIONS: '--cpu-prof --cpu-prof-dir=/tmp/prof' } : {}),
-  });
+  const server = await startBenchCatalog();
   try {
-    const { accessToken } = (await post(server.url, '/v1/auth/access_token', credentials)) as { accessToken: string };
-    const call = (path: string, body: unknown) => post(server.url, path, body, accessToken);
+    const { call } = server;
 
     await call('/v1/actions', {
       identifier: 'deploy',
@@ -56,7 +44,7 @@ export async function runRunsBenchmark(): Promise<void> {
       `runs: ${RUNS} created in ${format(createdSeconds, 2)} s = ${format(RUNS / createdSeconds, 0)} runs/s (${CONCURRENCY} concurrent); all invoked (templates rendered with jq, signed, delivered) after ${format(invokedSeconds, 2)} s = ${format(RUNS / invokedSeconds, 0)} invocations/s`,
     );
 
-    console.log(`runs server peak memory after the runs (VmHWM): ${format(peakMemoryMiB(server.process.pid!), 0)} MiB`);
+    console.log(`runs server peak memory after the runs (VmHWM): ${format(server.peakMemoryMiB(), 0)} MiB`);
     receiver.requests.length = 0;
     await call('/v1/blueprints', {
       identifier: 'config',
@@ -104,11 +92,10 @@ export async function runRunsBenchmark(): Promise<void> {
     console.log(
       `changelog at a steady ${PACED_RATE} writes/s (${PACED_EVENTS} single-entity writes): write to delivery p50 ${format(percentile(pacedLatencies, 0.5), 0)} ms, p95 ${format(percentile(pacedLatencies, 0.95), 0)} ms, p99 ${format(percentile(pacedLatencies, 0.99), 0)} ms`,
     );
-    console.log(`runs server peak memory (VmHWM): ${format(peakMemoryMiB(server.process.pid!), 0)} MiB`);
+    console.log(`runs server peak memory (VmHWM): ${format(server.peakMemoryMiB(), 0)} MiB`);
   } finally {
-    await server.stop('SIGTERM');
+    await server.stop();
     await receiver.close();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -118,13 +105,4 @@ async function inParallel(count: number, concurrency: number, work: (index: numb
     while (next < count) await work(next++);
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-}
-
-async function post(url: string, path: string, body: unknown, token?: string): Promise<unknown> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-  const text = await response.text();
-  if (response.status >= 300) throw new Error(`${path} answered ${response.status}: ${text}`);
-  return JSON.parse(text);
 }

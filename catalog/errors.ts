@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /** Error codes of the Port API contract (../shared/port-api/README.md). */
 export type ApiErrorCode =
   | 'bad_request'
@@ -41,4 +43,12 @@ export function formatIssuePath(root: string, path: readonly PropertyKey[]): str
     else text += text === '' ? String(key) : `.${String(key)}`;
   }
   return text === '' ? '(root)' : text;
+}
+
+/** Parses `value` with a zod schema, or throws 422 invalid_request naming where it is wrong under `root`. */
+export function parseOrInvalid<T>(schema: z.ZodType<T>, value: unknown, root: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw invalidRequest(`${formatIssuePath(root, issue.path)}: ${issue.message}`);
 }

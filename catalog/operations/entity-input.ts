@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatIssuePath, invalidRequest } from '../errors.ts';
+import { invalidRequest, parseOrInvalid } from '../errors.ts';
 import type { EntityInput } from '../model.ts';
 
 const relationValue = z.union([z.string(), z.array(z.string()), z.null()]);
@@ -19,8 +19,5 @@ export function parseEntityInput(body: unknown, root: string): EntityInput {
   if (body !== null && typeof body === 'object' && typeof (body as { identifier?: unknown }).identifier === 'object') {
     throw invalidRequest(`${root}.identifier: a search query as identifier is not supported here; give a string`);
   }
-  const result = entityInputSchema.safeParse(body);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  throw invalidRequest(`${formatIssuePath(root, issue.path)}: ${issue.message}`);
+  return parseOrInvalid(entityInputSchema, body, root);
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { ApiError, formatIssuePath, invalidRequest, notFound } from '../errors.ts';
+import { ApiError, invalidRequest, notFound, parseOrInvalid } from '../errors.ts';
 import type { Run, RunLog, RunStatus } from '../model.ts';
 import type { StoredRun } from '../store/index.ts';
 import { compileUserInputsValidator } from '../validation/index.ts';
@@ -30,13 +30,6 @@ const runLogSchema = z.strictObject({
   terminationStatus: terminalStatus.optional(),
   statusLabel: z.string().optional(),
 });
-
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body ?? {});
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  throw invalidRequest(`${formatIssuePath('body', issue.path)}: ${issue.message}`);
-}
 
 export function generateRunId(): string {
   return `r_${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x').slice(0, 16)}`;
@@ -75,7 +68,7 @@ export function createRun(
   actor: Actor & { userEmail?: string | undefined },
 ): Run {
   const action = requireAction(ctx, actionId);
-  const request = parse(runRequestSchema, body);
+  const request = parseOrInvalid(runRequestSchema, body ?? {}, 'body');
   const { trigger } = action;
   const properties = compileUserInputsValidator(action.identifier, trigger.userInputs).validate(
     request.properties ?? {},
@@ -155,7 +148,7 @@ export function createRun(
 
 /** Each PATCH overwrites the keys it sends; a status ends the run. An ended run cannot change (422). */
 export function patchRun(ctx: CatalogContext, id: string, body: unknown, actor: Actor): Run {
-  const patch = parse(runPatchSchema, body);
+  const patch = parseOrInvalid(runPatchSchema, body ?? {}, 'body');
   return ctx.write(() => {
     const stored = requireRun(ctx, id);
     const { run } = stored;
@@ -178,7 +171,7 @@ export function patchRun(ctx: CatalogContext, id: string, body: unknown, actor: 
 
 /** A log line; `terminationStatus` ends the run with it. An ended run takes no more logs (422). */
 export function addRunLog(ctx: CatalogContext, id: string, body: unknown, actor: Actor): RunLog {
-  const request = parse(runLogSchema, body);
+  const request = parseOrInvalid(runLogSchema, body ?? {}, 'body');
   return ctx.write(() => {
     const stored = requireRun(ctx, id);
     refuseEnded(stored.run, 422, 'it takes no more logs');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatIssuePath, invalidRequest } from '../errors.ts';
+import { invalidRequest, parseOrInvalid } from '../errors.ts';
 import type { Entity } from '../model.ts';
 import { compileSearchQuery, parseSearchQuery } from '../search/index.ts';
 import type { CatalogContext } from './context.ts';
@@ -23,12 +23,7 @@ export interface SearchPage {
 /** `POST /v1/blueprints/{bp}/entities/search`: one page, and a cursor to the next when there is more. */
 export function searchBlueprintEntities(ctx: CatalogContext, blueprint: string, body: unknown): SearchPage {
   requireBlueprint(ctx, blueprint);
-  const parsed = blueprintSearchSchema.safeParse(body ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw invalidRequest(`${formatIssuePath('body', issue.path)}: ${issue.message}`);
-  }
-  const { query, include, exclude, limit, from } = parsed.data;
+  const { query, include, exclude, limit, from } = parseOrInvalid(blueprintSearchSchema, body ?? {}, 'body');
   const compiled =
     query === undefined
       ? { where: '1', params: [] }

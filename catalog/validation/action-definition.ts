@@ -3,7 +3,7 @@
  * userInputs, blueprintIdentifier) and `invocationMethod`. Problems throw invalidRequest naming the field.
  */
 import { z } from 'zod';
-import { formatIssuePath, invalidRequest } from '../errors.ts';
+import { invalidRequest, parseOrInvalid } from '../errors.ts';
 import type { Action } from '../model.ts';
 import { describeValue } from './describe.ts';
 import { parseUserInputs } from './user-inputs.ts';
@@ -59,12 +59,7 @@ export function parseActionDefinition(
   body: unknown,
   options: { blueprintExists: (identifier: string) => boolean },
 ): ActionDefinition {
-  const parsed = actionSchema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw invalidRequest(`${formatIssuePath('', issue.path)}: ${issue.message}`);
-  }
-  const action = parsed.data;
+  const action = parseOrInvalid(actionSchema, body, '');
   const { trigger, invocationMethod } = action;
   const userInputs = parseUserInputs('trigger.userInputs', trigger.userInputs);
   if (trigger.operation !== 'CREATE' && trigger.blueprintIdentifier === undefined) {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { type Credentials, secretsEqual } from '../../auth/index.ts';
-import { ApiError, formatIssuePath, invalidRequest } from '../../errors.ts';
+import { ApiError, parseOrInvalid } from '../../errors.ts';
 import type { CatalogContext } from '../../operations/index.ts';
 
 export const TOKEN_LIFETIME_SECONDS = 3 * 60 * 60;
@@ -10,14 +10,10 @@ const tokenRequestSchema = z.object({ clientId: z.string(), clientSecret: z.stri
 
 export function registerAuthRoutes(app: FastifyInstance, ctx: CatalogContext, credentials: Credentials): void {
   app.post('/v1/auth/access_token', async (request) => {
-    const parsed = tokenRequestSchema.safeParse(request.body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw invalidRequest(`${formatIssuePath('body', issue.path)}: ${issue.message}`);
-    }
+    const body = parseOrInvalid(tokenRequestSchema, request.body, 'body');
     // Both compared, always, so the answer's timing does not tell which one was wrong.
-    const idMatches = secretsEqual(parsed.data.clientId, credentials.clientId);
-    const secretMatches = secretsEqual(parsed.data.clientSecret, credentials.clientSecret);
+    const idMatches = secretsEqual(body.clientId, credentials.clientId);
+    const secretMatches = secretsEqual(body.clientSecret, credentials.clientSecret);
     if (!idMatches || !secretMatches) {
       throw new ApiError(401, 'unauthorized', 'clientId or clientSecret is wrong');
     }

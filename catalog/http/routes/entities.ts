@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { formatIssuePath, invalidRequest } from '../../errors.ts';
+import { invalidRequest, parseOrInvalid } from '../../errors.ts';
 import {
   type Actor,
   type CatalogContext,
@@ -22,13 +22,6 @@ type EntityParams = { Params: { blueprint: string; identifier: string } };
 
 const bulkUpsertSchema = z.strictObject({ entities: z.array(z.unknown()).min(1).max(20) });
 const bulkDeleteSchema = z.strictObject({ entities: z.array(z.string()).min(1).max(100) });
-
-function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  throw invalidRequest(`${formatIssuePath('body', issue.path)}: ${issue.message}`);
-}
 
 /** `upsert`, `merge`, `validation_only` and `create_missing_related_entities` as one set of write options. */
 function writeOptionsOf(request: FastifyRequest): WriteOptions {
@@ -63,7 +56,7 @@ export function registerEntityRoutes(app: FastifyInstance, ctx: CatalogContext):
   });
 
   app.post<BlueprintParams>('/v1/blueprints/:blueprint/entities/bulk', async (request, reply) => {
-    const { entities } = parseBody(bulkUpsertSchema, request.body);
+    const { entities } = parseOrInvalid(bulkUpsertSchema, request.body, 'body');
     const actor = runActor(ctx, request);
     const result = writeEntities(ctx, request.params.blueprint, entities, writeOptionsOf(request), actor);
     return reply.status(result.errors.length > 0 ? 207 : 200).send({ ok: true, ...result });
@@ -112,7 +105,7 @@ export function registerEntityRoutes(app: FastifyInstance, ctx: CatalogContext):
 
   // All or nothing: a bulk delete that cannot delete one of its entities deletes none and says which.
   app.post<BlueprintParams>('/v1/blueprints/:blueprint/bulk/entities/delete', async (request) => {
-    const { entities } = parseBody(bulkDeleteSchema, request.body);
+    const { entities } = parseOrInvalid(bulkDeleteSchema, request.body, 'body');
     const options = { deleteDependents: booleanParam(request, 'delete_dependents') };
     const actor = runActor(ctx, request);
     const { blueprint } = request.params;

@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startChildServer } from '../__tests__/helpers/child-server.ts';
+import { peakMemoryMiB } from './stats.ts';
+
+export interface BenchCatalog {
+  url: string;
+  /** An authenticated POST that throws on any answer of 300 or more. */
+  call(path: string, body: unknown): Promise<unknown>;
+  peakMemoryMiB(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The product as `npm start` runs it, in its own process on a fresh data directory, with a token. Set
+ * BENCH_PROFILE=1 to have it write a CPU profile to /tmp/prof.
+ */
+export async function startBenchCatalog(): Promise<BenchCatalog> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'wharf-bench-'));
+  const credentials = { clientId: 'bench', clientSecret: 'bench-secret' };
+  const server = await startChildServer({
+    WHARF_DATA_DIR: dataDir,
+    PORT_CLIENT_ID: credentials.clientId,
+    PORT_CLIENT_SECRET: credentials.clientSecret,
+    WHARF_RATE_LIMIT: '1000000',
+    ...(process.env.BENCH_PROFILE ? { NODE_OPTIONS: '--cpu-prof --cpu-prof-dir=/tmp/prof' } : {}),
+  });
+  const { accessToken } = (await post(server.url, '/v1/auth/access_token', credentials)) as { accessToken: string };
+  return {
+    url: server.url,
+    call: (path, body) => post(server.url, path, body, accessToken),
+    peakMemoryMiB: () => peakMemoryMiB(server.process.pid!),
+    stop: async () => {
+      await server.stop('SIGTERM');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function post(url: string, path: string, body: unknown, token?: string): Promise<unknown> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const text = await response.text();
+  if (response.status >= 300) throw new Error(`${path} answered ${response.status}: ${text}`);
+  return JSON.parse(text);
+}
