@@ -223,7 +223,7 @@ describe('read', () => {
   test('get with include and exclude', async () => {
     const included = await catalog.api<EntityBody>(
       'GET',
-      '/v1/blueprints/service/entities/user-service?include=identifier&include=properties.name,title',
+      '/v1/blueprints/service/entities/user-service?include=$identifier&include=properties.name,title',
     );
     expect(included.body.entity).toEqual({
       identifier: 'user-service',

@@ -187,9 +187,13 @@ describe('GITHUB', () => {
 
   test('the create_repository example: inputs checked against the schema, defaults applied, then delivered', async () => {
     await catalog.api('POST', '/v1/actions', example('action-create-repository-github.json'));
-    const refused = await catalog.api<{ error: string; message: string }>('POST', '/v1/actions/create_repository/runs', {
-      properties: { name: 'Not Valid', template: 'microservice', team: 'platform' },
-    });
+    const refused = await catalog.api<{ error: string; message: string }>(
+      'POST',
+      '/v1/actions/create_repository/runs',
+      {
+        properties: { name: 'Not Valid', template: 'microservice', team: 'platform' },
+      },
+    );
     expect(refused.status).toBe(422);
     expect(refused.body.error).toBe('user_inputs_schema_invalid');
     expect(refused.body.message).toBe('input "name" must match the pattern ^[a-z0-9-]+$ (got "Not Valid")');

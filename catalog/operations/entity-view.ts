@@ -6,17 +6,20 @@ export interface Projection {
   exclude?: string[] | undefined;
 }
 
+/** `$identifier` and `identifier` name the same field: the vendor writes meta properties with a `$`. */
+const segmentsOf = (path: string): string[] => path.replace(/^\$/, '').split('.');
+
 /** The entity as answered: only the included paths, without the excluded ones. */
 export function projectEntity(entity: Entity, projection: Projection): Partial<Entity> {
   let view: Record<string, unknown> = entity as unknown as Record<string, unknown>;
   if (projection.include && projection.include.length > 0) {
     const picked: Record<string, unknown> = {};
-    for (const path of projection.include) copyPath(view, picked, path.split('.'));
+    for (const path of projection.include) copyPath(view, picked, segmentsOf(path));
     view = picked;
   }
   if (projection.exclude && projection.exclude.length > 0) {
     view = structuredClone(view);
-    for (const path of projection.exclude) deletePath(view, path.split('.'));
+    for (const path of projection.exclude) deletePath(view, segmentsOf(path));
   }
   return view as Partial<Entity>;
 }

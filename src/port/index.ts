@@ -1,0 +1,16 @@
+/** The Port API client (../../shared/port-api/README.md): one for the Action and the App. */
+export { createPortClient, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './client.ts';
+export type { PortClient, PortClientOptions } from './client.ts';
+export { PortApiError } from './errors.ts';
+export type { PortLogger } from './log.ts';
+export type {
+  BlueprintSearchOptions,
+  DeleteOptions,
+  ProjectionOptions,
+  UpsertOptions,
+  WriteOptions,
+} from './entities.ts';
+export { MAX_BATCH_ENTITIES, MAX_BODY_BYTES } from './bulk.ts';
+export type { BulkEntity, BulkEntityError, BulkUpsertResult } from './bulk.ts';
+export type { RunFilters, RunLogInput, RunPatch } from './runs.ts';
+export type * from './types.ts';

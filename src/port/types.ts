@@ -1,0 +1,97 @@
+/** Shapes of the Port API subset wharf speaks (../shared/port-api/openapi-subset.json). */
+
+/** A search rule: a property test, `relatedTo`, or a nested query. */
+export type SearchRule =
+  | { property: string; operator: string; value?: unknown }
+  | { operator: 'relatedTo'; blueprint: string; value: string | string[]; direction?: 'upstream' | 'downstream' }
+  | SearchQuery;
+
+export interface SearchQuery {
+  combinator: 'and' | 'or';
+  rules: SearchRule[];
+}
+
+/** A relation value: an identifier, several, none, or a search query for the related entity. */
+export type RelationValue = string | string[] | null | SearchQuery;
+
+/** An entity as a client writes it. Without an identifier, the server generates one. */
+export interface EntityInput {
+  identifier?: string;
+  title?: string | null;
+  icon?: string | null;
+  team?: string | string[] | null;
+  properties?: Record<string, unknown>;
+  relations?: Record<string, RelationValue>;
+}
+
+/** An entity as the server answers it; `include`/`exclude` may leave any field out. */
+export interface Entity {
+  identifier: string;
+  blueprint: string;
+  title?: string | null;
+  icon?: string | null;
+  team?: string[];
+  properties?: Record<string, unknown>;
+  relations?: Record<string, string | string[] | null>;
+  scorecards?: Record<string, unknown>;
+  createdAt?: string;
+  createdBy?: string;
+  updatedAt?: string;
+  updatedBy?: string;
+}
+
+export interface BlueprintRelation {
+  title?: string;
+  description?: string;
+  target: string;
+  required?: boolean;
+  many?: boolean;
+}
+
+/** A blueprint definition; the server adds createdAt/updatedAt and friends. */
+export interface Blueprint {
+  identifier: string;
+  title: string;
+  icon?: string;
+  description?: string;
+  schema: { properties: Record<string, Record<string, unknown>>; required?: string[] };
+  relations?: Record<string, BlueprintRelation>;
+  mirrorProperties?: Record<string, unknown>;
+  calculationProperties?: Record<string, unknown>;
+  aggregationProperties?: Record<string, unknown>;
+  changelogDestination?: { type: string; url?: string; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+export type RunStatus = 'IN_PROGRESS' | 'WAITING_FOR_APPROVAL' | 'SUCCESS' | 'FAILURE' | (string & {});
+export type TerminationStatus = 'SUCCESS' | 'FAILURE';
+
+type RunReference = { identifier: string; title?: string | null; icon?: string | null; deleted?: boolean };
+
+export interface Run {
+  id: string;
+  status: RunStatus;
+  statusLabel?: string | null;
+  link?: string | string[];
+  summary?: string | null;
+  externalRunId?: string | null;
+  action: RunReference;
+  blueprint?: RunReference;
+  entity?: RunReference;
+  properties: Record<string, unknown>;
+  endedAt?: string | null;
+  createdAt?: string;
+  createdBy?: string;
+  updatedAt?: string;
+  updatedBy?: string;
+  [key: string]: unknown;
+}
+
+export interface RunLog {
+  id: string;
+  runId: string;
+  message: string;
+  createdAt: string;
+  createdBy?: string;
+  [key: string]: unknown;
+}
