@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseSync } from 'node:sqlite';
 import { type Credentials, loadCredentials } from './auth/index.ts';
-import { changelogHandler, DeliveryWorker } from './delivery/index.ts';
+import { OutboxWorker } from '../src/outbox/index.ts';
+import { changelogHandler } from './delivery/index.ts';
 import { catalogRoutes, type RateLimitSettings } from './http/index.ts';
 import { invocationHandler } from './invocation/index.ts';
 import { CatalogContext } from './operations/index.ts';
-import { openDatabase } from './store/index.ts';
+import { openCatalogDatabase } from './store/index.ts';
 
 export { ApiError } from './errors.ts';
 export type { Blueprint, Entity, EntityInput, Action, Run, RunLog } from './model.ts';
@@ -67,12 +68,12 @@ export function openCatalog(options: CatalogOptions): Catalog {
   const credentials = options.credentials
     ? { ...options.credentials, source: 'given' as const }
     : loadCredentials(options.dataDir, options.env ?? process.env);
-  const db = openDatabase(options.dataDir);
+  const db = openCatalogDatabase(options.dataDir);
   const ctx = new CatalogContext(db);
   const delivery = { ...DEFAULT_DELIVERY, ...options.delivery };
   const warn = options.warn ?? ((message: string) => console.warn(message));
-  const worker = new DeliveryWorker(
-    ctx,
+  const worker = new OutboxWorker(
+    ctx.deliveries,
     {
       invocation: invocationHandler(ctx, {
         secret: credentials.clientSecret,
@@ -88,7 +89,11 @@ export function openCatalog(options: CatalogOptions): Catalog {
         warn,
       }),
     },
-    { ...delivery, onError: (error) => warn(`delivery failed unexpectedly: ${String(error)}`) },
+    {
+      ...delivery,
+      maxAgeMs: { invocation: delivery.maxInvocationAgeMs },
+      onError: (error) => warn(`delivery failed unexpectedly: ${String(error)}`),
+    },
   );
   ctx.onDeliveriesEnqueued = () => worker.kick();
   return {

@@ -175,7 +175,7 @@ describe('surviving a restart', () => {
       expect(read.body.run.status).toBe('FAILURE');
       const logs = await second.api<{ runLogs: { message: string }[] }>('GET', `/v1/actions/runs/${run.id}/logs`);
       expect(logs.body.runLogs.map((log) => log.message)).toEqual([
-        'Invocation failed: the catalog stopped before invoking this run, which is now 0 s old (late runs are invoked for up to 0 s)',
+        'Invocation failed: it was not delivered before the process stopped, and is now 0 s old (the limit is 0 s)',
       ]);
       expect(receiver.requests).toHaveLength(1);
       await second.close();

@@ -1,6 +1,5 @@
-import type { Delivery } from '../store/index.ts';
+import type { Delivery, DeliveryHandler, DeliveryOutcome } from '../../src/outbox/index.ts';
 import { describeAnswer, describeNetworkError, isRetryableStatus, sendSigned } from './signed-request.ts';
-import type { DeliveryHandler, DeliveryOutcome } from './worker.ts';
 
 export interface ChangelogPayload {
   url: string;

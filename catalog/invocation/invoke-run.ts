@@ -1,6 +1,6 @@
 import { renderTemplates, TemplateError } from '../../src/jq/index.ts';
 import { describeAnswer, describeNetworkError, isRetryableStatus, sendSigned } from '../delivery/index.ts';
-import type { DeliveryHandler, DeliveryOutcome } from '../delivery/index.ts';
+import type { DeliveryHandler, DeliveryOutcome } from '../../src/outbox/index.ts';
 import { ApiError } from '../errors.ts';
 import type { GithubInvocation, UpsertEntityInvocation, WebhookInvocation } from '../model.ts';
 import { type CatalogContext, endRun, isEnded, logToRun, parseEntityInput, writeEntity } from '../operations/index.ts';

@@ -5,13 +5,12 @@ import {
   ActionStore,
   AuditStore,
   BlueprintStore,
-  DeliveryStore,
-  type DeliveryKind,
   EntityStore,
   inTransaction,
   RunStore,
   TokenStore,
 } from '../store/index.ts';
+import { OutboxStore } from '../../src/outbox/index.ts';
 import { compileEntityValidator, type EntityValidator } from '../validation/index.ts';
 
 /** Who asked for a write, and the run it belongs to. */
@@ -29,7 +28,7 @@ export class CatalogContext {
   readonly tokens: TokenStore;
   readonly actions: ActionStore;
   readonly runs: RunStore;
-  readonly deliveries: DeliveryStore;
+  readonly deliveries: OutboxStore;
   /** Called after a transaction that enqueued deliveries commits, so they go out at once. */
   onDeliveriesEnqueued: () => void = () => {};
   private enqueuedInTransaction = false;
@@ -46,11 +45,11 @@ export class CatalogContext {
     this.tokens = new TokenStore(db);
     this.actions = new ActionStore(db);
     this.runs = new RunStore(db);
-    this.deliveries = new DeliveryStore(db);
+    this.deliveries = new OutboxStore(db);
   }
 
   /** Adds to the outbox inside the current transaction; the delivery starts once it commits. */
-  enqueueDelivery(kind: DeliveryKind, orderingKey: string, payload: unknown): void {
+  enqueueDelivery(kind: 'invocation' | 'changelog', orderingKey: string, payload: unknown): void {
     this.deliveries.enqueue(kind, orderingKey, payload, this.clock().getTime());
     this.enqueuedInTransaction = true;
   }

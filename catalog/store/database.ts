@@ -1,64 +1,18 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
+import { migrate, openDatabase } from '../../src/sqlite/index.ts';
 import { migrations } from './migrations.ts';
+
+export { inTransaction, inSavepoint } from '../../src/sqlite/index.ts';
 
 export const DATABASE_FILE = 'catalog.sqlite';
 
-/**
- * Opens (creating when absent) the catalog database in `dataDir` and brings its schema up to date.
- * WAL with synchronous=NORMAL: a committed transaction is in the WAL before the call returns, so it survives the
- * process being killed; only an operating-system crash can lose the last commits.
- */
-export function openDatabase(dataDir: string): DatabaseSync {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new DatabaseSync(join(dataDir, DATABASE_FILE));
-  db.exec(`
-    PRAGMA journal_mode = WAL;
-    PRAGMA synchronous = NORMAL;
-    PRAGMA foreign_keys = ON;
-    PRAGMA busy_timeout = 5000;
-  `);
-  migrate(db);
-  return db;
+/** The catalog's database in `dataDir`, its schema up to date. */
+export function openCatalogDatabase(dataDir: string): DatabaseSync {
+  return openDatabase(join(dataDir, DATABASE_FILE), migrations);
 }
 
-export function migrate(db: DatabaseSync): void {
-  const { user_version: current } = db.prepare('PRAGMA user_version').get() as { user_version: number };
-  for (let version = current; version < migrations.length; version++) {
-    inTransaction(db, () => {
-      db.exec(migrations[version]!);
-      db.exec(`PRAGMA user_version = ${version + 1}`);
-    });
-  }
-}
-
-/** Runs `work` in one transaction: committed when it returns, rolled back when it throws. */
-export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    const result = work();
-    db.exec('COMMIT');
-    return result;
-  } catch (error) {
-    db.exec('ROLLBACK');
-    throw error;
-  }
-}
-
-let savepointCounter = 0;
-
-/** Runs `work` inside a savepoint of the current transaction, so one failing item of a batch leaves nothing. */
-export function inSavepoint<T>(db: DatabaseSync, work: () => T): T {
-  const name = `sp_${++savepointCounter}`;
-  db.exec(`SAVEPOINT ${name}`);
-  try {
-    const result = work();
-    db.exec(`RELEASE ${name}`);
-    return result;
-  } catch (error) {
-    db.exec(`ROLLBACK TO ${name}`);
-    db.exec(`RELEASE ${name}`);
-    throw error;
-  }
+/** Brings an already open database (an in-memory one in tests) to the catalog's schema. */
+export function migrateCatalog(db: DatabaseSync): void {
+  migrate(db, migrations);
 }

@@ -1,8 +1,7 @@
-export { openDatabase, migrate, inTransaction, inSavepoint, DATABASE_FILE } from './database.ts';
+export { openCatalogDatabase, migrateCatalog, inTransaction, inSavepoint, DATABASE_FILE } from './database.ts';
 export { BlueprintStore } from './blueprint-store.ts';
 export { EntityStore, type RelationEdge } from './entity-store.ts';
 export { AuditStore, type AuditAction, type AuditEntry, type AuditRecord, type AuditQuery } from './audit-store.ts';
 export { TokenStore, type IssuedToken } from './token-store.ts';
 export { ActionStore } from './action-store.ts';
 export { RunStore, type StoredRun, type RunInvocation, type RunFilter } from './run-store.ts';
-export { DeliveryStore, type Delivery, type DeliveryKind } from './delivery-store.ts';

@@ -1,3 +1,5 @@
+import { OUTBOX_SCHEMA } from '../../src/outbox/index.ts';
+
 /**
  * Numbered schema migrations. Each entry runs once, in order, inside one transaction; `PRAGMA user_version`
  * records the last one applied. Append only: never edit a migration that has shipped.
@@ -109,19 +111,6 @@ export const migrations: readonly string[] = [
   -- The outbox. A row is written in the transaction of the change that causes it and deleted once delivered, so
   -- nothing is sent for a change that rolled back and nothing answered is forgotten across a restart. Rows with
   -- one ordering_key go out one at a time, in id order.
-  CREATE TABLE deliveries (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    kind TEXT NOT NULL,
-    ordering_key TEXT NOT NULL,
-    payload TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at INTEGER NOT NULL,
-    created_at INTEGER NOT NULL,
-    last_error TEXT,
-    state TEXT NOT NULL DEFAULT 'pending'
-  );
-  CREATE INDEX deliveries_order ON deliveries (state, id);
-  CREATE INDEX deliveries_next_attempt ON deliveries (state, next_attempt_at);
-  CREATE INDEX deliveries_ordering ON deliveries (ordering_key, state, id);
+  ${OUTBOX_SCHEMA}
   `,
 ];

@@ -1,6 +1,6 @@
 import { DatabaseSync } from 'node:sqlite';
 import { compileSearchQuery, parseSearchQuery } from '../../../catalog/search/index.ts';
-import { migrate } from '../../../catalog/store/database.ts';
+import { migrateCatalog } from '../../../catalog/store/index.ts';
 
 export interface EntitySeed {
   blueprint?: string;
@@ -17,7 +17,7 @@ export interface EntitySeed {
 
 export function openCatalog(): DatabaseSync {
   const db = new DatabaseSync(':memory:');
-  migrate(db);
+  migrateCatalog(db);
   return db;
 }
 

@@ -1,11 +1,31 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { inTransaction } from './database.ts';
+import { inTransaction } from '../sqlite/index.ts';
 
-export type DeliveryKind = 'invocation' | 'changelog';
+/**
+ * The outbox table, for a database's migrations. Rows with one ordering_key go out one at a time, in id order;
+ * a row is deleted once delivered and kept as 'failed' with its last error once given up.
+ */
+export const OUTBOX_SCHEMA = `
+  CREATE TABLE deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    ordering_key TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_error TEXT,
+    state TEXT NOT NULL DEFAULT 'pending'
+  );
+  CREATE INDEX deliveries_order ON deliveries (state, id);
+  CREATE INDEX deliveries_next_attempt ON deliveries (state, next_attempt_at);
+  CREATE INDEX deliveries_ordering ON deliveries (ordering_key, state, id);
+`;
 
+/** One row of an outbox: what to deliver (`kind` picks the handler), and how it went so far. */
 export interface Delivery {
   id: number;
-  kind: DeliveryKind;
+  kind: string;
   orderingKey: string;
   payload: unknown;
   attempts: number;
@@ -14,7 +34,7 @@ export interface Delivery {
 
 type DeliveryRow = {
   id: number;
-  kind: DeliveryKind;
+  kind: string;
   ordering_key: string;
   payload: string;
   attempts: number;
@@ -30,8 +50,11 @@ const fromRow = (row: DeliveryRow): Delivery => ({
   createdAt: row.created_at,
 });
 
-/** The outbox table. Enqueue inside the transaction of the change that causes the delivery. */
-export class DeliveryStore {
+/**
+ * The `deliveries` table (OUTBOX_SCHEMA) of one database. Enqueue inside the transaction of the change that causes
+ * the delivery, so nothing is sent for a change that rolled back and nothing answered is forgotten.
+ */
+export class OutboxStore {
   private readonly db: DatabaseSync;
   private readonly enqueueStatement: StatementSync;
   private readonly dueStatement: StatementSync;
@@ -73,7 +96,7 @@ export class DeliveryStore {
       WHERE state = 'pending' AND kind = ? AND created_at < ? ORDER BY id`);
   }
 
-  enqueue(kind: DeliveryKind, orderingKey: string, payload: unknown, now: number): void {
+  enqueue(kind: string, orderingKey: string, payload: unknown, now: number): void {
     this.enqueueStatement.run(kind, orderingKey, JSON.stringify(payload), now, now);
   }
 
@@ -107,7 +130,7 @@ export class DeliveryStore {
     this.dueNowStatement.run(now, now);
   }
 
-  pendingOlderThan(kind: DeliveryKind, createdBefore: number): Delivery[] {
+  pendingOlderThan(kind: string, createdBefore: number): Delivery[] {
     return (this.olderThanStatement.all(kind, createdBefore) as DeliveryRow[]).map(fromRow);
   }
 

@@ -1,5 +1,4 @@
-import type { CatalogContext } from '../operations/index.ts';
-import type { Delivery, DeliveryKind } from '../store/index.ts';
+import type { Delivery, OutboxStore } from './outbox-store.ts';
 
 /** What one attempt came to. */
 export type DeliveryOutcome =
@@ -17,8 +16,8 @@ export interface DeliveryWorkerOptions {
   /** First retry delay; doubles with each attempt, with jitter, up to maxBackoffMs. */
   baseBackoffMs: number;
   maxBackoffMs: number;
-  /** At start, an invocation pending for longer than this is given up instead of sent. */
-  maxInvocationAgeMs: number;
+  /** At start, rows of these kinds pending for longer than the given milliseconds are given up instead of sent. */
+  maxAgeMs?: Record<string, number>;
   onError?: (error: unknown) => void;
 }
 
@@ -26,9 +25,9 @@ export interface DeliveryWorkerOptions {
  * Delivers the outbox: every due row, a bounded number at a time, one at a time per ordering key, retrying with
  * backoff. Rows stay in the table until delivered or given up, so a restart picks up where the last run stopped.
  */
-export class DeliveryWorker {
-  private readonly ctx: CatalogContext;
-  private readonly handlers: Record<DeliveryKind, DeliveryHandler>;
+export class OutboxWorker {
+  private readonly store: OutboxStore;
+  private readonly handlers: Record<string, DeliveryHandler>;
   private readonly options: DeliveryWorkerOptions;
   private readonly inFlight = new Map<number, Promise<void>>();
   /** Due rows read ahead of free slots, so the queue is not queried once per delivery. */
@@ -39,16 +38,16 @@ export class DeliveryWorker {
   private scheduled = false;
   private stopped = true;
 
-  constructor(ctx: CatalogContext, handlers: Record<DeliveryKind, DeliveryHandler>, options: DeliveryWorkerOptions) {
-    this.ctx = ctx;
+  constructor(store: OutboxStore, handlers: Record<string, DeliveryHandler>, options: DeliveryWorkerOptions) {
+    this.store = store;
     this.handlers = handlers;
     this.options = options;
   }
 
   start(): void {
     this.stopped = false;
-    this.giveUpStaleInvocations();
-    this.ctx.deliveries.makeAllDue(Date.now());
+    this.giveUpStale();
+    this.store.makeAllDue(Date.now());
     this.kick();
   }
 
@@ -71,7 +70,7 @@ export class DeliveryWorker {
   }
 
   pending(): number {
-    return this.ctx.deliveries.pendingCount() - this.settled.length;
+    return this.store.pendingCount() - this.settled.length;
   }
 
   private pump(): void {
@@ -81,7 +80,7 @@ export class DeliveryWorker {
       if (this.ready.length === 0) {
         // Rows under way are still pending and come first in the answer: ask for enough to get past them.
         const limit = this.options.concurrency * 4 + this.inFlight.size;
-        this.ready = this.ctx.deliveries.due(Date.now(), limit).filter((d) => !this.inFlight.has(d.id));
+        this.ready = this.store.due(Date.now(), limit).filter((d) => !this.inFlight.has(d.id));
         if (this.ready.length === 0) break;
       }
       const delivery = this.ready.shift()!;
@@ -97,12 +96,12 @@ export class DeliveryWorker {
   private flushSettled(): void {
     const ids = this.settled;
     this.settled = [];
-    this.ctx.deliveries.delivered(ids);
+    this.store.delivered(ids);
   }
 
   private scheduleNextDue(): void {
     clearTimeout(this.timer);
-    const next = this.ctx.deliveries.nextDueAt();
+    const next = this.store.nextDueAt();
     if (next === undefined) return;
     this.timer = setTimeout(() => this.kick(), Math.max(0, next - Date.now()) + 5);
     this.timer.unref();
@@ -110,6 +109,10 @@ export class DeliveryWorker {
 
   private async run(delivery: Delivery): Promise<void> {
     const handler = this.handlers[delivery.kind];
+    if (!handler) {
+      this.store.failed(delivery.id, `no handler for deliveries of kind "${delivery.kind}"`);
+      return;
+    }
     let outcome: DeliveryOutcome;
     try {
       outcome = await handler.attempt(delivery);
@@ -125,10 +128,10 @@ export class DeliveryWorker {
         outcome.result === 'failed'
           ? outcome.error
           : `${outcome.error} (gave up after ${delivery.attempts + 1} attempts)`;
-      this.ctx.deliveries.failed(delivery.id, reason);
+      this.store.failed(delivery.id, reason);
       handler.giveUp(delivery, reason);
     } else {
-      this.ctx.deliveries.retryAt(delivery.id, Date.now() + this.backoff(delivery.attempts), outcome.error);
+      this.store.retryAt(delivery.id, Date.now() + this.backoff(delivery.attempts), outcome.error);
     }
   }
 
@@ -138,14 +141,14 @@ export class DeliveryWorker {
     return ceiling / 2 + Math.random() * (ceiling / 2);
   }
 
-  private giveUpStaleInvocations(): void {
-    const cutoff = Date.now() - this.options.maxInvocationAgeMs;
-    for (const delivery of this.ctx.deliveries.pendingOlderThan('invocation', cutoff)) {
-      const age = formatDuration(Date.now() - delivery.createdAt);
-      const limit = formatDuration(this.options.maxInvocationAgeMs);
-      const reason = `the catalog stopped before invoking this run, which is now ${age} old (late runs are invoked for up to ${limit})`;
-      this.ctx.deliveries.failed(delivery.id, reason);
-      this.handlers.invocation.giveUp(delivery, reason);
+  private giveUpStale(): void {
+    for (const [kind, maxAgeMs] of Object.entries(this.options.maxAgeMs ?? {})) {
+      for (const delivery of this.store.pendingOlderThan(kind, Date.now() - maxAgeMs)) {
+        const age = formatDuration(Date.now() - delivery.createdAt);
+        const reason = `it was not delivered before the process stopped, and is now ${age} old (the limit is ${formatDuration(maxAgeMs)})`;
+        this.store.failed(delivery.id, reason);
+        this.handlers[kind]?.giveUp(delivery, reason);
+      }
     }
   }
 }

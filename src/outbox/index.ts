@@ -1,0 +1,7 @@
+export { OutboxStore, OUTBOX_SCHEMA, type Delivery } from './outbox-store.ts';
+export {
+  OutboxWorker,
+  type DeliveryHandler,
+  type DeliveryOutcome,
+  type DeliveryWorkerOptions,
+} from './outbox-worker.ts';

@@ -1,0 +1,67 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+
+/**
+ * Opens (creating when absent) a SQLite database and brings its schema up to date with `migrations`: numbered
+ * schema changes, each run once, in order, in one transaction; `PRAGMA user_version` records the last applied.
+ * WAL with synchronous=NORMAL: a committed transaction is in the WAL before the call returns, so it survives the
+ * process being killed; only an operating-system crash can lose the last commits.
+ */
+export function openDatabase(file: string, migrations: readonly string[]): DatabaseSync {
+  mkdirSync(dirname(file), { recursive: true });
+  const db = new DatabaseSync(file);
+  db.exec(`
+    PRAGMA journal_mode = WAL;
+    PRAGMA synchronous = NORMAL;
+    PRAGMA foreign_keys = ON;
+    PRAGMA busy_timeout = 5000;
+  `);
+  migrate(db, migrations);
+  return db;
+}
+
+export function migrate(db: DatabaseSync, migrations: readonly string[]): void {
+  const { user_version: current } = db.prepare('PRAGMA user_version').get() as { user_version: number };
+  if (current > migrations.length) {
+    throw new Error(
+      `the database is at schema version ${current}, newer than this program knows (${migrations.length})`,
+    );
+  }
+  for (let version = current; version < migrations.length; version++) {
+    inTransaction(db, () => {
+      db.exec(migrations[version]!);
+      db.exec(`PRAGMA user_version = ${version + 1}`);
+    });
+  }
+}
+
+/** Runs `work` in one transaction: committed when it returns, rolled back when it throws. */
+export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = work();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+let savepointCounter = 0;
+
+/** Runs `work` inside a savepoint of the current transaction, so one failing item of a batch leaves nothing. */
+export function inSavepoint<T>(db: DatabaseSync, work: () => T): T {
+  const name = `sp_${++savepointCounter}`;
+  db.exec(`SAVEPOINT ${name}`);
+  try {
+    const result = work();
+    db.exec(`RELEASE ${name}`);
+    return result;
+  } catch (error) {
+    db.exec(`ROLLBACK TO ${name}`);
+    db.exec(`RELEASE ${name}`);
+    throw error;
+  }
+}

@@ -1,0 +1,1 @@
+export { openDatabase, migrate, inTransaction, inSavepoint } from './database.ts';
