@@ -65,6 +65,7 @@ export class OutboxStore {
   private readonly nextDueStatement: StatementSync;
   private readonly olderThanStatement: StatementSync;
   private readonly dueNowStatement: StatementSync;
+  private readonly payloadStatement: StatementSync;
 
   constructor(db: DatabaseSync) {
     this.enqueueStatement = db.prepare(`
@@ -88,6 +89,7 @@ export class OutboxStore {
     );
     this.pendingCountStatement = db.prepare("SELECT count(*) AS n FROM deliveries WHERE state = 'pending'");
     this.nextDueStatement = db.prepare("SELECT min(next_attempt_at) AS at FROM deliveries WHERE state = 'pending'");
+    this.payloadStatement = db.prepare('UPDATE deliveries SET payload = ? WHERE id = ?');
     this.dueNowStatement = db.prepare(
       "UPDATE deliveries SET next_attempt_at = ? WHERE state = 'pending' AND next_attempt_at > ?",
     );
@@ -123,6 +125,11 @@ export class OutboxStore {
 
   pendingCount(): number {
     return (this.pendingCountStatement.get() as { n: number }).n;
+  }
+
+  /** Records progress inside a delivery (the steps still to do), so a retry does not repeat the done ones. */
+  updatePayload(id: number, payload: unknown): void {
+    this.payloadStatement.run(JSON.stringify(payload), id);
   }
 
   /** Everything pending becomes due now: after a restart, waiting out an old backoff helps nobody. */

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseAllowedWorkflows } from '../../app/index.ts';
 
 /** Everything `npm start` reads from the environment, checked once at start. */
 export interface ServerConfig {
@@ -11,6 +12,12 @@ export interface ServerConfig {
   /** WHARF_SECRET_<NAME> variables, as `{{ .secrets.NAME }}` in action templates. */
   secrets: Record<string, string>;
   appUrl: string | undefined;
+  /** PORT_BASE_URL: a Port API to report to instead of the embedded catalog. */
+  portBaseUrl: string | undefined;
+  /** The GitHub App's credentials when all are set; otherwise which variables are missing. */
+  github: { ok: true } | { ok: false; missing: string[] };
+  allowedWorkflows: string[];
+  reconcileIntervalMs: number;
 }
 
 const SECRET_PREFIX = 'WHARF_SECRET_';
@@ -22,8 +29,21 @@ const envSchema = z.object({
   WHARF_RATE_LIMIT: z.coerce.number().int().min(1).default(20000),
   WHARF_RATE_LIMIT_PERIOD: z.coerce.number().int().min(1).default(60),
   WHARF_APP_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PORT_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  WHARF_ALLOWED_WORKFLOWS: z.string().optional(),
+  WHARF_RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(10).default(300),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('warn'),
 });
+
+/** Probot's own variables: APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET. */
+function githubAppStatus(env: NodeJS.ProcessEnv): ServerConfig['github'] {
+  const missing = [
+    env.APP_ID ? undefined : 'APP_ID',
+    env.PRIVATE_KEY || env.PRIVATE_KEY_PATH ? undefined : 'PRIVATE_KEY (or PRIVATE_KEY_PATH)',
+    env.WEBHOOK_SECRET ? undefined : 'WEBHOOK_SECRET',
+  ].filter((name): name is string => name !== undefined);
+  return missing.length === 0 ? { ok: true } : { ok: false, missing };
+}
 
 export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
   const parsed = envSchema.safeParse(env);
@@ -44,5 +64,9 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
         .map(([name, value]) => [name.slice(SECRET_PREFIX.length), value as string]),
     ),
     appUrl: values.WHARF_APP_URL,
+    portBaseUrl: values.PORT_BASE_URL,
+    github: githubAppStatus(env),
+    allowedWorkflows: parseAllowedWorkflows(values.WHARF_ALLOWED_WORKFLOWS),
+    reconcileIntervalMs: values.WHARF_RECONCILE_INTERVAL_SECONDS * 1000,
   };
 }

@@ -1,20 +1,46 @@
+import { createProbot } from 'probot';
 import { readServerConfig } from './config.ts';
 import { startServer } from './server.ts';
 
-/** `npm start`: the product on the embedded catalog, until SIGINT or SIGTERM. */
+/** `npm start`: the product, on the embedded catalog unless PORT_BASE_URL names a Port API, until SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const config = readServerConfig(process.env);
-  const server = await startServer({ ...config, env: process.env });
-  const { credentials } = server.catalog;
+  const env = process.env;
+  const remoteCredentials =
+    config.portBaseUrl && env.PORT_CLIENT_ID && env.PORT_CLIENT_SECRET
+      ? { clientId: env.PORT_CLIENT_ID, clientSecret: env.PORT_CLIENT_SECRET }
+      : undefined;
+  const server = await startServer({
+    ...config,
+    env,
+    credentials: remoteCredentials,
+    probot: config.github.ok ? createProbot({ env, overrides: { logLevel: config.logLevel as 'warn' } }) : undefined,
+    app: { allowedWorkflows: config.allowedWorkflows, reconcileIntervalMs: config.reconcileIntervalMs },
+  });
   console.log(`wharf listening on ${server.url}`);
-  console.log(`embedded catalog: ${server.url}/v1 (data in ${config.dataDir})`);
-  if (credentials.source === 'environment') {
-    console.log('credentials: PORT_CLIENT_ID / PORT_CLIENT_SECRET from the environment');
+  if (server.catalog) {
+    const { credentials } = server.catalog;
+    console.log(`embedded catalog: ${server.url}/v1 (data in ${config.dataDir})`);
+    if (credentials.source === 'environment') {
+      console.log('credentials: PORT_CLIENT_ID / PORT_CLIENT_SECRET from the environment');
+    } else {
+      // Printed so a new user can try the API at once; the pair stays in the data directory for later starts.
+      console.log(`credentials (${credentials.source}, kept in ${config.dataDir}/credentials.json):`);
+      console.log(`  PORT_CLIENT_ID=${credentials.clientId}`);
+      console.log(`  PORT_CLIENT_SECRET=${credentials.clientSecret}`);
+    }
   } else {
-    // Printed so a new user can try the API at once; the pair stays in the data directory for later starts.
-    console.log(`credentials (${credentials.source}, kept in ${config.dataDir}/credentials.json):`);
-    console.log(`  PORT_CLIENT_ID=${credentials.clientId}`);
-    console.log(`  PORT_CLIENT_SECRET=${credentials.clientSecret}`);
+    console.log(`reporting to the Port API at ${config.portBaseUrl}`);
+  }
+  if (config.github.ok) {
+    console.log(
+      `GitHub App: on (webhooks at ${server.url}/api/github/webhooks, invocations at ${server.url}/api/port/invocations)`,
+    );
+  } else {
+    console.log(
+      `GitHub App: off. Dispatching workflows for self-service actions, reporting their runs and syncing repositories ` +
+        `need ${config.github.missing.join(', ')}.`,
+    );
   }
 
   let stopping = false;

@@ -1,63 +1,129 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Probot } from 'probot';
+import { INVOCATIONS_PATH, WEBHOOKS_PATH, WharfApp, type WharfAppOptions } from '../../app/index.ts';
 import { type Catalog, type DeliverySettings, openCatalog } from '../../catalog/index.ts';
+import { createPortClient } from '../port/index.ts';
 import type { ServerConfig } from './config.ts';
 
 export interface RunningServer {
   url: string;
   app: FastifyInstance;
-  catalog: Catalog;
+  /** The embedded catalog; undefined when reporting to a Port API at portBaseUrl. */
+  catalog: Catalog | undefined;
+  wharfApp: WharfApp;
   close(): Promise<void>;
 }
 
-export interface StartOptions extends Omit<ServerConfig, 'logLevel' | 'secrets' | 'appUrl'> {
+export interface StartOptions {
+  port: number;
+  host: string;
+  dataDir: string;
+  rateLimit?: ServerConfig['rateLimit'];
   env?: NodeJS.ProcessEnv;
-  credentials?: { clientId: string; clientSecret: string };
+  credentials?: { clientId: string; clientSecret: string } | undefined;
   /** Pino log level for request logs; off when absent. */
   logLevel?: string;
-  secrets?: Record<string, string>;
+  secrets?: Record<string, string> | undefined;
   /** The App's invocation endpoint when it runs elsewhere; by default this server's own. */
   appUrl?: string | undefined;
   delivery?: Partial<DeliverySettings>;
+  /** A Port API to report to; when absent the embedded catalog is served and used. */
+  portBaseUrl?: string | undefined;
+  /** The GitHub App (Probot with its credentials); without it, the App's GitHub features are off. */
+  probot?: Probot | undefined;
+  app?: Partial<Omit<WharfAppOptions, 'dataDir' | 'portSecret' | 'probot' | 'log'>>;
+  warn?: (message: string) => void;
 }
 
-/** One HTTP server for the whole product: the embedded catalog under /v1 and /healthz. */
+/**
+ * One HTTP server for the whole product: the embedded catalog under /v1 (unless a Port API is given), the GitHub
+ * App's webhooks and invocations, /healthz and /metrics.
+ */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   let url = '';
-  const catalog = openCatalog({
+  const warn = options.warn ?? ((message: string) => console.warn(message));
+  const catalog = options.portBaseUrl
+    ? undefined
+    : openCatalog({
+        dataDir: options.dataDir,
+        env: options.env,
+        credentials: options.credentials,
+        rateLimit: options.rateLimit,
+        secrets: options.secrets,
+        appUrl: () => options.appUrl ?? `${url}${INVOCATIONS_PATH}`,
+        delivery: options.delivery,
+        warn,
+      });
+  const portCredentials = catalog?.credentials ?? options.credentials;
+  if (!portCredentials) {
+    throw new Error('PORT_BASE_URL is set: set PORT_CLIENT_ID and PORT_CLIENT_SECRET for that Port API too');
+  }
+  const wharfApp = new WharfApp({
+    allowedWorkflows: [],
+    ...options.app,
     dataDir: options.dataDir,
-    env: options.env,
-    credentials: options.credentials,
-    rateLimit: options.rateLimit,
-    secrets: options.secrets,
-    appUrl: () => options.appUrl ?? `${url}/api/port/invocations`,
-    delivery: options.delivery,
+    portSecret: portCredentials.clientSecret,
+    probot: options.probot,
+    log: { warn },
   });
+  if (catalog) {
+    wharfApp.metrics.gauge(
+      'wharf_catalog_outbox_depth',
+      'Invocations and changelog events waiting to be delivered',
+      () => catalog.pendingDeliveries(),
+    );
+  }
+  const webhooks = await wharfApp.webhookMiddleware();
+
   const app = Fastify({
     logger: options.logLevel ? { level: options.logLevel } : false,
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
+    // Probot verifies webhook signatures over the raw stream, so its path bypasses fastify's body parsing.
+    serverFactory: (handler) =>
+      createServer((request, response) => {
+        if (webhooks && request.url?.split('?')[0] === WEBHOOKS_PATH) void webhooks(request, response);
+        else handler(request, response);
+      }),
   });
   app.get('/healthz', async () => ({ ok: true }));
-  await catalog.register(app);
+  app.get('/metrics', async (_request, reply) =>
+    reply.type('text/plain; version=0.0.4').send(wharfApp.metrics.render()),
+  );
+  await wharfApp.register(app);
+  await catalog?.register(app);
   try {
     await app.listen({ port: options.port, host: options.host });
   } catch (error) {
-    await catalog.close();
+    await catalog?.close();
+    await wharfApp.close();
     throw error;
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   url = `http://${host}:${port}`;
-  catalog.startDeliveries();
+  catalog?.startDeliveries();
+  wharfApp.start(
+    createPortClient({
+      baseUrl: options.portBaseUrl ?? url,
+      clientId: portCredentials.clientId,
+      clientSecret: portCredentials.clientSecret,
+      // The outbox retries durably; the client only smooths over brief failures.
+      maxRetries: 2,
+    }),
+  );
   return {
     url,
     app,
     catalog,
+    wharfApp,
     close: async () => {
       await app.close();
-      await catalog.close();
+      await wharfApp.close();
+      await catalog?.close();
     },
   };
 }

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { formatIssuePath } from '../../catalog/errors.ts';
+
+/** The invocation contract of design.md, as the catalog or a Port WEBHOOK action sends it. */
+export interface Invocation {
+  runId: string;
+  org: string;
+  repo: string;
+  workflow: string;
+  workflowInputs: Record<string, unknown>;
+  reportWorkflowStatus: boolean;
+}
+
+const RUN_ID = /^r_[A-Za-z0-9_-]+$/;
+
+const invocationSchema = z.object({
+  runId: z.string().regex(RUN_ID, 'must be a Port run id like r_QOz6WoOB1Q2lmhZZ'),
+  org: z.string().min(1, 'must name the GitHub organization or user'),
+  repo: z.string().min(1, 'must name the repository'),
+  workflow: z.string().min(1, 'must name the workflow file, e.g. deploy.yml'),
+  workflowInputs: z.record(z.string(), z.unknown()).default({}),
+  reportWorkflowStatus: z.boolean().default(true),
+});
+
+export type InvocationCheck = { ok: true; invocation: Invocation } | { ok: false; runId?: string; problem: string };
+
+/** Checks a received body against the contract; a problem names the field. */
+export function checkInvocation(body: unknown): InvocationCheck {
+  const parsed = invocationSchema.safeParse(body);
+  if (parsed.success) return { ok: true, invocation: parsed.data };
+  const issue = parsed.error.issues[0]!;
+  const runId = (body as { runId?: unknown } | null)?.runId;
+  const problem = `invalid invocation: ${formatIssuePath('', issue.path)}: ${issue.message}`;
+  return typeof runId === 'string' && RUN_ID.test(runId) ? { ok: false, runId, problem } : { ok: false, problem };
+}

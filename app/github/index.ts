@@ -1,0 +1,1 @@
+export { GithubAccess, githubMessage, githubStatus, type GithubClient } from './github-access.ts';

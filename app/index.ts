@@ -1,0 +1,5 @@
+export { WharfApp, WEBHOOKS_PATH, DEFAULT_OUTBOX, type WharfAppOptions, type OutboxSettings } from './wharf-app.ts';
+export { INVOCATIONS_PATH } from './dispatch/invocation-route.ts';
+export { parseAllowedWorkflows } from './dispatch/allowed-workflows.ts';
+export { externalRunIdOf } from './dispatch/dispatcher.ts';
+export { APP_DATABASE_FILE } from './store/index.ts';

@@ -1,0 +1,7 @@
+export {
+  enqueuePortWrites,
+  portWritesHandler,
+  PORT_WRITES,
+  type PortWrite,
+  type PortWritesEvents,
+} from './port-writes.ts';

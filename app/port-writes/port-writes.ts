@@ -1,0 +1,62 @@
+import type { Delivery, DeliveryHandler, DeliveryOutcome, OutboxStore } from '../../src/outbox/index.ts';
+import { PortApiError, type PortClient, type RunLogInput, type RunPatch } from '../../src/port/index.ts';
+
+/** One write to a Port run. A delivery holds a run's writes in order; each is done once. */
+export type PortWrite = { op: 'log'; body: RunLogInput } | { op: 'patch'; body: RunPatch };
+
+interface PortWritesPayload {
+  runId: string;
+  writes: PortWrite[];
+}
+
+export const PORT_WRITES = 'port-writes';
+
+/**
+ * Puts writes to a Port run in the App's outbox: they reach Port even if it is down now or the App restarts, in
+ * order for each run (one ordering key per run).
+ */
+export function enqueuePortWrites(outbox: OutboxStore, runId: string, writes: PortWrite[], now = Date.now()): void {
+  if (writes.length === 0) return;
+  outbox.enqueue(PORT_WRITES, `run:${runId}`, { runId, writes } satisfies PortWritesPayload, now);
+}
+
+export interface PortWritesEvents {
+  /** A run's writes were all done (or the run had ended, so none was left to do). */
+  written?(runId: string, writes: PortWrite[]): void;
+  givenUp?(runId: string, reason: string): void;
+}
+
+export function portWritesHandler(
+  port: PortClient,
+  outbox: OutboxStore,
+  options: { maxAttempts: number; events?: PortWritesEvents; warn: (message: string) => void },
+): DeliveryHandler {
+  return {
+    maxAttempts: options.maxAttempts,
+    async attempt(delivery: Delivery): Promise<DeliveryOutcome> {
+      const { runId, writes } = delivery.payload as PortWritesPayload;
+      for (let index = 0; index < writes.length; index++) {
+        const write = writes[index]!;
+        try {
+          if (write.op === 'log') await port.addRunLog(runId, write.body);
+          else await port.patchRun(runId, write.body);
+        } catch (error) {
+          if (!(error instanceof PortApiError)) throw error;
+          // The run ended (its backend or a person had the last word): what is left has nowhere to go.
+          if (error.code === 'run_exhausted') break;
+          const retryable =
+            error.isNetworkError || error.status === undefined || error.status >= 500 || error.status === 429;
+          return retryable ? { result: 'retry', error: error.message } : { result: 'failed', error: error.message };
+        }
+        if (index < writes.length - 1) outbox.updatePayload(delivery.id, { runId, writes: writes.slice(index + 1) });
+      }
+      options.events?.written?.(runId, writes);
+      return { result: 'delivered' };
+    },
+    giveUp(delivery, reason) {
+      const { runId } = delivery.payload as PortWritesPayload;
+      options.warn(`could not write to Port run ${runId}: ${reason}`);
+      options.events?.givenUp?.(runId, reason);
+    },
+  };
+}

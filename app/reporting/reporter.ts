@@ -1,0 +1,140 @@
+import { PortApiError, type PortClient } from '../../src/port/index.ts';
+import { externalRunIdOf } from '../dispatch/dispatcher.ts';
+import type { GithubAccess } from '../github/index.ts';
+import { enqueuePortWrites } from '../port-writes/index.ts';
+import type { AppStore, LinkedRun } from '../store/index.ts';
+import {
+  completionLogMessage,
+  completionSummary,
+  portRunIdInTitle,
+  statusForConclusion,
+  type WorkflowRunFacts,
+} from './conclusion.ts';
+
+export interface WorkflowRunEvent {
+  action: string;
+  workflow_run: WorkflowRunFacts;
+  repository: { id: number; name: string; owner: { id: number; login: string } };
+  installation?: { id: number } | undefined;
+}
+
+export interface ReporterEvents {
+  reported(): void;
+  enqueued(): void;
+  warn(message: string): void;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+const LABELS: Record<string, string> = { requested: 'Queued', in_progress: 'Running' };
+
+/**
+ * Reports GitHub workflow runs to the Port runs they belong to. Every write goes through the outbox; each fact is
+ * claimed once in the App's database, so a redelivered event or a second attempt never writes twice.
+ */
+export class Reporter {
+  private readonly store: AppStore;
+  private readonly port: PortClient;
+  private readonly github: GithubAccess | undefined;
+  private readonly events: ReporterEvents;
+
+  constructor(store: AppStore, port: PortClient, github: GithubAccess | undefined, events: ReporterEvents) {
+    this.store = store;
+    this.port = port;
+    this.github = github;
+    this.events = events;
+  }
+
+  /** A `workflow_run` webhook delivery; `deliveryId` is GitHub's X-GitHub-Delivery. */
+  async onWorkflowRun(deliveryId: string, event: WorkflowRunEvent): Promise<void> {
+    if (!this.store.claimOnce(`delivery:${deliveryId}`, 7 * DAY, Date.now())) return;
+    const externalRunId = externalRunIdOf(event.repository.owner.id, event.repository.id, event.workflow_run.id);
+    const link = this.store.linkFor(externalRunId) ?? (await this.findLink(externalRunId, event));
+    if (!link || !link.reportStatus) return;
+    if (event.action === 'completed') await this.reportCompletion(link, event.workflow_run);
+    else if (LABELS[event.action]) this.reportProgress(link, event.workflow_run, LABELS[event.action]!);
+  }
+
+  /** Reports a run that ended: a log line with the conclusion, then the status and a summary. Once per Port run. */
+  async reportCompletion(link: LinkedRun, run: WorkflowRunFacts): Promise<void> {
+    if (!this.store.claimOnce(`completed:${link.portRunId}`, 90 * DAY, Date.now())) return;
+    const status = statusForConclusion(run.conclusion);
+    const failedJobs = status === 'FAILURE' ? await this.failedJobs(link, run) : [];
+    enqueuePortWrites(this.store.outbox, link.portRunId, [
+      { op: 'log', body: { message: completionLogMessage(run, failedJobs) } },
+      { op: 'patch', body: { status, summary: completionSummary(run), link: run.html_url } },
+    ]);
+    this.store.markReported(link.externalRunId);
+    this.events.enqueued();
+    this.events.reported();
+  }
+
+  /** Keeps the label and link current while the run waits and runs, which the vendor's integrations leave blank. */
+  private reportProgress(link: LinkedRun, run: WorkflowRunFacts, label: string): void {
+    enqueuePortWrites(this.store.outbox, link.portRunId, [
+      { op: 'patch', body: { statusLabel: label, link: run.html_url } },
+    ]);
+    this.events.enqueued();
+  }
+
+  /**
+   * A run this App did not link itself: one Port knows by its external id (linked by another wharf, or patched by
+   * hand), or one that opted in by carrying a Port run id in its run-name, which is linked here on first sight.
+   */
+  private async findLink(externalRunId: string, event: WorkflowRunEvent): Promise<LinkedRun | undefined> {
+    const base = {
+      externalRunId,
+      installationId: event.installation?.id ?? 0,
+      owner: event.repository.owner.login,
+      repo: event.repository.name,
+      workflowRunId: event.workflow_run.id,
+      reportStatus: true,
+      reported: false,
+    };
+    const [known] = await this.port.listRuns({ externalRunId, limit: 1 });
+    if (known) {
+      const link = { ...base, portRunId: known.id };
+      this.store.link(link, Date.now());
+      return link;
+    }
+    const optedIn = portRunIdInTitle(event.workflow_run.display_title);
+    if (!optedIn) return undefined;
+    try {
+      const run = await this.port.getRun(optedIn);
+      if (run.status !== 'IN_PROGRESS') return undefined;
+    } catch (error) {
+      if (error instanceof PortApiError && error.status === 404) return undefined;
+      throw error;
+    }
+    const link = { ...base, portRunId: optedIn };
+    this.store.link(link, Date.now());
+    enqueuePortWrites(this.store.outbox, optedIn, [
+      { op: 'patch', body: { link: event.workflow_run.html_url, externalRunId } },
+      { op: 'log', body: { message: `linked GitHub workflow run ${event.workflow_run.html_url} (run-name opt-in)` } },
+    ]);
+    this.events.enqueued();
+    return link;
+  }
+
+  /** Names of the jobs that failed in this attempt; none when GitHub cannot say (the report goes out anyway). */
+  private async failedJobs(link: LinkedRun, run: WorkflowRunFacts): Promise<string[]> {
+    if (!this.github || !link.installationId) return [];
+    try {
+      const octokit = await this.github.octokit(link.installationId);
+      const { data } = await octokit.rest.actions.listJobsForWorkflowRunAttempt({
+        owner: link.owner,
+        repo: link.repo,
+        run_id: run.id,
+        attempt_number: run.run_attempt ?? 1,
+        per_page: 100,
+      });
+      return data.jobs
+        .filter((job) => job.conclusion === 'failure' || job.conclusion === 'timed_out')
+        .map((job) => job.name);
+    } catch (error) {
+      this.events.warn(
+        `could not list the jobs of ${link.owner}/${link.repo} run ${run.id}: ${(error as Error).message}`,
+      );
+      return [];
+    }
+  }
+}

@@ -1,0 +1,156 @@
+import type { FastifyInstance } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createNodeMiddleware, type Probot } from 'probot';
+import { OutboxWorker } from '../src/outbox/index.ts';
+import type { PortClient } from '../src/port/index.ts';
+import type { DispatchSettings } from './dispatch/dispatch-workflow.ts';
+import { Dispatcher } from './dispatch/dispatcher.ts';
+import { invocationRoute } from './dispatch/invocation-route.ts';
+import { GithubAccess } from './github/index.ts';
+import { AppMetrics } from './metrics.ts';
+import { PORT_WRITES, portWritesHandler } from './port-writes/index.ts';
+import { Reconciler } from './reporting/reconciler.ts';
+import { Reporter, type WorkflowRunEvent } from './reporting/reporter.ts';
+import { AppStore } from './store/index.ts';
+
+export const WEBHOOKS_PATH = '/api/github/webhooks';
+
+export interface OutboxSettings {
+  concurrency: number;
+  baseBackoffMs: number;
+  maxBackoffMs: number;
+  maxAttempts: number;
+}
+
+export interface WharfAppOptions {
+  dataDir: string;
+  /** The Port client secret: invocations are signed with it. */
+  portSecret: string;
+  /** Probot with the App's credentials; without it, nothing needs GitHub (dispatches fail saying so). */
+  probot?: Probot | undefined;
+  allowedWorkflows: readonly string[];
+  outbox?: Partial<OutboxSettings> | undefined;
+  dispatch?: Partial<DispatchSettings> | undefined;
+  reconcileIntervalMs?: number | undefined;
+  log: { warn(message: string): void };
+}
+
+export const DEFAULT_OUTBOX: OutboxSettings = {
+  concurrency: 16,
+  baseBackoffMs: 1000,
+  maxBackoffMs: 5 * 60_000,
+  maxAttempts: 20,
+};
+
+/**
+ * The GitHub App: signed invocations become workflow dispatches, workflow_run webhooks become Port run reports.
+ * Routes are registered before the server listens; `start` runs once the Port API it reports to is reachable.
+ */
+export class WharfApp {
+  readonly store: AppStore;
+  readonly metrics = new AppMetrics();
+  readonly dispatcher: Dispatcher;
+  reporter: Reporter | undefined;
+  reconciler: Reconciler | undefined;
+  private readonly options: WharfAppOptions;
+  private readonly github: GithubAccess | undefined;
+  private worker: OutboxWorker | undefined;
+  private readonly count: Record<'dispatches' | 'dispatchFailures' | 'reports' | 'reportFailures', () => void>;
+
+  constructor(options: WharfAppOptions) {
+    this.options = options;
+    this.store = new AppStore(options.dataDir);
+    this.github = options.probot ? new GithubAccess(options.probot) : undefined;
+    this.count = {
+      dispatches: this.metrics.counter('wharf_dispatches_total', 'Workflows dispatched for Port runs'),
+      dispatchFailures: this.metrics.counter(
+        'wharf_dispatch_failures_total',
+        'Invocations that ended their run FAILURE',
+      ),
+      reports: this.metrics.counter('wharf_reports_total', 'Completed workflow runs reported to Port'),
+      reportFailures: this.metrics.counter('wharf_report_failures_total', 'Writes to Port given up after every retry'),
+    };
+    this.metrics.gauge('wharf_outbox_depth', 'Writes to Port waiting in the outbox', () => this.worker?.pending() ?? 0);
+    this.dispatcher = new Dispatcher(
+      this.store,
+      this.github,
+      {
+        allowedWorkflows: options.allowedWorkflows,
+        findRunTimeoutMs: 30_000,
+        findRunIntervalMs: 1000,
+        ...options.dispatch,
+      },
+      {
+        dispatched: this.count.dispatches,
+        failed: this.count.dispatchFailures,
+        enqueued: () => this.worker?.kick(),
+        warn: options.log.warn,
+      },
+    );
+  }
+
+  /** Probot's handler for `/api/github/webhooks`; undefined without App credentials. */
+  async webhookMiddleware(): Promise<((req: IncomingMessage, res: ServerResponse) => unknown) | undefined> {
+    const { probot } = this.options;
+    if (!probot) return undefined;
+    return createNodeMiddleware(
+      (app) => {
+        app.on(['workflow_run.completed', 'workflow_run.requested', 'workflow_run.in_progress'], async (context) => {
+          await this.reporter?.onWorkflowRun(context.id, context.payload as unknown as WorkflowRunEvent);
+        });
+      },
+      { probot, webhooksPath: WEBHOOKS_PATH },
+    );
+  }
+
+  async register(app: FastifyInstance): Promise<void> {
+    await app.register(invocationRoute, {
+      secret: this.options.portSecret,
+      store: this.store,
+      dispatcher: this.dispatcher,
+    });
+  }
+
+  /** Starts reporting to `port`: the outbox (pending writes of an earlier process first), resumed dispatches, the reconciler. */
+  start(port: PortClient): void {
+    const settings = { ...DEFAULT_OUTBOX, ...this.options.outbox };
+    this.reporter = new Reporter(this.store, port, this.github, {
+      reported: this.count.reports,
+      enqueued: () => this.worker?.kick(),
+      warn: this.options.log.warn,
+    });
+    this.worker = new OutboxWorker(
+      this.store.outbox,
+      {
+        [PORT_WRITES]: portWritesHandler(port, this.store.outbox, {
+          maxAttempts: settings.maxAttempts,
+          warn: this.options.log.warn,
+          events: { givenUp: this.count.reportFailures },
+        }),
+      },
+      { ...settings, onError: (error) => this.options.log.warn(`outbox: ${String(error)}`) },
+    );
+    this.worker.start();
+    this.dispatcher.resume();
+    if (this.github) {
+      this.reconciler = new Reconciler(this.store, this.github, this.reporter, this.options.log.warn);
+      this.reconciler.start(this.options.reconcileIntervalMs ?? 5 * 60_000);
+    }
+  }
+
+  /** Waits until dispatches under way are done and the outbox has nothing due (tests and shutdown). */
+  async settle(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    await this.dispatcher.idle();
+    while ((this.worker?.pending() ?? 0) > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.reconciler?.stop();
+    await this.dispatcher.idle();
+    await this.worker?.stop();
+    this.store.close();
+  }
+}
