@@ -30,7 +30,9 @@ export const TEST_CREDENTIALS = { clientId: 'test-client', clientSecret: 'test-s
 
 /** Starts the real server on 127.0.0.1, port 0, on a fresh data directory, and gets a token. */
 export async function startTestCatalog(
-  options: Partial<Pick<StartOptions, 'rateLimit' | 'delivery' | 'secrets' | 'appUrl'>> & { dataDir?: string } = {},
+  options: Partial<
+    Pick<StartOptions, 'rateLimit' | 'delivery' | 'secrets' | 'appUrl' | 'probot' | 'app' | 'portBaseUrl' | 'warn'>
+  > & { dataDir?: string } = {},
 ): Promise<TestCatalog> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wharf-test-'));
   const server = await startServer({
@@ -43,13 +45,22 @@ export async function startTestCatalog(
     delivery: { baseBackoffMs: 20, maxBackoffMs: 100, timeoutMs: 2000, ...options.delivery },
     secrets: options.secrets,
     appUrl: options.appUrl,
+    probot: options.probot,
+    portBaseUrl: options.portBaseUrl,
+    // The App's outbox retries in milliseconds too.
+    app: { ...options.app, outbox: { baseBackoffMs: 20, maxBackoffMs: 100, ...options.app?.outbox } },
+    warn: options.warn ?? (() => {}),
   });
-  const tokenResponse = await fetch(`${server.url}/v1/auth/access_token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(TEST_CREDENTIALS),
-  });
-  const { accessToken } = (await tokenResponse.json()) as { accessToken: string };
+  // A server for the App alone (portBaseUrl) has no catalog to get a token from.
+  let accessToken = '';
+  if (server.catalog) {
+    const tokenResponse = await fetch(`${server.url}/v1/auth/access_token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(TEST_CREDENTIALS),
+    });
+    accessToken = ((await tokenResponse.json()) as { accessToken: string }).accessToken;
+  }
   const api = async <T>(
     method: string,
     path: string,
