@@ -10,7 +10,8 @@ import { GithubAccess } from './github/index.ts';
 import { AppMetrics } from './metrics.ts';
 import { PORT_WRITES, portWritesHandler } from './port-writes/index.ts';
 import { Reconciler } from './reporting/reconciler.ts';
-import { Reporter, type WorkflowRunEvent } from './reporting/reporter.ts';
+import { Reporter, type WorkflowRunEvent, WORKFLOW_RUN_EVENTS } from './reporting/reporter.ts';
+import { workflowRunEventsHandler } from './reporting/deferred-events.ts';
 import { AppStore } from './store/index.ts';
 
 export const WEBHOOKS_PATH = '/api/github/webhooks';
@@ -126,6 +127,9 @@ export class WharfApp {
           maxAttempts: settings.maxAttempts,
           warn: this.options.log.warn,
           events: { givenUp: this.count.reportFailures },
+        }),
+        [WORKFLOW_RUN_EVENTS]: workflowRunEventsHandler(this.reporter, settings.maxAttempts, () => {
+          this.count.reportFailures();
         }),
       },
       { ...settings, onError: (error) => this.options.log.warn(`outbox: ${String(error)}`) },

@@ -5,6 +5,7 @@
 const benchmarks: Record<string, () => Promise<unknown>> = {
   catalog: async () => (await import('./catalog.ts')).runCatalogBenchmark(),
   runs: async () => (await import('./runs.ts')).runRunsBenchmark(),
+  action: async () => (await import('./action.ts')).runActionBenchmark(),
 };
 
 const requested = process.argv.slice(2);

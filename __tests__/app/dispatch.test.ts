@@ -7,6 +7,7 @@ import {
   GITHUB_API,
   INSTALLATION_ID,
   isolateGithub,
+  releaseGithub,
   mockInstallationToken,
 } from '../helpers/github-app.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
@@ -42,7 +43,7 @@ afterEach(() => {
 afterAll(async () => {
   await catalog.close();
   await receiver.close();
-  nock.enableNetConnect();
+  releaseGithub();
 });
 
 /** A Port run in progress for the App to dispatch. */

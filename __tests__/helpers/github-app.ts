@@ -28,8 +28,19 @@ export function createTestProbot(): Probot {
 
 /** GitHub is reachable only through nock; the servers under test on 127.0.0.1 are real. */
 export function isolateGithub(): void {
+  if (!nock.isActive()) nock.activate();
   nock.disableNetConnect();
   nock.enableNetConnect(/(127\.0\.0\.1|localhost)/);
+}
+
+/**
+ * Undoes nock's interception. It patches Node's own modules for the whole process, and jest runs other test files
+ * in the same worker after this one: they must get the real network stack back.
+ */
+export function releaseGithub(): void {
+  nock.cleanAll();
+  nock.enableNetConnect();
+  nock.restore();
 }
 
 /** The installation token exchange every installation call starts with (any number of times). */
@@ -45,7 +56,7 @@ export async function deliverWebhook(
   url: string,
   event: string,
   payload: unknown,
-  deliveryId = randomUUID(),
+  deliveryId: string = randomUUID(),
   secret = WEBHOOK_SECRET,
 ): Promise<Response> {
   const body = JSON.stringify(payload);

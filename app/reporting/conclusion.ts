@@ -27,7 +27,7 @@ export function completionLogMessage(run: WorkflowRunFacts, failedJobs: readonly
 }
 
 export function completionSummary(run: WorkflowRunFacts): string {
-  return `${run.name ?? 'Workflow'} #${run.run_number} ${run.conclusion ?? 'completed'}: ${run.html_url}`;
+  return `${run.name || 'Workflow'} #${run.run_number} ${run.conclusion ?? 'completed'}: ${run.html_url}`;
 }
 
 /** A Port run id carried in a run-name (`run-name: Deploy ${{ inputs.port_run_id }}`), for runs started elsewhere. */

@@ -25,6 +25,15 @@ export interface ReporterEvents {
 }
 
 const DAY = 24 * 60 * 60 * 1000;
+
+/** Outbox kind of workflow_run events that could not be handled when they arrived. */
+export const WORKFLOW_RUN_EVENTS = 'workflow-run-events';
+
+/** Port unreachable or failing for now, as opposed to an answer that will not change. */
+export function isTransient(error: unknown): boolean {
+  if (!(error instanceof PortApiError)) return false;
+  return error.status === undefined || error.status >= 500 || error.status === 429;
+}
 const LABELS: Record<string, string> = { requested: 'Queued', in_progress: 'Running' };
 
 /**
@@ -44,9 +53,23 @@ export class Reporter {
     this.events = events;
   }
 
-  /** A `workflow_run` webhook delivery; `deliveryId` is GitHub's X-GitHub-Delivery. */
+  /**
+   * A `workflow_run` webhook delivery; `deliveryId` is GitHub's X-GitHub-Delivery. GitHub never redelivers one
+   * that failed, so when Port cannot be asked now the event waits in the outbox instead of failing the delivery.
+   */
   async onWorkflowRun(deliveryId: string, event: WorkflowRunEvent): Promise<void> {
     if (!this.store.claimOnce(`delivery:${deliveryId}`, 7 * DAY, Date.now())) return;
+    try {
+      await this.process(event);
+    } catch (error) {
+      if (!isTransient(error)) throw error;
+      this.store.outbox.enqueue(WORKFLOW_RUN_EVENTS, `event:${event.workflow_run.id}`, event, Date.now());
+      this.events.enqueued();
+    }
+  }
+
+  /** Reports one event; throws when Port or GitHub could not be asked (the outbox tries again). */
+  async process(event: WorkflowRunEvent): Promise<void> {
     const externalRunId = externalRunIdOf(event.repository.owner.id, event.repository.id, event.workflow_run.id);
     const link = this.store.linkFor(externalRunId) ?? (await this.findLink(externalRunId, event));
     if (!link || !link.reportStatus) return;

@@ -1,2 +1,2 @@
-export { evaluateJq, JqError } from './engine.ts';
+export { evaluateJq, JqError, jqCompileProblem } from './engine.ts';
 export { renderTemplates, TemplateError } from './template.ts';

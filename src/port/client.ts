@@ -25,6 +25,11 @@ export interface PortClientOptions {
   userAgent?: string;
   /** How to wait between retries; tests pass one that does not wait. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Told each new access token as it arrives, before any use: the Action masks it in the runner's log
+   * (core.setSecret), since only the client ever sees it.
+   */
+  onAccessToken?: (token: string) => void;
 }
 
 /** The one Port API client: every call the Action and the App make to Port goes through it. */
@@ -49,6 +54,7 @@ export function createPortClient(options: PortClientOptions): PortClient {
   const tokens = createTokenCache(async () => {
     const token = await requestAccessToken(http, { clientId, clientSecret });
     redactor.add(token.accessToken);
+    options.onAccessToken?.(token.accessToken);
     return token;
   });
   const http = createPortHttp({

@@ -1,0 +1,270 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nock from 'nock';
+import { startTestCatalog, type TestCatalog } from '../helpers/catalog-server.ts';
+import {
+  createTestProbot,
+  deliverWebhook,
+  GITHUB_API,
+  isolateGithub,
+  releaseGithub,
+  mockInstallationToken,
+  workflowRunPayload,
+} from '../helpers/github-app.ts';
+import { type Receiver, startReceiver } from '../helpers/receiver.ts';
+import { getRun, getRunLogs, waitForLog, waitForRun } from '../helpers/runs.ts';
+import { type FaultProxy, startFaultProxy } from '../port/fault-proxy.ts';
+
+let catalog: TestCatalog;
+let receiver: Receiver;
+const recorded = workflowRunPayload('completed');
+const OWNER = recorded.repository.owner;
+const REPO = recorded.repository;
+let nextWorkflowRun = 50_000;
+
+beforeAll(async () => {
+  isolateGithub();
+  receiver = await startReceiver();
+  catalog = await startTestCatalog({ probot: createTestProbot() });
+  await catalog.api('POST', '/v1/actions', {
+    identifier: 'noop',
+    title: 'Noop',
+    trigger: { type: 'self-service', operation: 'CREATE', userInputs: { properties: {} } },
+    invocationMethod: { type: 'WEBHOOK', url: receiver.url },
+  });
+});
+beforeEach(() => {
+  mockInstallationToken();
+});
+afterEach(() => {
+  nock.cleanAll();
+});
+afterAll(async () => {
+  await catalog.close();
+  await receiver.close();
+  releaseGithub();
+});
+
+/** A Port run in progress, linked (as the vendor's integration would) to a new GitHub run of the recorded repo. */
+async function linkedRun(on: TestCatalog = catalog): Promise<{ runId: string; workflowRunId: number }> {
+  const response = await on.api<{ run: { id: string } }>('POST', '/v1/actions/noop/runs', { properties: {} });
+  const runId = response.body.run.id;
+  await waitForLog(on, runId, /^Invoked webhook/);
+  const workflowRunId = nextWorkflowRun++;
+  await on.api('PATCH', `/v1/actions/runs/${runId}`, { externalRunId: `gh_${OWNER.id}_${REPO.id}_${workflowRunId}` });
+  return { runId, workflowRunId };
+}
+
+function completed(workflowRunId: number, conclusion: string | null, extra: Record<string, unknown> = {}) {
+  return workflowRunPayload('completed', { id: workflowRunId, conclusion, ...extra });
+}
+
+function mockJobs(workflowRunId: number, jobs: { name: string; conclusion: string }[]): nock.Scope {
+  return nock(GITHUB_API)
+    .get(`/repos/${OWNER.login}/${REPO.name}/actions/runs/${workflowRunId}/attempts/1/jobs`)
+    .query(true)
+    .reply(200, { total_count: jobs.length, jobs });
+}
+
+describe('workflow_run completed', () => {
+  test.each(['success', 'skipped', 'neutral'])(
+    '%s ends the Port run SUCCESS with a log line and a summary',
+    async (conclusion) => {
+      const { runId, workflowRunId } = await linkedRun();
+      const response = await deliverWebhook(catalog.url, 'workflow_run', completed(workflowRunId, conclusion));
+      expect(response.status).toBe(200);
+      await catalog.server.wharfApp.settle();
+      const run = await getRun(catalog, runId);
+      expect(run.status).toBe('SUCCESS');
+      expect(run.summary).toBe(
+        `${recorded.workflow_run.name || 'Workflow'} #${recorded.workflow_run.run_number} ${conclusion}: ${recorded.workflow_run.html_url}`,
+      );
+      const logs = (await getRunLogs(catalog, runId)).map((log) => log.message);
+      expect(logs.at(-1)).toBe(`GitHub workflow run #${recorded.workflow_run.run_number} completed: ${conclusion}`);
+    },
+  );
+
+  test.each(['failure', 'cancelled', 'timed_out', 'action_required', 'stale', 'startup_failure'])(
+    '%s ends the Port run FAILURE naming the failed jobs',
+    async (conclusion) => {
+      const { runId, workflowRunId } = await linkedRun();
+      const jobs = mockJobs(workflowRunId, [
+        { name: 'build', conclusion: 'success' },
+        { name: 'test', conclusion: 'failure' },
+        { name: 'lint', conclusion: 'failure' },
+      ]);
+      await deliverWebhook(catalog.url, 'workflow_run', completed(workflowRunId, conclusion));
+      await catalog.server.wharfApp.settle();
+      expect(jobs.isDone()).toBe(true);
+      expect((await getRun(catalog, runId)).status).toBe('FAILURE');
+      expect((await getRunLogs(catalog, runId)).at(-1)!.message).toBe(
+        `GitHub workflow run #${recorded.workflow_run.run_number} completed: ${conclusion}; failed jobs: test, lint`,
+      );
+    },
+  );
+
+  test('a redelivery, a second delivery of the same completion and a re-run attempt write nothing twice', async () => {
+    const { runId, workflowRunId } = await linkedRun();
+    const payload = completed(workflowRunId, 'success');
+    await deliverWebhook(catalog.url, 'workflow_run', payload, 'delivery-1');
+    await deliverWebhook(catalog.url, 'workflow_run', payload, 'delivery-1');
+    await deliverWebhook(catalog.url, 'workflow_run', payload, 'delivery-2');
+    mockJobs(workflowRunId, [{ name: 'test', conclusion: 'failure' }]);
+    await deliverWebhook(
+      catalog.url,
+      'workflow_run',
+      completed(workflowRunId, 'failure', { run_attempt: 2 }),
+      'delivery-3',
+    );
+    await catalog.server.wharfApp.settle();
+    const run = await getRun(catalog, runId);
+    expect(run.status).toBe('SUCCESS');
+    const completions = (await getRunLogs(catalog, runId)).filter((log) => log.message.includes('completed:'));
+    expect(completions).toHaveLength(1);
+    expect(catalog.server.wharfApp.metrics.value('wharf_reports_total')).toBeGreaterThan(0);
+  });
+
+  test('a Port run that already ended is left as it is', async () => {
+    const { runId, workflowRunId } = await linkedRun();
+    await catalog.api('PATCH', `/v1/actions/runs/${runId}`, { status: 'FAILURE', summary: 'stopped by hand' });
+    await deliverWebhook(catalog.url, 'workflow_run', completed(workflowRunId, 'success'));
+    await catalog.server.wharfApp.settle();
+    const run = await getRun(catalog, runId);
+    expect(run).toMatchObject({ status: 'FAILURE', summary: 'stopped by hand' });
+    expect((await getRunLogs(catalog, runId)).some((log) => log.message.includes('completed:'))).toBe(false);
+  });
+
+  test('a run nobody linked is ignored; a badly signed delivery is refused', async () => {
+    const response = await deliverWebhook(catalog.url, 'workflow_run', completed(999_999, 'success'));
+    expect(response.status).toBe(200);
+    const forged = await deliverWebhook(
+      catalog.url,
+      'workflow_run',
+      completed(999_998, 'success'),
+      undefined,
+      'not-the-secret',
+    );
+    expect(forged.status).toBe(400);
+  });
+});
+
+describe('workflow_run requested and in_progress', () => {
+  test('keep the label and link current', async () => {
+    const { runId, workflowRunId } = await linkedRun();
+    const html = `https://github.com/${OWNER.login}/${REPO.name}/actions/runs/${workflowRunId}`;
+    await deliverWebhook(
+      catalog.url,
+      'workflow_run',
+      workflowRunPayload('requested', { id: workflowRunId, html_url: html }),
+    );
+    await catalog.server.wharfApp.settle();
+    expect(await getRun(catalog, runId)).toMatchObject({ statusLabel: 'Queued', link: [html], status: 'IN_PROGRESS' });
+    await deliverWebhook(
+      catalog.url,
+      'workflow_run',
+      workflowRunPayload('in_progress', { id: workflowRunId, html_url: html, status: 'in_progress' }),
+    );
+    await catalog.server.wharfApp.settle();
+    expect(await getRun(catalog, runId)).toMatchObject({ statusLabel: 'Running', status: 'IN_PROGRESS' });
+  });
+
+  test('a run started elsewhere opts in with the Port run id in its run-name', async () => {
+    const response = await catalog.api<{ run: { id: string } }>('POST', '/v1/actions/noop/runs', { properties: {} });
+    const runId = response.body.run.id;
+    await waitForLog(catalog, runId, /^Invoked webhook/);
+    const workflowRunId = nextWorkflowRun++;
+    const html = `https://github.com/${OWNER.login}/${REPO.name}/actions/runs/${workflowRunId}`;
+    const runName = { id: workflowRunId, html_url: html, display_title: `Deploy billing (${runId})` };
+    await deliverWebhook(catalog.url, 'workflow_run', workflowRunPayload('requested', runName));
+    await catalog.server.wharfApp.settle();
+    expect(await getRun(catalog, runId)).toMatchObject({
+      link: [html],
+      externalRunId: `gh_${OWNER.id}_${REPO.id}_${workflowRunId}`,
+      statusLabel: 'Queued',
+    });
+    await deliverWebhook(catalog.url, 'workflow_run', completed(workflowRunId, 'success', runName));
+    await catalog.server.wharfApp.settle();
+    expect((await getRun(catalog, runId)).status).toBe('SUCCESS');
+    expect((await getRunLogs(catalog, runId)).map((log) => log.message)).toContain(
+      `linked GitHub workflow run ${html} (run-name opt-in)`,
+    );
+  });
+});
+
+describe('nothing is lost', () => {
+  let proxy: FaultProxy;
+  beforeAll(async () => {
+    proxy = await startFaultProxy(catalog.url);
+  });
+  afterAll(async () => proxy.close());
+
+  test('Port down at completion: the report waits in the outbox, survives a restart and lands when Port is back', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wharf-app-'));
+    try {
+      const { runId, workflowRunId } = await linkedRun();
+      // An App of its own, reporting to the catalog through the proxy, which now answers 503 to everything.
+      proxy.inject({ path: /.*/, times: 10_000, action: { status: 503 } });
+      const first = await startTestCatalog({ dataDir, portBaseUrl: proxy.url, probot: createTestProbot() });
+      const delivered = await deliverWebhook(first.url, 'workflow_run', completed(workflowRunId, 'success'));
+      expect(delivered.status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(first.server.wharfApp.metrics.value('wharf_outbox_depth')).toBe(1);
+      expect((await getRun(catalog, runId)).status).toBe('IN_PROGRESS');
+      await first.close({ keepData: true });
+
+      proxy.reset();
+      const second = await startTestCatalog({ dataDir, portBaseUrl: proxy.url, probot: createTestProbot() });
+      await waitForRun(catalog, runId);
+      expect((await getRun(catalog, runId)).status).toBe('SUCCESS');
+      await second.server.wharfApp.settle();
+      expect(second.server.wharfApp.metrics.value('wharf_outbox_depth')).toBe(0);
+      await second.close({ keepData: true });
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('the reconciler reports a run whose webhook never came', async () => {
+    // Dispatched by this App, so it knows the link; then GitHub's completed webhook is lost.
+    const response = await catalog.api<{ run: { id: string } }>('POST', '/v1/actions/noop/runs', { properties: {} });
+    const runId = response.body.run.id;
+    await waitForLog(catalog, runId, /^Invoked webhook/);
+    const { portSignatureHeaders } = await import('../../src/signing/index.ts');
+    const { TEST_CREDENTIALS } = await import('../helpers/catalog-server.ts');
+    nock(GITHUB_API).get('/orgs/acme/installation').reply(200, { id: 4242 });
+    nock(GITHUB_API)
+      .get('/repos/acme/svc')
+      .reply(200, { id: 11, owner: { id: 22, login: 'acme' }, default_branch: 'main' });
+    nock(GITHUB_API)
+      .post('/repos/acme/svc/actions/workflows/deploy.yml/dispatches')
+      .reply(200, { workflow_run_id: 7777, html_url: 'https://github.com/acme/svc/actions/runs/7777' });
+    const body = JSON.stringify({ runId, org: 'acme', repo: 'svc', workflow: 'deploy.yml', workflowInputs: {} });
+    await fetch(`${catalog.url}/api/port/invocations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...portSignatureHeaders(TEST_CREDENTIALS.clientSecret, body) },
+      body,
+    });
+    await catalog.server.wharfApp.settle();
+    expect((await getRun(catalog, runId)).externalRunId).toBe('gh_22_11_7777');
+
+    nock(GITHUB_API).get('/repos/acme/svc/actions/runs/7777').reply(200, {
+      id: 7777,
+      name: 'Deploy',
+      run_number: 12,
+      run_attempt: 1,
+      status: 'completed',
+      conclusion: 'success',
+      html_url: 'https://github.com/acme/svc/actions/runs/7777',
+    });
+    expect(await catalog.server.wharfApp.reconciler!.reconcile()).toBe(1);
+    await catalog.server.wharfApp.settle();
+    expect((await getRun(catalog, runId)).status).toBe('SUCCESS');
+    expect((await getRunLogs(catalog, runId)).at(-1)!.message).toBe(
+      'GitHub workflow run Deploy #12 completed: success',
+    );
+    // Reported once: a later pass finds nothing open.
+    expect(await catalog.server.wharfApp.reconciler!.reconcile()).toBe(0);
+  });
+});

@@ -1,0 +1,331 @@
+import { z } from 'zod';
+import type { BulkEntity } from '../port/index.ts';
+import { describeIssues, entitySchema, propertiesSchema, relationsSchema, searchQuerySchema } from './entity-schema.ts';
+import { parseJsonInput, parseListOrText } from './json-input.ts';
+import { OPERATIONS, type OperationName, type OperationSettings, type Settings } from './settings.ts';
+
+/** Every input of action.yml: the vendor's, then wharf's own. */
+export const INPUT_NAMES = [
+  'baseUrl',
+  'clientId',
+  'clientSecret',
+  'operation',
+  'identifier',
+  'title',
+  'icon',
+  'blueprint',
+  'properties',
+  'team',
+  'relations',
+  'runId',
+  'entities',
+  'query',
+  'include',
+  'link',
+  'summary',
+  'externalRunId',
+  'status',
+  'logMessage',
+  'action',
+  'delete_dependents',
+  'createMissingRelatedEntities',
+  'region',
+  'statusLabel',
+  'dryRun',
+  'entitiesFile',
+  'wait',
+  'waitTimeout',
+  'failOnRunFailure',
+  'requestTimeout',
+] as const;
+export type InputName = (typeof INPUT_NAMES)[number];
+
+/** The API's base URL by region; with neither `baseUrl` nor `region`, the vendor's default. */
+export const REGION_BASE_URLS = { eu: 'https://api.port.io', us: 'https://api.us.port.io' } as const;
+export const DEFAULT_BASE_URL = 'https://api.getport.io';
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
+export const DEFAULT_WAIT_TIMEOUT_SECONDS = 3600;
+
+/** Inputs that are wrong, each line naming its input: thrown before anything is sent anywhere. */
+export class InputError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(problems.length === 1 ? problems[0] : `${problems.length} inputs are wrong:\n- ${problems.join('\n- ')}`);
+    this.name = 'InputError';
+    this.problems = problems;
+  }
+}
+
+/** Reads one input as the runner passes it (core.getInput: trimmed, '' when not given). */
+export type ReadInput = (name: InputName) => string;
+
+// Each input arrives as a string ('' when not given); these turn one into its typed value or a zod issue.
+
+const text = z.string().transform((value) => (value === '' ? undefined : value));
+
+const fail = (ctx: z.RefinementCtx, message: string): never => {
+  ctx.addIssue({ code: 'custom', message });
+  return z.NEVER;
+};
+
+const boolean = (fallback: boolean) =>
+  z.string().transform((value, ctx) => {
+    if (value === '') return fallback;
+    const lower = value.toLowerCase();
+    if (lower === 'true') return true;
+    if (lower === 'false') return false;
+    return fail(ctx, `must be true or false, got "${value}"`);
+  });
+
+/** JSON text, then the value checked against `schema`; problems inside the value say where they are. */
+const json = <T extends z.ZodType>(schema: T) =>
+  z.string().transform((value, ctx): z.output<T> | undefined => {
+    if (value === '') return undefined;
+    const parsed = parseJsonInput(value);
+    if (!parsed.ok) return fail(ctx, parsed.problem);
+    const checked = schema.safeParse(parsed.value);
+    if (checked.success) return checked.data;
+    for (const message of describeIssues(checked.error.issues)) ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  });
+
+const listOrText = z.string().transform((value, ctx) => {
+  if (value === '') return undefined;
+  const parsed = parseListOrText(value);
+  return parsed.ok ? parsed.value : fail(ctx, parsed.problem);
+});
+
+const seconds = (fallback: number, max: number) =>
+  z.string().transform((value, ctx) => {
+    if (value === '') return fallback * 1000;
+    const number = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+    if (!(number > 0 && number <= max))
+      return fail(ctx, `must be a number of seconds above 0, at most ${max}, got "${value}"`);
+    return Math.round(number * 1000);
+  });
+
+const oneOf = <T extends string>(values: readonly T[], fallback?: T) =>
+  z.string().transform((value, ctx): T | undefined => {
+    if (value === '') return fallback;
+    const match = values.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
+    return match ?? fail(ctx, `must be one of ${values.join(', ')} (in any case), got "${value}"`);
+  });
+
+const httpUrl = z.string().transform((value, ctx) => {
+  if (value === '') return undefined;
+  if (!/^https?:\/\//i.test(value) || !URL.canParse(value)) return fail(ctx, `must be an http(s) URL, got "${value}"`);
+  return value.replace(/\/+$/, '');
+});
+
+/** Comma-separated, each trimmed, empty ones dropped (the vendor's reading); sent as repeated `include=`. */
+const commaList = z.string().transform((value) => {
+  const items = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  return items.length > 0 ? items : undefined;
+});
+
+const inputSchema = z.object({
+  baseUrl: httpUrl,
+  region: oneOf(['eu', 'us'] as const),
+  clientId: text,
+  clientSecret: text,
+  operation: oneOf(OPERATIONS, 'UPSERT'),
+  identifier: text,
+  title: text,
+  icon: text,
+  blueprint: text,
+  properties: json(propertiesSchema),
+  team: listOrText,
+  relations: json(relationsSchema),
+  runId: text,
+  entities: json(z.array(entitySchema, { error: 'must be a JSON array of entities' })),
+  entitiesFile: z.string().transform((value) => splitList(value)),
+  query: json(searchQuerySchema),
+  include: commaList,
+  link: listOrText,
+  summary: text,
+  externalRunId: text,
+  status: oneOf(['SUCCESS', 'FAILURE'] as const),
+  statusLabel: text,
+  logMessage: text,
+  action: text,
+  delete_dependents: boolean(false),
+  createMissingRelatedEntities: boolean(false),
+  dryRun: boolean(false),
+  wait: boolean(false),
+  waitTimeout: seconds(DEFAULT_WAIT_TIMEOUT_SECONDS, 6 * 3600),
+  failOnRunFailure: boolean(true),
+  requestTimeout: seconds(DEFAULT_REQUEST_TIMEOUT_SECONDS, 600),
+});
+type Inputs = z.output<typeof inputSchema>;
+
+/** Which inputs each operation cannot do without; one of each inner list is enough. */
+const REQUIRED: Record<OperationName, InputName[][]> = {
+  UPSERT: [['blueprint']],
+  GET: [['blueprint'], ['identifier']],
+  SEARCH: [['query']],
+  BULK_UPSERT: [['entities', 'entitiesFile']],
+  DELETE: [['blueprint'], ['identifier']],
+  CREATE_RUN: [['action']],
+  PATCH_RUN: [['runId'], ['logMessage', 'status', 'statusLabel', 'link', 'summary', 'externalRunId']],
+};
+
+/**
+ * The one typed settings object, from the inputs as the runner passes them. Every problem is found before any
+ * network call, and all of them are reported at once, each naming its input (and for JSON, where in it).
+ */
+export function readSettings(read: ReadInput, workspace: string): Settings {
+  const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, read(name)])) as Record<InputName, string>;
+  const problems: Array<{ input: InputName; message: string }> = [];
+  const parsed = inputSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const input = issue.path[0] as InputName;
+      problems.push({ input, message: issue.message });
+    }
+  }
+
+  const given = (name: InputName) => raw[name] !== '';
+  for (const name of ['clientId', 'clientSecret'] as const) {
+    if (!given(name)) problems.push({ input: name, message: 'is required' });
+  }
+  if (given('baseUrl') && given('region')) {
+    problems.push({ input: 'region', message: 'cannot be given with "baseUrl": give one of them' });
+  }
+  const operation = parsed.success
+    ? parsed.data.operation
+    : OPERATIONS.find((name) => name === (raw.operation || 'UPSERT').toUpperCase());
+  if (operation) {
+    for (const anyOf of REQUIRED[operation]) {
+      if (anyOf.some(given)) continue;
+      const names = anyOf.map((name) => `"${name}"`).join(' or ');
+      problems.push({
+        input: anyOf[0]!,
+        message: `is required for ${operation}${anyOf.length > 1 ? ` (give ${names})` : ''}`,
+      });
+    }
+    if (operation === 'BULK_UPSERT' && parsed.success && !given('blueprint')) {
+      for (const index of missingBlueprints(parsed.data.entities ?? [])) {
+        problems.push({
+          input: 'entities',
+          message: `[${index}] has no "blueprint" (give it one, or the "blueprint" input)`,
+        });
+      }
+    }
+    if (operation === 'CREATE_RUN' && given('dryRun') && parsed.success && parsed.data.dryRun) {
+      problems.push({
+        input: 'dryRun',
+        message: 'is not supported for CREATE_RUN: the API cannot check a run without starting it',
+      });
+    }
+  }
+
+  if (problems.length > 0 || !parsed.success) {
+    const order = (name: InputName) => INPUT_NAMES.indexOf(name);
+    problems.sort((a, b) => order(a.input) - order(b.input));
+    throw new InputError(problems.map(({ input, message }) => `Input "${input}" ${message}`));
+  }
+  const inputs = parsed.data;
+  return {
+    connection: {
+      baseUrl: inputs.baseUrl ?? (inputs.region ? REGION_BASE_URLS[inputs.region] : DEFAULT_BASE_URL),
+      clientId: inputs.clientId!,
+      clientSecret: inputs.clientSecret!,
+      requestTimeoutMs: inputs.requestTimeout,
+    },
+    dryRun: inputs.dryRun,
+    workspace,
+    operation: operationSettings(inputs.operation!, inputs),
+  };
+}
+
+function operationSettings(operation: OperationName, inputs: Inputs): OperationSettings {
+  switch (operation) {
+    case 'UPSERT':
+      return {
+        operation,
+        blueprint: inputs.blueprint!,
+        entity: {
+          identifier: inputs.identifier,
+          title: inputs.title,
+          icon: inputs.icon,
+          team: inputs.team,
+          properties: inputs.properties,
+          relations: inputs.relations,
+        },
+        runId: inputs.runId,
+        createMissingRelatedEntities: inputs.createMissingRelatedEntities,
+      };
+    case 'GET':
+      return { operation, blueprint: inputs.blueprint!, identifier: inputs.identifier!, include: inputs.include };
+    case 'SEARCH':
+      return { operation, query: inputs.query!, include: inputs.include };
+    case 'BULK_UPSERT':
+      return {
+        operation,
+        entities: withBlueprints(inputs.entities ?? [], inputs.blueprint),
+        entitiesFile: inputs.entitiesFile,
+        defaultBlueprint: inputs.blueprint,
+        runId: inputs.runId,
+        createMissingRelatedEntities: inputs.createMissingRelatedEntities,
+      };
+    case 'DELETE':
+      return {
+        operation,
+        blueprint: inputs.blueprint!,
+        identifier: inputs.identifier!,
+        deleteDependents: inputs.delete_dependents,
+        runId: inputs.runId,
+      };
+    case 'CREATE_RUN':
+      return {
+        operation,
+        action: inputs.action!,
+        properties: inputs.properties ?? {},
+        entity: inputs.identifier,
+        wait: inputs.wait,
+        waitTimeoutMs: inputs.waitTimeout,
+        failOnRunFailure: inputs.failOnRunFailure,
+      };
+    case 'PATCH_RUN':
+      return {
+        operation,
+        runId: inputs.runId!,
+        logMessage: inputs.logMessage,
+        patch: dropUndefined({
+          status: inputs.status,
+          statusLabel: inputs.statusLabel,
+          link: inputs.link,
+          summary: inputs.summary,
+          externalRunId: inputs.externalRunId,
+        }),
+      };
+  }
+}
+
+/** The positions of entities that name no blueprint. */
+export function missingBlueprints(entities: ReadonlyArray<{ blueprint?: string }>): number[] {
+  return entities.flatMap((entity, index) => (entity.blueprint === undefined ? [index] : []));
+}
+
+/** Entities as the bulk upsert takes them: each with its blueprint, the `blueprint` input where it names none. */
+export function withBlueprints(
+  entities: ReadonlyArray<z.output<typeof entitySchema>>,
+  fallback: string | undefined,
+): BulkEntity[] {
+  return entities.map(({ blueprint, ...entity }) => ({ ...entity, blueprint: blueprint ?? fallback ?? '' }));
+}
+
+/** A list input: one item a line, or comma-separated; blanks dropped. */
+function splitList(value: string): string[] {
+  return value
+    .split(/[\n,]/)
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as T;
+}
