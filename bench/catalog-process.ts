@@ -6,6 +6,8 @@ import { peakMemoryMiB } from './stats.ts';
 
 export interface BenchCatalog {
   url: string;
+  /** An authenticated request of any method; answers the parsed body, throws on 300 or more. */
+  request(method: string, path: string, body?: unknown): Promise<unknown>;
   /** An authenticated POST that throws on any answer of 300 or more. */
   call(path: string, body: unknown): Promise<unknown>;
   peakMemoryMiB(): number;
@@ -16,7 +18,7 @@ export interface BenchCatalog {
  * The product as `npm start` runs it, in its own process on a fresh data directory, with a token. Set
  * BENCH_PROFILE=1 to have it write a CPU profile to /tmp/prof.
  */
-export async function startBenchCatalog(): Promise<BenchCatalog> {
+export async function startBenchCatalog(env: Record<string, string> = {}): Promise<BenchCatalog> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wharf-bench-'));
   const credentials = { clientId: 'bench', clientSecret: 'bench-secret' };
   const server = await startChildServer({
@@ -25,11 +27,13 @@ export async function startBenchCatalog(): Promise<BenchCatalog> {
     PORT_CLIENT_SECRET: credentials.clientSecret,
     WHARF_RATE_LIMIT: '1000000',
     ...(process.env.BENCH_PROFILE ? { NODE_OPTIONS: '--cpu-prof --cpu-prof-dir=/tmp/prof' } : {}),
+    ...env,
   });
   const { accessToken } = (await post(server.url, '/v1/auth/access_token', credentials)) as { accessToken: string };
   return {
     url: server.url,
     call: (path, body) => post(server.url, path, body, accessToken),
+    request: (method, path, body) => send(server.url, method, path, body, accessToken),
     peakMemoryMiB: () => peakMemoryMiB(server.process.pid!),
     stop: async () => {
       await server.stop('SIGTERM');
@@ -38,10 +42,16 @@ export async function startBenchCatalog(): Promise<BenchCatalog> {
   };
 }
 
-async function post(url: string, path: string, body: unknown, token?: string): Promise<unknown> {
+function post(url: string, path: string, body: unknown, token?: string): Promise<unknown> {
+  return send(url, 'POST', path, body, token);
+}
+
+async function send(url: string, method: string, path: string, body: unknown, token?: string): Promise<unknown> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const init: RequestInit = { method, headers };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  const response = await fetch(`${url}${path}`, init);
   const text = await response.text();
   if (response.status >= 300) throw new Error(`${path} answered ${response.status}: ${text}`);
   return JSON.parse(text);

@@ -5,6 +5,7 @@
 const benchmarks: Record<string, () => Promise<unknown>> = {
   catalog: async () => (await import('./catalog.ts')).runCatalogBenchmark(),
   runs: async () => (await import('./runs.ts')).runRunsBenchmark(),
+  app: async () => (await import('./app.ts')).runAppBenchmark(),
   action: async () => (await import('./action.ts')).runActionBenchmark(),
 };
 

@@ -14,6 +14,7 @@ const hashToken = (token: string): string => createHash('sha256').update(token).
  */
 export class TokenStore {
   private readonly active = new Map<string, IssuedToken>();
+  private readonly verified = new Map<string, { clientId: string; expiresAt: number }>();
   private readonly insertStatement: StatementSync;
   private readonly findStatement: StatementSync;
   private readonly purgeStatement: StatementSync;
@@ -38,7 +39,13 @@ export class TokenStore {
 
   /** The client the token was issued to, when it is known and not expired. */
   verify(token: string, now: number): string | undefined {
+    // Every request carries a token: the live ones are answered from memory, without hashing or a query.
+    const known = this.verified.get(token);
+    if (known) return known.expiresAt > now ? known.clientId : undefined;
     const row = this.findStatement.get(hashToken(token)) as { clientId: string; expiresAt: number } | undefined;
-    return row && row.expiresAt > now ? row.clientId : undefined;
+    if (!row || row.expiresAt <= now) return undefined;
+    if (this.verified.size >= 1000) this.verified.clear();
+    this.verified.set(token, row);
+    return row.clientId;
   }
 }

@@ -6,6 +6,7 @@ import { INVOCATIONS_PATH, WEBHOOKS_PATH, WharfApp, type WharfAppOptions } from 
 import { type Catalog, type DeliverySettings, openCatalog } from '../../catalog/index.ts';
 import { createPortClient } from '../port/index.ts';
 import type { ServerConfig } from './config.ts';
+import { injectFetch } from './inject-fetch.ts';
 
 export interface RunningServer {
   url: string;
@@ -113,6 +114,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       clientSecret: portCredentials.clientSecret,
       // The outbox retries durably; the client only smooths over brief failures.
       maxRetries: 2,
+      concurrency: 64,
+      ...(catalog && { fetch: injectFetch(app, url) }),
     }),
   );
   return {

@@ -1,0 +1,134 @@
+import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { startReceiver } from '../__tests__/helpers/receiver.ts';
+import { startBenchCatalog } from './catalog-process.ts';
+import { format, percentile } from './stats.ts';
+
+const DELIVERIES = 1_000;
+const CONCURRENCY = 50;
+const WEBHOOK_SECRET = 'bench-webhook-secret';
+const OWNER_ID = 1;
+const REPO_ID = 2;
+
+/**
+ * The App's reporting path, as `npm start` runs it with App credentials: 1,000 signed `workflow_run` completed
+ * deliveries at concurrency 50 against the embedded catalog; throughput, time from delivery to the run ending, and
+ * whether every run was reported exactly once.
+ */
+export async function runAppBenchmark(): Promise<void> {
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  const receiver = await startReceiver();
+  const server = await startBenchCatalog({ APP_ID: '1', PRIVATE_KEY: privateKey, WEBHOOK_SECRET });
+  try {
+    await server.call('/v1/actions', {
+      identifier: 'deploy',
+      title: 'Deploy',
+      trigger: { type: 'self-service', operation: 'CREATE', userInputs: { properties: {} } },
+      invocationMethod: { type: 'WEBHOOK', url: receiver.url },
+    });
+    // Runs in progress, each linked to a GitHub run as the App links the runs it dispatches.
+    const runs: string[] = [];
+    await inParallel(DELIVERIES, 8, async (i) => {
+      const { run } = (await server.call('/v1/actions/deploy/runs', { properties: {} })) as { run: { id: string } };
+      await server.request('PATCH', `/v1/actions/runs/${run.id}`, {
+        externalRunId: `gh_${OWNER_ID}_${REPO_ID}_${i + 1}`,
+      });
+      runs[i] = run.id;
+    });
+    await receiver.waitFor(DELIVERIES, 60_000);
+
+    const sentAt: number[] = [];
+    const started = Date.now();
+    await inParallel(DELIVERIES, CONCURRENCY, async (i) => {
+      sentAt[i] = Date.now();
+      const response = await deliver(server.url, completedPayload(i + 1));
+      if (response.status !== 200) throw new Error(`delivery ${i} answered ${response.status}`);
+    });
+    const answeredSeconds = (Date.now() - started) / 1000;
+
+    // Every run must end, once.
+    const endedAt: number[] = [];
+    const deadline = Date.now() + 60_000;
+    let lost = 0;
+    for (let i = 0; i < DELIVERIES; i++) {
+      for (;;) {
+        const { run } = (await server.request('GET', `/v1/actions/runs/${runs[i]}`)) as {
+          run: { status: string; endedAt: string | null };
+        };
+        if (run.endedAt) {
+          endedAt[i] = Date.parse(run.endedAt);
+          break;
+        }
+        if (Date.now() > deadline) {
+          lost++;
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+    let duplicated = 0;
+    for (const runId of runs) {
+      const { runLogs } = (await server.request('GET', `/v1/actions/runs/${runId}/logs`)) as {
+        runLogs: { message: string }[];
+      };
+      const completions = runLogs.filter((log) => log.message.includes('completed:')).length;
+      if (completions > 1) duplicated++;
+    }
+    const latencies = endedAt.map((at, i) => at - sentAt[i]!).filter((value) => !Number.isNaN(value));
+    const allEndedSeconds = (Math.max(...endedAt) - started) / 1000;
+    console.log(
+      `app: ${DELIVERIES} signed workflow_run completed deliveries at concurrency ${CONCURRENCY}: answered in ${format(answeredSeconds, 2)} s, all runs ended after ${format(allEndedSeconds, 2)} s = ${format(DELIVERIES / allEndedSeconds, 0)} reports/s`,
+    );
+    console.log(
+      `app: delivery to the run's final PATCH p50 ${format(percentile(latencies, 0.5), 0)} ms, p99 ${format(percentile(latencies, 0.99), 0)} ms; lost ${lost}, duplicated ${duplicated}`,
+    );
+    console.log(`app server peak memory (VmHWM): ${format(server.peakMemoryMiB(), 0)} MiB`);
+  } finally {
+    await server.stop();
+    await receiver.close();
+  }
+}
+
+function completedPayload(workflowRunId: number): unknown {
+  return {
+    action: 'completed',
+    workflow_run: {
+      id: workflowRunId,
+      name: 'Deploy',
+      display_title: 'Deploy',
+      run_number: workflowRunId,
+      run_attempt: 1,
+      status: 'completed',
+      conclusion: 'success',
+      html_url: `https://github.com/acme/svc/actions/runs/${workflowRunId}`,
+    },
+    repository: { id: REPO_ID, name: 'svc', full_name: 'acme/svc', owner: { id: OWNER_ID, login: 'acme' } },
+    installation: { id: 42 },
+    sender: { login: 'octocat', id: 3 },
+  };
+}
+
+async function deliver(url: string, payload: unknown): Promise<Response> {
+  const body = JSON.stringify(payload);
+  return fetch(`${url}/api/github/webhooks`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'workflow_run',
+      'x-github-delivery': randomUUID(),
+      'x-hub-signature-256': `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`,
+    },
+    body,
+  });
+}
+
+async function inParallel(count: number, concurrency: number, work: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) await work(next++);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
