@@ -1,10 +1,11 @@
 import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { startReceiver } from '../__tests__/helpers/receiver.ts';
-import { startBenchCatalog } from './catalog-process.ts';
+import { type BenchCatalog, startBenchCatalog } from './catalog-process.ts';
 import { format, percentile } from './stats.ts';
 
 const DELIVERIES = 1_000;
 const CONCURRENCY = 50;
+const PACED_RATE = 200;
 const WEBHOOK_SECRET = 'bench-webhook-secret';
 const OWNER_ID = 1;
 const REPO_ID = 2;
@@ -29,67 +30,97 @@ export async function runAppBenchmark(): Promise<void> {
       trigger: { type: 'self-service', operation: 'CREATE', userInputs: { properties: {} } },
       invocationMethod: { type: 'WEBHOOK', url: receiver.url },
     });
-    // Runs in progress, each linked to a GitHub run as the App links the runs it dispatches.
-    const runs: string[] = [];
-    await inParallel(DELIVERIES, 8, async (i) => {
-      const { run } = (await server.call('/v1/actions/deploy/runs', { properties: {} })) as { run: { id: string } };
-      await server.request('PATCH', `/v1/actions/runs/${run.id}`, {
-        externalRunId: `gh_${OWNER_ID}_${REPO_ID}_${i + 1}`,
+    let workflowRuns = 0;
+    /** Runs in progress, each linked to a GitHub run as the App links the runs it dispatches. */
+    const linkedRuns = async (count: number): Promise<{ runId: string; workflowRunId: number }[]> => {
+      const runs: { runId: string; workflowRunId: number }[] = [];
+      await inParallel(count, 8, async (i) => {
+        const { run } = (await server.call('/v1/actions/deploy/runs', { properties: {} })) as { run: { id: string } };
+        const workflowRunId = ++workflowRuns;
+        await server.request('PATCH', `/v1/actions/runs/${run.id}`, {
+          externalRunId: `gh_${OWNER_ID}_${REPO_ID}_${workflowRunId}`,
+        });
+        runs[i] = { runId: run.id, workflowRunId };
       });
-      runs[i] = run.id;
-    });
-    await receiver.waitFor(DELIVERIES, 60_000);
+      await receiver.waitFor(workflowRuns, 60_000);
+      return runs;
+    };
 
+    const burst = await linkedRuns(DELIVERIES);
     const sentAt: number[] = [];
     const started = Date.now();
     await inParallel(DELIVERIES, CONCURRENCY, async (i) => {
       sentAt[i] = Date.now();
-      const response = await deliver(server.url, completedPayload(i + 1));
-      if (response.status !== 200) throw new Error(`delivery ${i} answered ${response.status}`);
+      await deliverOrThrow(server.url, completedPayload(burst[i]!.workflowRunId));
     });
     const answeredSeconds = (Date.now() - started) / 1000;
-
-    // Every run must end, once.
-    const endedAt: number[] = [];
-    const deadline = Date.now() + 60_000;
-    let lost = 0;
-    for (let i = 0; i < DELIVERIES; i++) {
-      for (;;) {
-        const { run } = (await server.request('GET', `/v1/actions/runs/${runs[i]}`)) as {
-          run: { status: string; endedAt: string | null };
-        };
-        if (run.endedAt) {
-          endedAt[i] = Date.parse(run.endedAt);
-          break;
-        }
-        if (Date.now() > deadline) {
-          lost++;
-          break;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    }
-    let duplicated = 0;
-    for (const runId of runs) {
-      const { runLogs } = (await server.request('GET', `/v1/actions/runs/${runId}/logs`)) as {
-        runLogs: { message: string }[];
-      };
-      const completions = runLogs.filter((log) => log.message.includes('completed:')).length;
-      if (completions > 1) duplicated++;
-    }
-    const latencies = endedAt.map((at, i) => at - sentAt[i]!).filter((value) => !Number.isNaN(value));
-    const allEndedSeconds = (Math.max(...endedAt) - started) / 1000;
+    const result = await collect(server, burst, sentAt);
+    const allEndedSeconds = (Math.max(...result.endedAt) - started) / 1000;
     console.log(
       `app: ${DELIVERIES} signed workflow_run completed deliveries at concurrency ${CONCURRENCY}: answered in ${format(answeredSeconds, 2)} s, all runs ended after ${format(allEndedSeconds, 2)} s = ${format(DELIVERIES / allEndedSeconds, 0)} reports/s`,
     );
     console.log(
-      `app: delivery to the run's final PATCH p50 ${format(percentile(latencies, 0.5), 0)} ms, p99 ${format(percentile(latencies, 0.99), 0)} ms; lost ${lost}, duplicated ${duplicated}`,
+      `app: delivery to the run's final PATCH p50 ${format(percentile(result.latencies, 0.5), 0)} ms, p99 ${format(percentile(result.latencies, 0.99), 0)} ms; lost ${result.lost}, duplicated ${result.duplicated}`,
+    );
+
+    // The same at a steady rate, below what one process sustains: the time a report takes when nothing queues.
+    const paced = await linkedRuns(DELIVERIES);
+    const pacedSentAt: number[] = [];
+    const sends: Promise<void>[] = [];
+    for (let i = 0; i < DELIVERIES; i++) {
+      pacedSentAt[i] = Date.now();
+      sends.push(deliverOrThrow(server.url, completedPayload(paced[i]!.workflowRunId)));
+      await new Promise((resolve) => setTimeout(resolve, 1000 / PACED_RATE));
+    }
+    await Promise.all(sends);
+    const steady = await collect(server, paced, pacedSentAt);
+    console.log(
+      `app: at a steady ${PACED_RATE} deliveries/s: delivery to the run's final PATCH p50 ${format(percentile(steady.latencies, 0.5), 0)} ms, p99 ${format(percentile(steady.latencies, 0.99), 0)} ms; lost ${steady.lost}, duplicated ${steady.duplicated}`,
     );
     console.log(`app server peak memory (VmHWM): ${format(server.peakMemoryMiB(), 0)} MiB`);
   } finally {
     await server.stop();
     await receiver.close();
   }
+}
+
+/** Waits until every run ended; answers when each ended, how long after its delivery, and what was lost or doubled. */
+async function collect(
+  server: BenchCatalog,
+  runs: { runId: string }[],
+  sentAt: number[],
+): Promise<{ endedAt: number[]; latencies: number[]; lost: number; duplicated: number }> {
+  const endedAt: number[] = [];
+  const deadline = Date.now() + 60_000;
+  let lost = 0;
+  for (const [i, { runId }] of runs.entries()) {
+    for (;;) {
+      const { run } = (await server.request('GET', `/v1/actions/runs/${runId}`)) as { run: { endedAt: string | null } };
+      if (run.endedAt) {
+        endedAt[i] = Date.parse(run.endedAt);
+        break;
+      }
+      if (Date.now() > deadline) {
+        lost++;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+  let duplicated = 0;
+  for (const { runId } of runs) {
+    const { runLogs } = (await server.request('GET', `/v1/actions/runs/${runId}/logs`)) as {
+      runLogs: { message: string }[];
+    };
+    if (runLogs.filter((log) => log.message.includes('completed:')).length > 1) duplicated++;
+  }
+  const latencies = endedAt.map((at, i) => at - sentAt[i]!).filter((value) => !Number.isNaN(value));
+  return { endedAt, latencies, lost, duplicated };
+}
+
+async function deliverOrThrow(url: string, payload: unknown): Promise<void> {
+  const response = await deliver(url, payload);
+  if (response.status !== 200) throw new Error(`a delivery answered ${response.status}`);
 }
 
 function completedPayload(workflowRunId: number): unknown {

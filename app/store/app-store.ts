@@ -46,6 +46,7 @@ export class AppStore {
   readonly db: DatabaseSync;
   readonly outbox: OutboxStore;
   private readonly statements: Record<string, StatementSync>;
+  private lastPurge = 0;
 
   constructor(dataDir: string) {
     this.db = openDatabase(join(dataDir, APP_DATABASE_FILE), migrations);
@@ -113,7 +114,11 @@ export class AppStore {
 
   /** True the first time `key` is claimed while it lives; false for every repeat. */
   claimOnce(key: string, ttlMs: number, now: number): boolean {
-    this.statements.purgeOnce!.run(now);
+    // Expired claims go now and then, not on every claim: claims are on the path of every webhook.
+    if (now - this.lastPurge > 60_000) {
+      this.statements.purgeOnce!.run(now);
+      this.lastPurge = now;
+    }
     return this.statements.claimOnce!.run(key, now + ttlMs).changes === 1;
   }
 
