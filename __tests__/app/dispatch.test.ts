@@ -11,7 +11,7 @@ import {
   mockInstallationToken,
 } from '../helpers/github-app.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
-import { getRun, getRunLogs, waitForLog } from '../helpers/runs.ts';
+import { createOpenRunsAction, getRun, getRunLogs, startOpenRun } from '../helpers/runs.ts';
 
 let catalog: TestCatalog;
 let receiver: Receiver;
@@ -25,14 +25,8 @@ beforeAll(async () => {
       dispatch: { findRunTimeoutMs: 2000, findRunIntervalMs: 20 },
     },
   });
-  // Runs to dispatch: a WEBHOOK action whose receiver only says 200 keeps its runs IN_PROGRESS for the App.
   receiver = await startReceiver();
-  await catalog.api('POST', '/v1/actions', {
-    identifier: 'noop',
-    title: 'Noop',
-    trigger: { type: 'self-service', operation: 'CREATE', userInputs: { properties: {} } },
-    invocationMethod: { type: 'WEBHOOK', url: receiver.url },
-  });
+  await createOpenRunsAction(catalog, receiver.url);
 });
 beforeEach(() => {
   mockInstallationToken();
@@ -47,11 +41,7 @@ afterAll(async () => {
 });
 
 /** A Port run in progress for the App to dispatch. */
-async function newRun(): Promise<string> {
-  const response = await catalog.api<{ run: { id: string } }>('POST', '/v1/actions/noop/runs', { properties: {} });
-  await waitForLog(catalog, response.body.run.id, /^Invoked webhook/);
-  return response.body.run.id;
-}
+const newRun = (): Promise<string> => startOpenRun(catalog);
 
 async function invoke(body: unknown, headers?: Record<string, string>): Promise<Response> {
   const raw = JSON.stringify(body);

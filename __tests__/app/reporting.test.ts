@@ -14,7 +14,7 @@ import {
   workflowRunPayload,
 } from '../helpers/github-app.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
-import { getRun, getRunLogs, waitForLog, waitForRun } from '../helpers/runs.ts';
+import { createOpenRunsAction, getRun, getRunLogs, startOpenRun, waitForRun } from '../helpers/runs.ts';
 import { type FaultProxy, startFaultProxy } from '../port/fault-proxy.ts';
 
 let catalog: TestCatalog;
@@ -28,12 +28,7 @@ beforeAll(async () => {
   isolateGithub();
   receiver = await startReceiver();
   catalog = await startTestCatalog({ probot: createTestProbot() });
-  await catalog.api('POST', '/v1/actions', {
-    identifier: 'noop',
-    title: 'Noop',
-    trigger: { type: 'self-service', operation: 'CREATE', userInputs: { properties: {} } },
-    invocationMethod: { type: 'WEBHOOK', url: receiver.url },
-  });
+  await createOpenRunsAction(catalog, receiver.url);
 });
 beforeEach(() => {
   mockInstallationToken();
@@ -49,9 +44,7 @@ afterAll(async () => {
 
 /** A Port run in progress, linked (as the vendor's integration would) to a new GitHub run of the recorded repo. */
 async function linkedRun(on: TestCatalog = catalog): Promise<{ runId: string; workflowRunId: number }> {
-  const response = await on.api<{ run: { id: string } }>('POST', '/v1/actions/noop/runs', { properties: {} });
-  const runId = response.body.run.id;
-  await waitForLog(on, runId, /^Invoked webhook/);
+  const runId = await startOpenRun(on);
   const workflowRunId = nextWorkflowRun++;
   await on.api('PATCH', `/v1/actions/runs/${runId}`, { externalRunId: `gh_${OWNER.id}_${REPO.id}_${workflowRunId}` });
   return { runId, workflowRunId };
@@ -171,9 +164,7 @@ describe('workflow_run requested and in_progress', () => {
   });
 
   test('a run started elsewhere opts in with the Port run id in its run-name', async () => {
-    const response = await catalog.api<{ run: { id: string } }>('POST', '/v1/actions/noop/runs', { properties: {} });
-    const runId = response.body.run.id;
-    await waitForLog(catalog, runId, /^Invoked webhook/);
+    const runId = await startOpenRun(catalog);
     const workflowRunId = nextWorkflowRun++;
     const html = `https://github.com/${OWNER.login}/${REPO.name}/actions/runs/${workflowRunId}`;
     const runName = { id: workflowRunId, html_url: html, display_title: `Deploy billing (${runId})` };
@@ -228,9 +219,7 @@ describe('nothing is lost', () => {
 
   test('the reconciler reports a run whose webhook never came', async () => {
     // Dispatched by this App, so it knows the link; then GitHub's completed webhook is lost.
-    const response = await catalog.api<{ run: { id: string } }>('POST', '/v1/actions/noop/runs', { properties: {} });
-    const runId = response.body.run.id;
-    await waitForLog(catalog, runId, /^Invoked webhook/);
+    const runId = await startOpenRun(catalog);
     const { portSignatureHeaders } = await import('../../src/signing/index.ts');
     const { TEST_CREDENTIALS } = await import('../helpers/catalog-server.ts');
     nock(GITHUB_API).get('/orgs/acme/installation').reply(200, { id: 4242 });

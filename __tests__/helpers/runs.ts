@@ -73,3 +73,29 @@ export async function waitForLog(
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/**
+ * An action whose runs stay IN_PROGRESS: its WEBHOOK receiver (`receiverUrl`) only answers 200, which leaves the
+ * run to whoever reports it, as a GitHub workflow would.
+ */
+export async function createOpenRunsAction(
+  catalog: TestCatalog,
+  receiverUrl: string,
+  identifier = 'noop',
+): Promise<void> {
+  const response = await catalog.api('POST', '/v1/actions', {
+    identifier,
+    title: identifier,
+    trigger: { type: 'self-service', operation: 'CREATE', userInputs: { properties: {} } },
+    invocationMethod: { type: 'WEBHOOK', url: receiverUrl },
+  });
+  if (response.status !== 201)
+    throw new Error(`could not create action ${identifier}: ${JSON.stringify(response.body)}`);
+}
+
+/** A run of an action made by createOpenRunsAction, once its invocation went out. */
+export async function startOpenRun(catalog: TestCatalog, action = 'noop'): Promise<string> {
+  const response = await catalog.api<{ run: { id: string } }>('POST', `/v1/actions/${action}/runs`, { properties: {} });
+  await waitForLog(catalog, response.body.run.id, /^Invoked webhook/);
+  return response.body.run.id;
+}
