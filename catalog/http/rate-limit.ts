@@ -25,6 +25,7 @@ export class RateLimiter {
     const { limit, periodSeconds } = this.settings;
     let window = this.windows.get(client);
     if (!window || window.resetAt * 1000 <= nowMs) {
+      if (this.windows.size >= 10_000) this.forgetEnded(nowMs);
       window = { resetAt: Math.ceil(nowMs / 1000) + periodSeconds, used: 0 };
       this.windows.set(client, window);
     }
@@ -38,5 +39,10 @@ export class RateLimiter {
     };
     if (!allowed) headers['retry-after'] = String(Math.max(1, window.resetAt - Math.floor(nowMs / 1000)));
     return { allowed, headers };
+  }
+
+  /** Windows of clients seen once (addresses without a token) would otherwise pile up. */
+  private forgetEnded(nowMs: number): void {
+    for (const [client, window] of this.windows) if (window.resetAt * 1000 <= nowMs) this.windows.delete(client);
   }
 }
