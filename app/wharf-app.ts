@@ -13,6 +13,7 @@ import { Reconciler } from './reporting/reconciler.ts';
 import { Reporter, type WorkflowRunEvent, WORKFLOW_RUN_EVENTS } from './reporting/reporter.ts';
 import { workflowRunEventsHandler } from './reporting/deferred-events.ts';
 import { AppStore } from './store/index.ts';
+import { CatalogSync, registerSyncWebhooks, resyncRoute, type SyncSettings } from './sync/index.ts';
 
 export const WEBHOOKS_PATH = '/api/github/webhooks';
 
@@ -33,6 +34,8 @@ export interface WharfAppOptions {
   outbox?: Partial<OutboxSettings> | undefined;
   dispatch?: Partial<DispatchSettings> | undefined;
   reconcileIntervalMs?: number | undefined;
+  /** Catalog sync (repositories into Port); it runs whenever there is a GitHub App. */
+  sync?: Partial<SyncSettings> | undefined;
   log: { warn(message: string): void };
 }
 
@@ -53,6 +56,7 @@ export class WharfApp {
   readonly dispatcher: Dispatcher;
   reporter: Reporter | undefined;
   reconciler: Reconciler | undefined;
+  readonly sync: CatalogSync | undefined;
   private readonly options: WharfAppOptions;
   private readonly github: GithubAccess | undefined;
   private worker: OutboxWorker | undefined;
@@ -71,6 +75,12 @@ export class WharfApp {
       reports: this.metrics.counter('wharf_reports_total', 'Completed workflow runs reported to Port'),
       reportFailures: this.metrics.counter('wharf_report_failures_total', 'Writes to Port given up after every retry'),
     };
+    this.sync = this.github
+      ? new CatalogSync(this.store, this.github, options.sync ?? {}, {
+          enqueued: () => this.worker?.kick(),
+          warn: options.log.warn,
+        })
+      : undefined;
     this.metrics.gauge('wharf_outbox_depth', 'Writes to Port waiting in the outbox', () => this.worker?.pending() ?? 0);
     this.dispatcher = new Dispatcher(
       this.store,
@@ -99,6 +109,7 @@ export class WharfApp {
         app.on(['workflow_run.completed', 'workflow_run.requested', 'workflow_run.in_progress'], async (context) => {
           await this.reporter?.onWorkflowRun(context.id, context.payload as unknown as WorkflowRunEvent);
         });
+        registerSyncWebhooks(app, () => this.sync);
       },
       { probot, webhooksPath: WEBHOOKS_PATH },
     );
@@ -110,6 +121,7 @@ export class WharfApp {
       store: this.store,
       dispatcher: this.dispatcher,
     });
+    await app.register(resyncRoute, { secret: this.options.portSecret, sync: () => this.sync, github: this.github });
   }
 
   /** Starts reporting to `port`: the outbox (pending writes of an earlier process first), resumed dispatches, the reconciler. */
@@ -120,6 +132,8 @@ export class WharfApp {
       enqueued: () => this.worker?.kick(),
       warn: this.options.log.warn,
     });
+    // Catalog sync: its resync schedule starts here; its live writes go through this outbox with its handlers.
+    const syncHandlers = this.sync?.start(port, settings.maxAttempts);
     this.worker = new OutboxWorker(
       this.store.outbox,
       {
@@ -131,6 +145,7 @@ export class WharfApp {
         [WORKFLOW_RUN_EVENTS]: workflowRunEventsHandler(this.reporter, settings.maxAttempts, () => {
           this.count.reportFailures();
         }),
+        ...syncHandlers,
       },
       { ...settings, onError: (error) => this.options.log.warn(`outbox: ${String(error)}`) },
     );
@@ -153,6 +168,7 @@ export class WharfApp {
 
   async close(): Promise<void> {
     this.reconciler?.stop();
+    await this.sync?.stop();
     await this.dispatcher.idle();
     await this.worker?.stop();
     this.store.close();

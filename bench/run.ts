@@ -7,6 +7,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   runs: async () => (await import('./runs.ts')).runRunsBenchmark(),
   app: async () => (await import('./app.ts')).runAppBenchmark(),
   action: async () => (await import('./action.ts')).runActionBenchmark(),
+  sync: async () => (await import('./sync.ts')).runSyncBenchmark(),
 };
 
 const requested = process.argv.slice(2);

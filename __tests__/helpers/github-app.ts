@@ -15,13 +15,17 @@ const { privateKey } = generateKeyPairSync('rsa', {
   publicKeyEncoding: { type: 'spki', format: 'pem' },
 });
 
-/** Real Probot with test credentials; Octokit's own retries and throttling off, so nock sees each call once. */
-export function createTestProbot(): Probot {
+/**
+ * Real Probot with test credentials; Octokit's own retries and throttling off, so nock sees each call once.
+ * `baseUrl`: a local fake GitHub (fake-github.ts) instead of api.github.com.
+ */
+export function createTestProbot(options: { baseUrl?: string } = {}): Probot {
   return new Probot({
     appId: 123,
     privateKey,
     secret: WEBHOOK_SECRET,
     logLevel: 'fatal',
+    ...(options.baseUrl && { baseUrl: options.baseUrl }),
     Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
   });
 }

@@ -52,6 +52,37 @@ export class GithubAccess {
     return (await this.probot.auth(installationId)) as GithubClient;
   }
 
+  /**
+   * An installation client for catalog sync's GraphQL reads, without Probot's throttling and retry plugins: the
+   * throttling plugin spaces every GraphQL call 1 s apart as if it were a write (a resync of 1,000 repositories
+   * would wait 10 s for nothing) and Probot's settings for it do not retry secondary rate limits. The caller paces
+   * itself and honours every rate limit (app/sync/github/rate-limits.ts).
+   */
+  async readOctokit(installationId: number): Promise<GithubClient> {
+    const app = await this.probot.auth();
+    type Factory = (options: { octokit: object; octokitOptions: Record<string, unknown> }) => unknown;
+    const factory: Factory = ({ octokit, octokitOptions, ...otherOptions }) => {
+      const Octokit = octokit.constructor as new (options: Record<string, unknown>) => unknown;
+      return new Octokit({
+        ...octokitOptions,
+        throttle: { enabled: false },
+        retry: { enabled: false },
+        auth: { ...(octokitOptions.auth as object), otherOptions, installationId },
+      });
+    };
+    return (await app.auth({ type: 'installation', installationId, factory })) as GithubClient;
+  }
+
+  /** Every installation of the App: its id and the login of the account it is on. */
+  async listInstallations(): Promise<Array<{ id: number; account: string }>> {
+    const app = await this.probot.auth();
+    const all = await app.paginate(app.rest.apps.listInstallations, { per_page: 100 });
+    return all.map((installation) => {
+      const account = installation.account as { login?: string; slug?: string } | null;
+      return { id: installation.id, account: account?.login ?? account?.slug ?? '' };
+    });
+  }
+
   /** The login GitHub shows for runs the App starts: `<slug>[bot]`. */
   async botLogin(): Promise<string> {
     if (!this.slug) {

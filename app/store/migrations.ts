@@ -38,4 +38,55 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX once_keys_expiry ON once_keys (expires_at);
   `,
+  // 2: catalog sync: what each source (a repository's mapping, a GitOps file) wrote, resync checkpoints, and the
+  // last good port-app-config.yml of each scope
+  `
+  -- One row per entity a source produced. An entity may have several sources (the mapping and a port.yml may both
+  -- write the service of a repository); it is deleted from Port only when its last source lets go of it.
+  -- kind: repository, pull-request, workflow, workflow-run (the mapping's kinds) or gitops; item: which object of
+  -- the repository ('' for the repository itself, a pull request number, a run id, a GitOps file path).
+  CREATE TABLE sync_entities (
+    blueprint TEXT NOT NULL,
+    identifier TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    repo_id INTEGER NOT NULL,
+    item TEXT NOT NULL,
+    installation_id INTEGER NOT NULL,
+    seen_resync INTEGER,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (blueprint, identifier, kind, repo_id, item)
+  );
+  CREATE INDEX sync_entities_source ON sync_entities (repo_id, kind, item);
+  CREATE INDEX sync_entities_installation ON sync_entities (installation_id, kind);
+
+  -- One row per full resync of an installation; cursor is the GraphQL endCursor of the last page written, so a
+  -- resync that was running when the process stopped goes on from there.
+  CREATE TABLE sync_resyncs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    installation_id INTEGER NOT NULL,
+    owner TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    state TEXT NOT NULL,
+    cursor TEXT,
+    pages INTEGER NOT NULL DEFAULT 0,
+    repositories INTEGER NOT NULL DEFAULT 0,
+    entities INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    message TEXT,
+    started_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    ended_at INTEGER
+  );
+  CREATE INDEX sync_resyncs_state ON sync_resyncs (state, installation_id);
+
+  -- The last port-app-config.yml that parsed, per scope ("acme" for the organization, "acme/billing" for a
+  -- repository's own): it stays in force while a broken one is in the repository.
+  CREATE TABLE sync_configs (
+    scope TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    text TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  `,
 ];

@@ -18,6 +18,8 @@ export interface ServerConfig {
   github: { ok: true } | { ok: false; missing: string[] };
   allowedWorkflows: string[];
   reconcileIntervalMs: number;
+  /** Full resync of every installation this often; 0: only on install, config change and on demand. */
+  resyncIntervalMs: number;
 }
 
 const SECRET_PREFIX = 'WHARF_SECRET_';
@@ -32,6 +34,11 @@ const envSchema = z.object({
   PORT_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   WHARF_ALLOWED_WORKFLOWS: z.string().optional(),
   WHARF_RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(10).default(300),
+  WHARF_RESYNC_INTERVAL_SECONDS: z.coerce
+    .number()
+    .int()
+    .refine((value) => value === 0 || value >= 60, 'must be 0 (no schedule) or at least 60')
+    .default(6 * 60 * 60),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('warn'),
 });
 
@@ -68,5 +75,6 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
     github: githubAppStatus(env),
     allowedWorkflows: parseAllowedWorkflows(values.WHARF_ALLOWED_WORKFLOWS),
     reconcileIntervalMs: values.WHARF_RECONCILE_INTERVAL_SECONDS * 1000,
+    resyncIntervalMs: values.WHARF_RESYNC_INTERVAL_SECONDS * 1000,
   };
 }

@@ -15,7 +15,11 @@ async function main(): Promise<void> {
     env,
     credentials: remoteCredentials,
     probot: config.github.ok ? createProbot({ env, overrides: { logLevel: config.logLevel as 'warn' } }) : undefined,
-    app: { allowedWorkflows: config.allowedWorkflows, reconcileIntervalMs: config.reconcileIntervalMs },
+    app: {
+      allowedWorkflows: config.allowedWorkflows,
+      reconcileIntervalMs: config.reconcileIntervalMs,
+      sync: { resyncIntervalMs: config.resyncIntervalMs },
+    },
   });
   console.log(`wharf listening on ${server.url}`);
   if (server.catalog) {

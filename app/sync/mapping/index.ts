@@ -34,3 +34,5 @@ export type { MappedEntity } from './entity.ts';
 export { FILE_PREFIX, fileReferences, resolveFileReferences } from './files.ts';
 export type { FileReference } from './files.ts';
 export { entityIdentifierProblem } from './identifiers.ts';
+export { locate, type Position } from './yaml-location.ts';
+export { describeValue, formatPath } from './describe.ts';

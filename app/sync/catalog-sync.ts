@@ -1,0 +1,231 @@
+/**
+ * Catalog sync: keeps Port entities in step with an organization's repositories (and, when configured, pull
+ * requests, workflows and workflow runs) with port-app-config.yml mappings, from live events, GitOps files and
+ * full resyncs. The Probot handlers (webhooks.ts) only hand payloads to the methods here.
+ */
+import type { DeliveryHandler } from '../../src/outbox/index.ts';
+import type { PortClient } from '../../src/port/index.ts';
+import type { GithubAccess } from '../github/index.ts';
+import type { AppStore } from '../store/index.ts';
+import { CheckRunPoster } from './checks/check-runs.ts';
+import { ConfigResolver } from './config/config-resolver.ts';
+import { GitopsResync } from './gitops/gitops-resync.ts';
+import { GitopsValidation } from './gitops/gitops-validation.ts';
+import { GithubReads } from './github/graphql-reader.ts';
+import { LIVE_RATE_POLICY, RESYNC_RATE_POLICY } from './github/rate-limits.ts';
+import { MAX_PAGE_SIZE } from './github/repository-reader.ts';
+import { ObjectSync } from './live/object-sync.ts';
+import { type PushEvent, PushSync } from './live/push-sync.ts';
+import { repositoryChange, type RepositoryObject, RepositorySync } from './live/repository-sync.ts';
+import { Resyncs } from './resync/resyncs.ts';
+import { SyncStore } from './store/sync-store.ts';
+import { SyncContext, type SyncSettings } from './sync-context.ts';
+import { ServiceBlueprintGuard } from './writes/blueprint-guard.ts';
+import { SourceWriter } from './writes/source-writer.ts';
+import { CATALOG_SYNC, type SyncJob, syncJobsHandler } from './writes/sync-jobs.ts';
+
+export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
+  resyncIntervalMs: 6 * 60 * 60_000,
+  configTtlMs: 10 * 60_000,
+  pageSize: MAX_PAGE_SIZE,
+  resyncRateLimits: RESYNC_RATE_POLICY,
+  liveRateLimits: LIVE_RATE_POLICY,
+};
+
+export interface CatalogSyncEvents {
+  /** A write was put in the outbox: wake the worker. */
+  enqueued(): void;
+  warn(message: string): void;
+  /** A live write reached Port (tests and the benchmark time it). */
+  written?(job: SyncJob): void;
+  givenUp?(): void;
+}
+
+type Installation = { installation?: { id: number } | undefined };
+
+export class CatalogSync {
+  readonly store: SyncStore;
+  readonly resyncs: Resyncs;
+  private readonly ctx: SyncContext;
+  private readonly events: CatalogSyncEvents;
+  private readonly repositories: RepositorySync;
+  private readonly objects: ObjectSync;
+  private readonly pushes: PushSync;
+  private readonly validation: GitopsValidation;
+  /** Live events under way, so that idle() can wait for them. */
+  private readonly pending = new Set<Promise<unknown>>();
+
+  constructor(appStore: AppStore, github: GithubAccess, settings: Partial<SyncSettings>, events: CatalogSyncEvents) {
+    const full = { ...DEFAULT_SYNC_SETTINGS, ...settings };
+    this.events = events;
+    this.store = new SyncStore(appStore.db);
+    this.ctx = new SyncContext({
+      store: this.store,
+      github,
+      reads: new GithubReads(github, events.warn),
+      configs: new ConfigResolver(this.store, events.warn, full.configTtlMs),
+      outbox: appStore.outbox,
+      settings: full,
+      warn: events.warn,
+      enqueued: events.enqueued,
+    });
+    const checks = new CheckRunPoster(github, events.warn);
+    this.resyncs = new Resyncs(this.ctx, new GitopsResync(this.ctx));
+    this.repositories = new RepositorySync(this.ctx);
+    this.objects = new ObjectSync(this.ctx);
+    this.pushes = new PushSync(this.ctx, this.repositories, this.resyncs, checks);
+    this.validation = new GitopsValidation(this.ctx, checks);
+  }
+
+  /**
+   * Starts writing to `port`: answers the outbox handlers of catalog sync for the App's worker, goes on with the
+   * resyncs a stop cut short, and starts the schedule.
+   */
+  start(port: PortClient, maxAttempts: number): Record<string, DeliveryHandler> {
+    this.ctx.port = port;
+    this.ctx.writer = new SourceWriter(this.store, port, new ServiceBlueprintGuard(port), this.events.warn);
+    this.resyncs.resumeInterrupted();
+    this.resyncs.schedule(this.ctx.settings.resyncIntervalMs);
+    return {
+      [CATALOG_SYNC]: syncJobsHandler(this.ctx.writer, maxAttempts, this.events.warn, {
+        done: (job) => this.events.written?.(job),
+        givenUp: () => this.events.givenUp?.(),
+      }),
+    };
+  }
+
+  async stop(): Promise<void> {
+    await this.resyncs.stop();
+    await Promise.allSettled(this.pending);
+  }
+
+  /** Resolves once no live event is being handled and no resync runs. */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled(this.pending);
+    await this.resyncs.idle();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Webhooks
+
+  async onRepository(payload: { action: string; repository: RepositoryObject } & Installation): Promise<void> {
+    const installationId = payload.installation?.id;
+    if (!installationId) return;
+    const change = repositoryChange(payload.action);
+    const { repository } = payload;
+    await this.handle(`repository.${payload.action} of ${repository.full_name ?? repository.name}`, async () => {
+      if (change === 'refresh') await this.repositories.refresh(installationId, repository);
+      else if (change === 'drop') await this.repositories.drop(installationId, repository.owner.login, repository.id);
+    });
+  }
+
+  async onInstallationCreated(payload: { installation: { id: number; account: { login: string } | null } }) {
+    const login = payload.installation.account?.login;
+    if (login) this.resyncs.request(payload.installation.id, login, 'installation created');
+  }
+
+  async onInstallationRepositories(payload: {
+    action: string;
+    installation: { id: number; account: { login: string } | null };
+    repositories_added?: Array<{ id: number; name: string; full_name: string }>;
+    repositories_removed?: Array<{ id: number; name: string; full_name: string }>;
+  }): Promise<void> {
+    const installationId = payload.installation.id;
+    const owner = payload.installation.account?.login ?? payload.repositories_added?.[0]?.full_name.split('/')[0];
+    if (!owner) return;
+    await this.handle(`installation_repositories.${payload.action} on ${owner}`, async () => {
+      const added = payload.repositories_added ?? [];
+      await this.repositories.refreshMany(
+        installationId,
+        owner,
+        added.map((repository) => repository.name),
+      );
+      for (const removed of payload.repositories_removed ?? []) {
+        await this.repositories.drop(installationId, owner, removed.id);
+      }
+    });
+  }
+
+  async onPush(payload: PushEvent & Installation): Promise<void> {
+    const installationId = payload.installation?.id;
+    if (!installationId) return;
+    await this.handle(`push to ${payload.repository.full_name ?? payload.repository.name}`, () =>
+      this.pushes.onPush(installationId, payload),
+    );
+  }
+
+  async onPullRequest(
+    payload: {
+      action: string;
+      number: number;
+      pull_request: { number: number; head: { sha: string } } & Record<string, unknown>;
+      repository: RepositoryObject;
+    } & Installation,
+  ): Promise<void> {
+    const installationId = payload.installation?.id;
+    if (!installationId) return;
+    const { repository, pull_request: pull } = payload;
+    await this.handle(
+      `pull_request.${payload.action} ${repository.full_name ?? repository.name}#${pull.number}`,
+      async () => {
+        await this.objects.sync(installationId, repository, [
+          { kind: 'pull-request', item: String(pull.number), object: pull },
+        ]);
+        if (['opened', 'reopened', 'synchronize'].includes(payload.action)) {
+          const reader = await this.ctx.reader(installationId, this.ctx.settings.liveRateLimits);
+          const config = await this.ctx.configs.repository(
+            repository.owner.login,
+            repository.name,
+            SyncContext.configFiles(reader),
+          );
+          await this.validation.validate(
+            installationId,
+            repository.owner.login,
+            repository.name,
+            pull.number,
+            pull.head.sha,
+            config,
+          );
+        }
+      },
+    );
+  }
+
+  async onWorkflowRun(
+    payload: {
+      action: string;
+      workflow_run: { id: number } & Record<string, unknown>;
+      workflow?: ({ id: number } & Record<string, unknown>) | null;
+      repository: RepositoryObject;
+    } & Installation,
+  ): Promise<void> {
+    const installationId = payload.installation?.id;
+    if (!installationId) return;
+    const objects: Parameters<ObjectSync['sync']>[2][number][] = [
+      { kind: 'workflow-run', item: String(payload.workflow_run.id), object: payload.workflow_run },
+    ];
+    if (payload.workflow)
+      objects.push({ kind: 'workflow', item: String(payload.workflow.id), object: payload.workflow });
+    await this.handle(`workflow_run.${payload.action} ${payload.workflow_run.id}`, () =>
+      this.objects.sync(installationId, payload.repository, objects),
+    );
+  }
+
+  /**
+   * Starts one event's work and returns at once: the delivery is answered without waiting for GitHub reads (which
+   * may wait out a rate limit) or for the reporting part of the App, which handles the same workflow_run events.
+   * A failure is logged; the next resync repairs what it left out.
+   */
+  private async handle(what: string, work: () => Promise<void>): Promise<void> {
+    if (!this.ctx.writer) {
+      this.events.warn(`catalog sync: ${what} arrived before the App started; the next resync covers it`);
+      return;
+    }
+    const running: Promise<void> = work()
+      .catch((error: unknown) => {
+        this.events.warn(`catalog sync: ${what}: ${error instanceof Error ? error.message : String(error)}`);
+      })
+      .finally(() => this.pending.delete(running));
+    this.pending.add(running);
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Check runs that tell people about their files where they work: a port-app-config.yml that does not parse (on
+ * the commit that changed it), GitOps files that do not parse or that Port would refuse (on the pull request's
+ * head, and on a push). The bodies are built here, pure; CheckRunPoster sends them.
+ */
+import type { GithubAccess } from '../../github/index.ts';
+import type { ConfigError } from '../mapping/index.ts';
+
+export const CONFIG_CHECK_NAME = 'wharf: port-app-config.yml';
+export const GITOPS_CHECK_NAME = 'wharf: GitOps';
+
+/** GitHub takes at most 50 annotations in one request. */
+const MAX_ANNOTATIONS = 50;
+
+export interface Annotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  annotation_level: 'failure' | 'warning' | 'notice';
+  title: string;
+  message: string;
+}
+
+export interface CheckRunBody {
+  name: string;
+  conclusion: 'success' | 'failure';
+  output: { title: string; summary: string; annotations: Annotation[] };
+}
+
+export interface FileProblem {
+  path: string;
+  line: number;
+  column?: number;
+  /** `resources[0].port.entity.mappings.identifier`, `[1].properties.url`, or '' for the whole file. */
+  field: string;
+  message: string;
+}
+
+function annotate(problems: readonly FileProblem[]): Annotation[] {
+  return problems.slice(0, MAX_ANNOTATIONS).map((problem) => ({
+    path: problem.path,
+    start_line: problem.line,
+    end_line: problem.line,
+    annotation_level: 'failure',
+    title: problem.field || problem.path,
+    message: problem.message,
+  }));
+}
+
+/** One line per problem: `path line 3, column 5: field: message`. */
+function listing(problems: readonly FileProblem[]): string {
+  return problems
+    .map(
+      (problem) =>
+        `- \`${problem.path}\` line ${problem.line}${problem.column ? `, column ${problem.column}` : ''}: ${problem.field ? `\`${problem.field}\`: ` : ''}${problem.message}`,
+    )
+    .join('\n');
+}
+
+/** The check run of a changed port-app-config.yml: success, or failure naming each problem's line and field. */
+export function configCheckRun(path: string, error: ConfigError | undefined, inForce: string): CheckRunBody {
+  if (!error) {
+    return {
+      name: CONFIG_CHECK_NAME,
+      conclusion: 'success',
+      output: { title: `${path} is valid`, summary: `${path} parsed; it is in force now.`, annotations: [] },
+    };
+  }
+  const problems: FileProblem[] = error.problems.map((problem) => ({
+    path,
+    line: problem.line,
+    column: problem.column,
+    field: problem.field,
+    message: problem.reason,
+  }));
+  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+  return {
+    name: CONFIG_CHECK_NAME,
+    conclusion: 'failure',
+    output: {
+      title: `${path}: ${count}; ${inForce} stays in force`,
+      summary: `${path} does not parse, so it is not used: ${inForce} stays in force until it is fixed.\n\n${listing(problems)}`,
+      annotations: annotate(problems),
+    },
+  };
+}
+
+/** The check run of GitOps files: success naming how many entities, or failure naming each problem. */
+export function gitopsCheckRun(
+  files: readonly string[],
+  entities: number,
+  problems: readonly FileProblem[],
+  what: 'validated' | 'written',
+): CheckRunBody {
+  const names = files.map((file) => `\`${file}\``).join(', ');
+  if (problems.length === 0) {
+    return {
+      name: GITOPS_CHECK_NAME,
+      conclusion: 'success',
+      output: {
+        title: `${entities} ${entities === 1 ? 'entity' : 'entities'} ${what}`,
+        summary: `${names}: ${entities} ${entities === 1 ? 'entity' : 'entities'} ${what === 'validated' ? 'Port accepts' : 'written to Port'}.`,
+        annotations: [],
+      },
+    };
+  }
+  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+  const more =
+    problems.length > MAX_ANNOTATIONS ? `\n\n(${problems.length - MAX_ANNOTATIONS} more problems not annotated)` : '';
+  return {
+    name: GITOPS_CHECK_NAME,
+    conclusion: 'failure',
+    output: {
+      title: `GitOps files: ${count}`,
+      summary: `${names}:\n\n${listing(problems)}${more}`,
+      annotations: annotate(problems),
+    },
+  };
+}
+
+/** Sends check runs with the installation's client (the App needs the Checks: write permission). */
+export class CheckRunPoster {
+  private readonly github: GithubAccess;
+  private readonly warn: (message: string) => void;
+
+  constructor(github: GithubAccess, warn: (message: string) => void) {
+    this.github = github;
+    this.warn = warn;
+  }
+
+  /** Never throws: a check run that cannot be posted is logged, the sync goes on. */
+  async post(installationId: number, owner: string, repo: string, sha: string, body: CheckRunBody): Promise<void> {
+    try {
+      const octokit = await this.github.octokit(installationId);
+      await octokit.rest.checks.create({
+        owner,
+        repo,
+        head_sha: sha,
+        name: body.name,
+        status: 'completed',
+        conclusion: body.conclusion,
+        completed_at: new Date().toISOString(),
+        output: body.output,
+      });
+    } catch (error) {
+      this.warn(`could not post the check run "${body.name}" on ${owner}/${repo}@${sha}: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Which port-app-config.yml is in force for a repository: its own `.github/port-app-config.yml`, else the
+ * organization's (in its `.github-private` repository, else its `.github` repository), else the built-in default.
+ * A file that does not parse is logged and the last good one of the same scope stays in force (kept in SQLite, so
+ * across restarts too); with none, the next place applies. Answers are cached per organization and repository
+ * until a push changes the file (invalidate) or `ttlMs` passes.
+ */
+import { ConfigError, parsePortAppConfig } from '../mapping/index.ts';
+import type { SyncStore } from '../store/sync-store.ts';
+import { type ActiveConfig, activeConfig, DEFAULT_ACTIVE_CONFIG } from './active-config.ts';
+
+export const CONFIG_PATH = '.github/port-app-config.yml';
+/** The organization's repositories that may hold its configuration, in the order they are read. */
+export const ORGANIZATION_CONFIG_REPOSITORIES = ['.github-private', '.github'] as const;
+
+/** Reads files on default branches: one query for several repositories (RepositoryReader.filesOfRepositories). */
+export type ConfigFileReader = (
+  requests: ReadonlyArray<{ owner: string; name: string; ref: string; paths: readonly string[] }>,
+) => Promise<Array<Record<string, string | null>>>;
+
+export const configSource = (owner: string, repo: string): string => `${owner}/${repo}:${CONFIG_PATH}`;
+
+type Evaluated = { ok: true; config: ActiveConfig } | { ok: false; error: ConfigError };
+
+export class ConfigResolver {
+  private readonly store: SyncStore;
+  private readonly warn: (message: string) => void;
+  private readonly ttlMs: number;
+  private readonly organizations = new Map<string, { config: ActiveConfig; until: number }>();
+  /** A repository's own configuration, or null when it has none (the organization's applies). */
+  private readonly repositories = new Map<string, { own: ActiveConfig | null; until: number }>();
+  /** Parsed texts, so a text parses (and warns) once however many repositories carry it. */
+  private readonly parsed = new Map<string, Promise<Evaluated>>();
+
+  constructor(store: SyncStore, warn: (message: string) => void, ttlMs: number) {
+    this.store = store;
+    this.warn = warn;
+    this.ttlMs = ttlMs;
+  }
+
+  /** The organization's configuration; `read` is used only when the cache has none. */
+  async organization(owner: string, read: ConfigFileReader): Promise<ActiveConfig> {
+    const cached = this.organizations.get(owner.toLowerCase());
+    if (cached && cached.until > Date.now()) return cached.config;
+    const texts = await read(
+      ORGANIZATION_CONFIG_REPOSITORIES.map((name) => ({ owner, name, ref: 'HEAD', paths: [CONFIG_PATH] })),
+    );
+    return this.organizationFrom(
+      owner,
+      texts.map((files) => files[CONFIG_PATH] ?? null),
+    );
+  }
+
+  /** The configuration of a repository, reading its own file when the cache does not know it. */
+  async repository(owner: string, repo: string, read: ConfigFileReader): Promise<ActiveConfig> {
+    const key = `${owner}/${repo}`.toLowerCase();
+    const cached = this.repositories.get(key);
+    if (cached && cached.until > Date.now()) return cached.own ?? this.organization(owner, read);
+    const orgCached = this.organizations.get(owner.toLowerCase());
+    if (orgCached && orgCached.until > Date.now()) {
+      const [files] = await read([{ owner, name: repo, ref: 'HEAD', paths: [CONFIG_PATH] }]);
+      return this.repositoryFrom(owner, repo, files![CONFIG_PATH] ?? null, orgCached.config);
+    }
+    // Neither is known: the repository's file and the organization's in one query.
+    const texts = await read(
+      [repo, ...ORGANIZATION_CONFIG_REPOSITORIES].map((name) => ({ owner, name, ref: 'HEAD', paths: [CONFIG_PATH] })),
+    );
+    const [own, ...organization] = texts.map((files) => files[CONFIG_PATH] ?? null);
+    const orgConfig = await this.organizationFrom(owner, organization);
+    return this.repositoryFrom(owner, repo, own ?? null, orgConfig);
+  }
+
+  /**
+   * The configuration of a repository whose own file's text the caller already read (a resync reads it with each
+   * page), given the organization's.
+   */
+  async repositoryFrom(
+    owner: string,
+    repo: string,
+    ownText: string | null,
+    organization: ActiveConfig,
+  ): Promise<ActiveConfig> {
+    const scope = `${owner}/${repo}`.toLowerCase();
+    let own: ActiveConfig | null = null;
+    if (ownText === null) {
+      this.store.forgetConfig(scope);
+    } else {
+      own = await this.inForce(scope, configSource(owner, repo), ownText);
+    }
+    this.repositories.set(scope, { own, until: Date.now() + this.ttlMs });
+    return own ?? organization;
+  }
+
+  /** Forgets what is cached for a repository, or (without `repo`) for the organization and all its repositories. */
+  invalidate(owner: string, repo?: string): void {
+    if (repo !== undefined && !(ORGANIZATION_CONFIG_REPOSITORIES as readonly string[]).includes(repo)) {
+      this.repositories.delete(`${owner}/${repo}`.toLowerCase());
+      return;
+    }
+    this.organizations.delete(owner.toLowerCase());
+    const prefix = `${owner.toLowerCase()}/`;
+    for (const key of this.repositories.keys()) if (key.startsWith(prefix)) this.repositories.delete(key);
+  }
+
+  /** Parses a text (cached by content): the configuration, or the problems of the file. */
+  async evaluate(source: string, text: string): Promise<Evaluated> {
+    const key = `${source}\u0000${text}`;
+    let evaluated = this.parsed.get(key);
+    if (!evaluated) {
+      if (this.parsed.size > 500) this.parsed.clear();
+      evaluated = parsePortAppConfig(text, source).then(
+        (config): Evaluated => ({ ok: true, config: activeConfig(config, source, text) }),
+        (error: unknown): Evaluated => {
+          if (error instanceof ConfigError) return { ok: false, error };
+          throw error;
+        },
+      );
+      this.parsed.set(key, evaluated);
+      evaluated.catch(() => this.parsed.delete(key));
+    }
+    return evaluated;
+  }
+
+  private async organizationFrom(owner: string, texts: ReadonlyArray<string | null>): Promise<ActiveConfig> {
+    let config: ActiveConfig | null = null;
+    for (const [index, text] of texts.entries()) {
+      if (text === null) continue;
+      config = await this.inForce(
+        owner.toLowerCase(),
+        configSource(owner, ORGANIZATION_CONFIG_REPOSITORIES[index]!),
+        text,
+      );
+      if (config) break;
+    }
+    if (texts.every((text) => text === null)) this.store.forgetConfig(owner.toLowerCase());
+    const result = config ?? DEFAULT_ACTIVE_CONFIG;
+    this.organizations.set(owner.toLowerCase(), { config: result, until: Date.now() + this.ttlMs });
+    return result;
+  }
+
+  /**
+   * The configuration a file puts in force in `scope`: the file's, when it parses (remembered as the scope's last
+   * good one); the scope's last good one when it does not; null when it does not and there is none.
+   */
+  private async inForce(scope: string, source: string, text: string): Promise<ActiveConfig | null> {
+    const evaluated = await this.evaluate(source, text);
+    if (evaluated.ok) {
+      this.store.saveGoodConfig(scope, source, text, Date.now());
+      return evaluated.config;
+    }
+    const lastGood = this.store.lastGoodConfig(scope);
+    const fallback = lastGood ? await this.evaluate(lastGood.source, lastGood.text) : undefined;
+    const keeps = fallback?.ok ? `the last good one (${lastGood!.source}) stays in force` : 'it is ignored';
+    this.warn(`${source} does not parse, ${keeps}:\n${evaluated.error.message}`);
+    return fallback?.ok ? fallback.config : null;
+  }
+}

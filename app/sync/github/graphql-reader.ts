@@ -1,0 +1,133 @@
+/**
+ * GraphQL reads of one installation, within GitHub's rate limits (see rate-limits.ts): the client is the one
+ * GithubAccess.readOctokit gives, without Probot's throttling, so the pacing here is the only pacing.
+ */
+import type { GithubAccess, GithubClient } from '../../github/index.ts';
+import { quotaFromHeaders, type Quota, type RateLimitPolicy, retryDecision, sleep } from './rate-limits.ts';
+
+export interface GraphqlRead {
+  <T>(query: string, variables: Record<string, unknown>): Promise<T>;
+}
+
+interface RateLimitField {
+  rateLimit?: { remaining?: number; resetAt?: string } | null;
+}
+
+/** Calls at once per installation: GitHub's guidance is to send them one after another; a few overlap for events. */
+const CONCURRENCY = 4;
+
+/**
+ * The GraphQL reads of every installation, sharing what is known of each installation's quota, so that a resync
+ * running low makes live events wait too (or fail fast, per their policy) instead of being refused.
+ */
+export class GithubReads {
+  private readonly github: GithubAccess;
+  private readonly warn: (message: string) => void;
+  private readonly quotas = new Map<number, Quota>();
+  private readonly slots = new Map<number, { active: number; waiting: Array<() => void> }>();
+  private readonly clients = new Map<number, { client: Promise<GithubClient>; until: number }>();
+
+  constructor(github: GithubAccess, warn: (message: string) => void) {
+    this.github = github;
+    this.warn = warn;
+  }
+
+  /** A reader for one installation under `policy`; `signal` aborts its waits (a resync being stopped). */
+  reader(installationId: number, policy: RateLimitPolicy, signal?: AbortSignal): GraphqlRead {
+    return async <T>(query: string, variables: Record<string, unknown>): Promise<T> => {
+      for (let retry = 1; ; retry++) {
+        await this.waitForQuota(installationId, policy, signal);
+        try {
+          const data = await this.withSlot(installationId, async () =>
+            (await this.client(installationId)).graphql<T & RateLimitField>(query, {
+              ...variables,
+              ...(signal && { request: { signal } }),
+            }),
+          );
+          this.noteQuota(installationId, data);
+          return data;
+        } catch (error) {
+          if (signal?.aborted) throw signal.reason;
+          const partial = partialData<T>(error);
+          if (partial !== undefined) {
+            this.noteQuota(installationId, partial as RateLimitField);
+            return partial;
+          }
+          const headers = (error as { response?: { headers?: Record<string, string> } }).response?.headers;
+          const quota = headers && quotaFromHeaders(headers);
+          if (quota) this.quotas.set(installationId, quota);
+          const decision = retryDecision(error, retry, policy, Date.now());
+          if (!decision.retry || retry > policy.maxRetries || decision.waitMs > policy.maxWaitMs) throw error;
+          this.warn(
+            `GitHub GraphQL for installation ${installationId}: ${decision.reason}; retry ${retry} of ${policy.maxRetries} in ${Math.ceil(decision.waitMs / 1000)} s`,
+          );
+          await sleep(decision.waitMs, signal);
+        }
+      }
+    };
+  }
+
+  /** The REST API's base URL (https://api.github.com, or a GitHub Enterprise Server's .../api/v3). */
+  async apiUrl(installationId: number): Promise<string> {
+    const client = await this.client(installationId);
+    return client.request.endpoint.DEFAULTS.baseUrl;
+  }
+
+  private async client(installationId: number): Promise<GithubClient> {
+    const cached = this.clients.get(installationId);
+    if (cached && cached.until > Date.now()) return cached.client;
+    const client = this.github.readOctokit(installationId);
+    // The client fetches and renews its installation token itself; keep it a while rather than build one per call.
+    this.clients.set(installationId, { client, until: Date.now() + 10 * 60_000 });
+    client.catch(() => this.clients.delete(installationId));
+    return client;
+  }
+
+  private noteQuota(installationId: number, data: RateLimitField | null | undefined): void {
+    const limit = data?.rateLimit;
+    if (limit && typeof limit.remaining === 'number' && limit.resetAt) {
+      this.quotas.set(installationId, { remaining: limit.remaining, resetAt: Date.parse(limit.resetAt) });
+    }
+  }
+
+  private async waitForQuota(installationId: number, policy: RateLimitPolicy, signal?: AbortSignal): Promise<void> {
+    const quota = this.quotas.get(installationId);
+    if (!quota || quota.remaining > policy.reserve) return;
+    const waitMs = quota.resetAt - Date.now() + 1000;
+    if (waitMs <= 0) return;
+    if (waitMs > policy.maxWaitMs) {
+      throw new Error(
+        `the GitHub GraphQL quota of installation ${installationId} is down to ${quota.remaining} points until ${new Date(quota.resetAt).toISOString()}`,
+      );
+    }
+    this.warn(
+      `GitHub GraphQL quota of installation ${installationId} at ${quota.remaining} points: waiting ${Math.ceil(waitMs / 1000)} s for its reset`,
+    );
+    await sleep(waitMs, signal);
+    this.quotas.delete(installationId);
+  }
+
+  private async withSlot<T>(installationId: number, work: () => Promise<T>): Promise<T> {
+    let slot = this.slots.get(installationId);
+    if (!slot) this.slots.set(installationId, (slot = { active: 0, waiting: [] }));
+    if (slot.active < CONCURRENCY) slot.active++;
+    else await new Promise<void>((resolve) => slot.waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = slot.waiting.shift();
+      if (next) next();
+      else slot.active--;
+    }
+  }
+}
+
+/**
+ * The data of an answer whose only errors are NOT_FOUND: a repository of the query that is gone or not visible to
+ * the installation answers null, which the callers expect.
+ */
+function partialData<T>(error: unknown): T | undefined {
+  const failure = error as { data?: unknown; errors?: Array<{ type?: string }> } | null;
+  if (!failure?.data || !Array.isArray(failure.errors) || failure.errors.length === 0) return undefined;
+  return failure.errors.every((problem) => problem.type === 'NOT_FOUND') ? (failure.data as T) : undefined;
+}

@@ -1,0 +1,138 @@
+/** Reads repositories and files of one installation with GraphQL: a page of 100 repositories and their files in one call. */
+import type { GraphqlRead } from './graphql-reader.ts';
+import {
+  blobExpression,
+  filesOf,
+  repositoriesQuery,
+  repositoryPageQuery,
+  type RepositoryNode,
+  type RestRepository,
+  toRestRepository,
+} from './repository-query.ts';
+
+export interface FetchedRepository {
+  repository: RestRepository;
+  /** Path -> text on the default branch; null when the repository has no such file. */
+  files: Record<string, string | null>;
+}
+
+export interface RepositoryPage {
+  repositories: FetchedRepository[];
+  endCursor: string | null;
+  hasNextPage: boolean;
+}
+
+/** GitHub's largest page. */
+export const MAX_PAGE_SIZE = 100;
+/** Repositories named in one query; GitHub's limits on a query's size and cost stay far away. */
+const REPOSITORIES_PER_QUERY = 25;
+
+export class RepositoryReader {
+  private readonly read: GraphqlRead;
+  private readonly apiUrl: string;
+
+  constructor(read: GraphqlRead, apiUrl: string) {
+    this.read = read;
+    this.apiUrl = apiUrl;
+  }
+
+  /** The page after `after` (null: the first) of the owner's repositories, each with the files at `paths`. */
+  async page(owner: string, after: string | null, paths: readonly string[], first = MAX_PAGE_SIZE) {
+    const { query, variables } = repositoryPageQuery(owner, first, after, paths);
+    type Answer = {
+      repositoryOwner: {
+        repositories: {
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+          nodes: Array<RepositoryNode | null>;
+        };
+      } | null;
+    };
+    const data = await this.read<Answer>(query, variables);
+    if (!data.repositoryOwner) throw new Error(`GitHub knows no account "${owner}"`);
+    const { pageInfo, nodes } = data.repositoryOwner.repositories;
+    return {
+      repositories: nodes
+        .filter((node): node is RepositoryNode => node !== null)
+        .map((node) => ({
+          repository: toRestRepository(node, this.apiUrl),
+          files: filesOf(node as unknown as Record<string, unknown>, paths),
+        })),
+      endCursor: pageInfo.endCursor,
+      hasNextPage: pageInfo.hasNextPage,
+    } satisfies RepositoryPage;
+  }
+
+  /**
+   * Named repositories with the files at `paths` on their default branches; null for one that is gone or that the
+   * installation cannot see.
+   */
+  async repositories(
+    requests: ReadonlyArray<{ owner: string; name: string; paths: readonly string[] }>,
+  ): Promise<Array<FetchedRepository | null>> {
+    const results: Array<FetchedRepository | null> = [];
+    for (let start = 0; start < requests.length; start += REPOSITORIES_PER_QUERY) {
+      const chunk = requests.slice(start, start + REPOSITORIES_PER_QUERY);
+      const { query, variables } = repositoriesQuery(
+        chunk.map((request) => ({
+          owner: request.owner,
+          name: request.name,
+          expressions: request.paths.map((path) => blobExpression(path)),
+        })),
+      );
+      const data = await this.read<Record<string, RepositoryNode | null>>(query, variables);
+      chunk.forEach((request, index) => {
+        const node = data[`repo${index}`];
+        results.push(
+          node
+            ? {
+                repository: toRestRepository(node, this.apiUrl),
+                files: filesOf(node as unknown as Record<string, unknown>, request.paths, `repo${index}_`),
+              }
+            : null,
+        );
+      });
+    }
+    return results;
+  }
+
+  /** Files of one repository at `ref` (a commit sha, or HEAD for the default branch): path -> text or null. */
+  async files(
+    owner: string,
+    name: string,
+    ref: string,
+    paths: readonly string[],
+  ): Promise<Record<string, string | null>> {
+    const [files] = await this.filesOfRepositories([{ owner, name, ref, paths }]);
+    return files!;
+  }
+
+  /** Files of several repositories in one query; a repository that is gone or hidden gives null for each file. */
+  async filesOfRepositories(
+    requests: ReadonlyArray<{ owner: string; name: string; ref: string; paths: readonly string[] }>,
+  ): Promise<Array<Record<string, string | null>>> {
+    const wanted = requests.filter((request) => request.paths.length > 0);
+    const answers = new Map<(typeof requests)[number], Record<string, string | null>>();
+    for (let start = 0; start < wanted.length; start += REPOSITORIES_PER_QUERY) {
+      const chunk = wanted.slice(start, start + REPOSITORIES_PER_QUERY);
+      const { query, variables } = repositoriesQuery(
+        chunk.map((request) => ({
+          owner: request.owner,
+          name: request.name,
+          expressions: request.paths.map((path) => blobExpression(path, request.ref)),
+          filesOnly: true,
+        })),
+      );
+      const data = await this.read<Record<string, Record<string, unknown> | null>>(query, variables);
+      chunk.forEach((request, index) => {
+        const node = data[`repo${index}`];
+        answers.set(
+          request,
+          node
+            ? filesOf(node, request.paths, `repo${index}_`)
+            : Object.fromEntries(request.paths.map((path) => [path, null])),
+        );
+      });
+    }
+    return requests.map((request) => answers.get(request) ?? {});
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * `specPath`: the glob patterns of GitOps files in a repository (default `**\/port.yml`). `*` and `?` stay within
+ * a folder, `**` spans folders (`**\/x` also matches `x` at the root), `{a,b}` is either; dot-folders match too.
+ */
+
+const cache = new Map<string, RegExp>();
+
+function escape(text: string): string {
+  return text.replace(/[.+^$()|[\]\\]/g, '\\$&');
+}
+
+export function globToRegExp(pattern: string): RegExp {
+  const cached = cache.get(pattern);
+  if (cached) return cached;
+  let source = '';
+  const text = pattern.replace(/^\.\//, '');
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]!;
+    if (char === '*') {
+      if (text[index + 1] === '*') {
+        index++;
+        if (text[index + 1] === '/') {
+          index++;
+          source += '(?:.*/)?';
+        } else {
+          source += '.*';
+        }
+      } else {
+        source += '[^/]*';
+      }
+    } else if (char === '?') {
+      source += '[^/]';
+    } else if (char === '{') {
+      const end = text.indexOf('}', index);
+      if (end === -1) {
+        source += '\\{';
+        continue;
+      }
+      source += `(?:${text
+        .slice(index + 1, end)
+        .split(',')
+        .map(escape)
+        .join('|')})`;
+      index = end;
+    } else {
+      source += escape(char);
+    }
+  }
+  const regExp = new RegExp(`^${source}$`);
+  cache.set(pattern, regExp);
+  return regExp;
+}
+
+export function matchesSpecPath(path: string, patterns: readonly string[]): boolean {
+  return patterns.some((pattern) => globToRegExp(pattern).test(path));
+}
+
+/**
+ * The files at the root of a repository that the patterns name without a folder walk: `port.yml` for
+ * `**\/port.yml`, the path itself for a pattern without wildcards. A resync reads these with each page; GitOps files
+ * deeper in the tree are read when a push changes them.
+ */
+export function rootSpecPaths(patterns: readonly string[]): string[] {
+  const paths = new Set<string>();
+  for (const pattern of patterns) {
+    const text = pattern.replace(/^\.\//, '');
+    const rest = text.startsWith('**/') ? text.slice(3) : text;
+    if (!/[*?{]/.test(rest)) paths.add(rest);
+  }
+  return [...paths];
+}

@@ -1,0 +1,145 @@
+/**
+ * Pushes to a repository's default branch that matter to the catalog: a changed port-app-config.yml (checked, with
+ * a check run on the commit; a good one is put in force and resyncs what it covers), a changed file the mapping
+ * reads (README, CODEOWNERS, includedFiles: the repository is mapped again), changed GitOps files (written; what a
+ * file no longer holds is deleted).
+ */
+import { type CheckRunPoster, configCheckRun, type FileProblem, gitopsCheckRun } from '../checks/check-runs.ts';
+import { CONFIG_PATH, configSource, ORGANIZATION_CONFIG_REPOSITORIES } from '../config/config-resolver.ts';
+import { loadSpecs, specOutputs } from '../gitops/load-specs.ts';
+import { matchesSpecPath } from '../gitops/spec-paths.ts';
+import { filesFor } from '../map-objects.ts';
+import type { Resyncs } from '../resync/resyncs.ts';
+import { SyncContext, writeOptionsOf } from '../sync-context.ts';
+import type { RepositoryObject, RepositorySync } from './repository-sync.ts';
+
+export interface PushEvent {
+  ref: string;
+  after: string;
+  deleted?: boolean;
+  commits?: Array<{ added?: string[]; removed?: string[]; modified?: string[] }>;
+  head_commit?: { added?: string[]; removed?: string[]; modified?: string[] } | null;
+  repository: RepositoryObject & { default_branch?: string; master_branch?: string };
+}
+
+/** Whether the push moved the default branch (and did not delete it). */
+export function isDefaultBranchPush(push: PushEvent): boolean {
+  const branch = push.repository.default_branch ?? push.repository.master_branch;
+  return !push.deleted && branch !== undefined && push.ref === `refs/heads/${branch}`;
+}
+
+/** Every path the push's commits added, modified or removed. */
+export function changedPaths(push: PushEvent): Set<string> {
+  const paths = new Set<string>();
+  for (const commit of [...(push.commits ?? []), ...(push.head_commit ? [push.head_commit] : [])]) {
+    for (const path of [...(commit.added ?? []), ...(commit.modified ?? []), ...(commit.removed ?? [])]) {
+      paths.add(path);
+    }
+  }
+  return paths;
+}
+
+export class PushSync {
+  private readonly ctx: SyncContext;
+  private readonly repositories: RepositorySync;
+  private readonly resyncs: Resyncs;
+  private readonly checks: CheckRunPoster;
+
+  constructor(ctx: SyncContext, repositories: RepositorySync, resyncs: Resyncs, checks: CheckRunPoster) {
+    this.ctx = ctx;
+    this.repositories = repositories;
+    this.resyncs = resyncs;
+    this.checks = checks;
+  }
+
+  async onPush(installationId: number, push: PushEvent): Promise<void> {
+    if (!isDefaultBranchPush(push)) return;
+    const changed = changedPaths(push);
+    if (changed.size === 0) return;
+    const { ctx } = this;
+    const repository = push.repository;
+    const owner = repository.owner.login;
+    const reader = await ctx.reader(installationId, ctx.settings.liveRateLimits);
+    const files = SyncContext.configFiles(reader);
+
+    let refreshed = false;
+    if (changed.has(CONFIG_PATH)) refreshed = await this.configChanged(installationId, push);
+    const config = await ctx.configs.repository(owner, repository.name, files);
+    if (!refreshed && filesFor(config, 'repository').some((path) => changed.has(path))) {
+      await this.repositories.refresh(installationId, repository);
+    }
+
+    const specs = [...changed].filter((path) => matchesSpecPath(path, config.config.specPath));
+    if (specs.length === 0) return;
+    const texts = await reader.files(owner, repository.name, push.after, specs);
+    const loaded = await loadSpecs(texts, (paths) => reader.files(owner, repository.name, push.after, paths));
+    ctx.enqueue(repository.id, {
+      type: 'write',
+      installationId,
+      outputs: specOutputs(repository.id, loaded),
+      options: writeOptionsOf(config),
+      ensureServiceBlueprint: false,
+    });
+    const problems: FileProblem[] = loaded.flatMap((spec) =>
+      spec.problems.map((problem) => ({ path: spec.path, ...problem })),
+    );
+    for (const problem of problems) {
+      ctx.warn(
+        `${owner}/${repository.name}:${problem.path} line ${problem.line}: ${problem.field}: ${problem.message}`,
+      );
+    }
+    const present = loaded.filter((spec) => spec.exists);
+    if (present.length === 0) return;
+    const entities = present.reduce((sum, spec) => sum + spec.entities.length, 0);
+    await this.checks.post(
+      installationId,
+      owner,
+      repository.name,
+      push.after,
+      gitopsCheckRun(
+        present.map((spec) => spec.path),
+        entities,
+        problems,
+        'written',
+      ),
+    );
+  }
+
+  /**
+   * The configuration file changed: a check run on the commit says whether it parses; the configuration in force
+   * is read again (a broken file leaves the last good one in force), and what it covers is synced again: the
+   * organization (a full resync) or this repository. Answers whether this repository was mapped again.
+   */
+  private async configChanged(installationId: number, push: PushEvent): Promise<boolean> {
+    const { ctx } = this;
+    const repository = push.repository;
+    const owner = repository.owner.login;
+    const organizationWide = (ORGANIZATION_CONFIG_REPOSITORIES as readonly string[]).includes(repository.name);
+    const reader = await ctx.reader(installationId, ctx.settings.liveRateLimits);
+    const [text] = Object.values(await reader.files(owner, repository.name, push.after, [CONFIG_PATH]));
+    const source = configSource(owner, repository.name);
+    ctx.configs.invalidate(owner, organizationWide ? undefined : repository.name);
+    const files = SyncContext.configFiles(reader);
+    const inForce = organizationWide
+      ? await ctx.configs.organization(owner, files)
+      : await ctx.configs.repository(owner, repository.name, files);
+    if (text !== null && text !== undefined) {
+      const evaluated = await ctx.configs.evaluate(source, text);
+      const stays = inForce.source === source ? 'its last version that parsed' : inForce.source;
+      await this.checks.post(
+        installationId,
+        owner,
+        repository.name,
+        push.after,
+        configCheckRun(CONFIG_PATH, evaluated.ok ? undefined : evaluated.error, stays),
+      );
+      if (!evaluated.ok) return false;
+    }
+    if (organizationWide) {
+      this.resyncs.request(installationId, owner, `${source} changed`);
+      return false;
+    }
+    await this.repositories.refresh(installationId, repository);
+    return true;
+  }
+}

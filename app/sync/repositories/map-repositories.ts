@@ -1,0 +1,85 @@
+/**
+ * A batch of repositories (a page of a resync, the repositories added to an installation) to entities: each with
+ * the configuration in force for it (its own file, read in the same query, or the organization's), grouped so that
+ * each configuration maps its repositories in one jq run. A repository with its own configuration that reads
+ * other files gets them in one more query for the whole batch.
+ */
+import type { ActiveConfig } from '../config/active-config.ts';
+import { CONFIG_PATH } from '../config/config-resolver.ts';
+import type { FetchedRepository, RepositoryReader } from '../github/repository-reader.ts';
+import { mapObjects } from '../map-objects.ts';
+import { repositorySource, type SourceOutput } from '../sources.ts';
+import type { SyncContext } from '../sync-context.ts';
+
+export interface RepositoryBatch {
+  /** The outputs of each configuration in force, which also decides how they are written. */
+  groups: Array<{ config: ActiveConfig; outputs: SourceOutput[] }>;
+  repositories: number;
+  /** Mapping errors, as messages naming the configuration, the repository and the field. */
+  errors: string[];
+}
+
+/** The files to read with each repository of a batch under the organization's configuration. */
+export function batchFiles(organization: ActiveConfig): string[] {
+  return [...new Set([...organization.repositoryFiles, CONFIG_PATH])];
+}
+
+/** Reads the named repositories with their files (one query per 25), then maps them as mapFetchedRepositories. */
+export async function mapRepositoryBatch(
+  ctx: SyncContext,
+  reader: RepositoryReader,
+  owner: string,
+  organization: ActiveConfig,
+  names: readonly string[],
+): Promise<RepositoryBatch> {
+  const paths = batchFiles(organization);
+  const fetched = await reader.repositories(names.map((name) => ({ owner, name, paths })));
+  return mapFetchedRepositories(
+    ctx,
+    reader,
+    owner,
+    organization,
+    fetched.filter((repository): repository is FetchedRepository => repository !== null),
+  );
+}
+
+/** Maps repositories read with batchFiles(organization). */
+export async function mapFetchedRepositories(
+  ctx: SyncContext,
+  reader: RepositoryReader,
+  owner: string,
+  organization: ActiveConfig,
+  fetched: readonly FetchedRepository[],
+): Promise<RepositoryBatch> {
+  const groups = new Map<string, { config: ActiveConfig; items: FetchedRepository[] }>();
+  for (const item of fetched) {
+    const own = item.files[CONFIG_PATH] ?? null;
+    const config = await ctx.configs.repositoryFrom(owner, item.repository.name, own, organization);
+    let group = groups.get(config.key);
+    if (!group) groups.set(config.key, (group = { config, items: [] }));
+    group.items.push(item);
+  }
+
+  const batch: RepositoryBatch = { groups: [], repositories: fetched.length, errors: [] };
+  for (const { config, items } of groups.values()) {
+    const missing = config.repositoryFiles.filter((path) => !(path in items[0]!.files));
+    if (missing.length > 0) {
+      const extra = await reader.filesOfRepositories(
+        items.map((item) => ({ owner, name: item.repository.name, ref: 'HEAD', paths: missing })),
+      );
+      items.forEach((item, index) => Object.assign(item.files, extra[index]));
+    }
+    const mapped = await mapObjects(
+      config,
+      'repository',
+      items.map((item) => ({ object: item.repository, files: item.files })),
+    );
+    const outputs = items.map((item, index): SourceOutput => {
+      const { entities, errors } = mapped[index]!;
+      batch.errors.push(...errors.map((error) => `${config.source}: ${error.message}`));
+      return { source: repositorySource(item.repository.id), entities, complete: errors.length === 0 };
+    });
+    batch.groups.push({ config, outputs });
+  }
+  return batch;
+}

@@ -1,0 +1,83 @@
+/** What the parts of catalog sync share: the stores, GitHub, Port, the configurations and the settings. */
+import type { OutboxStore } from '../../src/outbox/index.ts';
+import type { PortClient } from '../../src/port/index.ts';
+import type { GithubAccess } from '../github/index.ts';
+import type { ActiveConfig } from './config/active-config.ts';
+import type { ConfigFileReader, ConfigResolver } from './config/config-resolver.ts';
+import type { GithubReads } from './github/graphql-reader.ts';
+import type { RateLimitPolicy } from './github/rate-limits.ts';
+import { RepositoryReader } from './github/repository-reader.ts';
+import type { SyncStore } from './store/sync-store.ts';
+import type { SourceWriter, EntityWriteOptions } from './writes/source-writer.ts';
+import { enqueueSyncJob, type SyncJob } from './writes/sync-jobs.ts';
+
+export interface SyncSettings {
+  /** Full resync of every installation this often; 0: only on install, on config change and on demand. */
+  resyncIntervalMs: number;
+  /** How long a configuration read from GitHub is used before it is read again (pushes that change it do at once). */
+  configTtlMs: number;
+  /** Repositories per GraphQL page of a resync (GitHub allows up to 100). */
+  pageSize: number;
+  resyncRateLimits: RateLimitPolicy;
+  liveRateLimits: RateLimitPolicy;
+}
+
+export class SyncContext {
+  readonly store: SyncStore;
+  readonly github: GithubAccess;
+  readonly reads: GithubReads;
+  readonly configs: ConfigResolver;
+  readonly outbox: OutboxStore;
+  readonly settings: SyncSettings;
+  readonly warn: (message: string) => void;
+  private readonly enqueued: () => void;
+  port: PortClient | undefined;
+  writer: SourceWriter | undefined;
+
+  constructor(parts: {
+    store: SyncStore;
+    github: GithubAccess;
+    reads: GithubReads;
+    configs: ConfigResolver;
+    outbox: OutboxStore;
+    settings: SyncSettings;
+    warn: (message: string) => void;
+    enqueued: () => void;
+  }) {
+    this.store = parts.store;
+    this.github = parts.github;
+    this.reads = parts.reads;
+    this.configs = parts.configs;
+    this.outbox = parts.outbox;
+    this.settings = parts.settings;
+    this.warn = parts.warn;
+    this.enqueued = parts.enqueued;
+  }
+
+  async reader(installationId: number, policy: RateLimitPolicy, signal?: AbortSignal): Promise<RepositoryReader> {
+    return new RepositoryReader(
+      this.reads.reader(installationId, policy, signal),
+      await this.reads.apiUrl(installationId),
+    );
+  }
+
+  /** A reader of configuration files through `reader`. */
+  static configFiles(reader: RepositoryReader): ConfigFileReader {
+    return (requests) => reader.filesOfRepositories(requests);
+  }
+
+  /** Hands a write to the outbox (in order per repository) and wakes the worker. */
+  enqueue(repoId: number, job: SyncJob): void {
+    enqueueSyncJob(this.outbox, repoId, job);
+    this.enqueued();
+  }
+}
+
+/** The write flags of a configuration. */
+export function writeOptionsOf(config: ActiveConfig): EntityWriteOptions {
+  return {
+    merge: config.config.enableMergeEntity,
+    createMissingRelatedEntities: config.config.createMissingRelatedEntities,
+    deleteDependents: config.config.deleteDependentEntities,
+  };
+}

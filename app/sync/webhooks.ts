@@ -1,0 +1,32 @@
+/** The Probot handlers of catalog sync: each hands its payload to CatalogSync and returns. */
+import type { Probot } from 'probot';
+import type { CatalogSync } from './catalog-sync.ts';
+
+/**
+ * Registers the handlers on the App's Probot app. `sync` answers undefined while catalog sync is off; the events
+ * then do nothing here (the reporting part of the App handles workflow_run on its own).
+ */
+export function registerSyncWebhooks(app: Probot, sync: () => CatalogSync | undefined): void {
+  app.on('repository', async (context) => {
+    await sync()?.onRepository(context.payload as unknown as Parameters<CatalogSync['onRepository']>[0]);
+  });
+  app.on('installation.created', async (context) => {
+    await sync()?.onInstallationCreated(
+      context.payload as unknown as Parameters<CatalogSync['onInstallationCreated']>[0],
+    );
+  });
+  app.on('installation_repositories', async (context) => {
+    await sync()?.onInstallationRepositories(
+      context.payload as unknown as Parameters<CatalogSync['onInstallationRepositories']>[0],
+    );
+  });
+  app.on('push', async (context) => {
+    await sync()?.onPush(context.payload as unknown as Parameters<CatalogSync['onPush']>[0]);
+  });
+  app.on('pull_request', async (context) => {
+    await sync()?.onPullRequest(context.payload as unknown as Parameters<CatalogSync['onPullRequest']>[0]);
+  });
+  app.on('workflow_run', async (context) => {
+    await sync()?.onWorkflowRun(context.payload as unknown as Parameters<CatalogSync['onWorkflowRun']>[0]);
+  });
+}
