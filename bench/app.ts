@@ -1,4 +1,5 @@
 import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { startFakeGithub } from '../__tests__/helpers/fake-github.ts';
 import { startReceiver } from '../__tests__/helpers/receiver.ts';
 import { type BenchCatalog, startBenchCatalog } from './catalog-process.ts';
 import { format, percentile } from './stats.ts';
@@ -22,7 +23,18 @@ export async function runAppBenchmark(): Promise<void> {
     publicKeyEncoding: { type: 'spki', format: 'pem' },
   });
   const receiver = await startReceiver();
-  const server = await startBenchCatalog({ APP_ID: '1', PRIVATE_KEY: privateKey, WEBHOOK_SECRET });
+  // GitHub itself is a local fake: the App's other half (catalog sync) looks up its configuration per repository.
+  const github = await startFakeGithub();
+  github.addInstallation('acme', 42);
+  github.addRepository({ id: REPO_ID, name: 'svc', owner: 'acme' });
+  const server = await startBenchCatalog({
+    APP_ID: '1',
+    PRIVATE_KEY: privateKey,
+    WEBHOOK_SECRET,
+    GHE_HOST: new URL(github.url).host,
+    GHE_PROTOCOL: 'http',
+    WHARF_RESYNC_INTERVAL_SECONDS: '0',
+  });
   try {
     await server.call('/v1/actions', {
       identifier: 'deploy',
@@ -81,6 +93,7 @@ export async function runAppBenchmark(): Promise<void> {
   } finally {
     await server.stop();
     await receiver.close();
+    await github.close();
   }
 }
 
