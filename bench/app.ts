@@ -2,7 +2,7 @@ import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { startFakeGithub } from '../__tests__/helpers/fake-github.ts';
 import { startReceiver } from '../__tests__/helpers/receiver.ts';
 import { type BenchCatalog, startBenchCatalog } from './catalog-process.ts';
-import { format, percentile } from './stats.ts';
+import { format, inParallel, percentile } from './stats.ts';
 
 const DELIVERIES = 1_000;
 const CONCURRENCY = 50;
@@ -167,12 +167,4 @@ async function deliver(url: string, payload: unknown): Promise<Response> {
     },
     body,
   });
-}
-
-async function inParallel(count: number, concurrency: number, work: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < count) await work(next++);
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
 }

@@ -1,6 +1,6 @@
 import { startBenchCatalog } from './catalog-process.ts';
 import { startReceiver } from '../__tests__/helpers/receiver.ts';
-import { format, percentile } from './stats.ts';
+import { format, inParallel, percentile } from './stats.ts';
 
 const RUNS = 2_000;
 const CHANGELOG_ENTITIES = 10_000;
@@ -97,12 +97,4 @@ export async function runRunsBenchmark(): Promise<void> {
     await server.stop();
     await receiver.close();
   }
-}
-
-async function inParallel(count: number, concurrency: number, work: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < count) await work(next++);
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
 }

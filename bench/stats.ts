@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** The value below which `fraction` of the samples fall (nearest rank). */
 export function percentile(samples: number[], fraction: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -12,7 +14,6 @@ export function peakMemoryMiB(pid: number): number {
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
-import { readFileSync } from 'node:fs';
 function readProc(path: string): string {
   try {
     return readFileSync(path, 'utf8');
@@ -22,3 +23,16 @@ function readProc(path: string): string {
 }
 
 export const format = (value: number, digits = 1): string => value.toFixed(digits);
+
+/** Runs `work` for indexes 0..count-1, at most `concurrency` at a time. */
+export async function inParallel(
+  count: number,
+  concurrency: number,
+  work: (index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) await work(next++);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}

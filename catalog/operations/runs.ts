@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ApiError, invalidRequest, notFound, parseOrInvalid } from '../errors.ts';
 import type { Run, RunLog, RunStatus } from '../model.ts';
 import type { StoredRun } from '../store/index.ts';
 import { compileUserInputsValidator } from '../validation/index.ts';
 import { requireAction } from './actions.ts';
-import type { Actor, CatalogContext } from './context.ts';
+import { type Actor, type CatalogContext, generateIdentifier } from './context.ts';
 
 const ENDED: ReadonlySet<RunStatus> = new Set(['SUCCESS', 'FAILURE']);
 export const isEnded = (run: Run): boolean => ENDED.has(run.status);
@@ -31,9 +30,7 @@ const runLogSchema = z.strictObject({
   statusLabel: z.string().optional(),
 });
 
-export function generateRunId(): string {
-  return `r_${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x').slice(0, 16)}`;
-}
+export const generateRunId = (): string => generateIdentifier('r');
 
 export function requireRun(ctx: CatalogContext, id: string): StoredRun {
   const stored = ctx.runs.get(id);
