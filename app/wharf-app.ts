@@ -16,6 +16,7 @@ import { AppStore } from './store/index.ts';
 import { CatalogSync, registerSyncWebhooks, resyncRoute, type SyncSettings } from './sync/index.ts';
 
 export const WEBHOOKS_PATH = '/api/github/webhooks';
+const REPORTED_ACTIONS = new Set(['completed', 'requested', 'in_progress']);
 
 export interface OutboxSettings {
   concurrency: number;
@@ -106,8 +107,13 @@ export class WharfApp {
     if (!probot) return undefined;
     return createNodeMiddleware(
       (app) => {
-        app.on(['workflow_run.completed', 'workflow_run.requested', 'workflow_run.in_progress'], async (context) => {
-          await this.reporter?.onWorkflowRun(context.id, context.payload as unknown as WorkflowRunEvent);
+        // One handler per event: Probot builds an event's context (and its Octokit) once per handler.
+        app.on('workflow_run', async (context) => {
+          await Promise.all([
+            REPORTED_ACTIONS.has(context.payload.action) &&
+              this.reporter?.onWorkflowRun(context.id, context.payload as unknown as WorkflowRunEvent),
+            this.sync?.onWorkflowRun(context.payload as unknown as Parameters<CatalogSync['onWorkflowRun']>[0]),
+          ]);
         });
         registerSyncWebhooks(app, () => this.sync);
       },
@@ -130,6 +136,7 @@ export class WharfApp {
     this.reporter = new Reporter(this.store, port, this.github, {
       reported: this.count.reports,
       enqueued: () => this.worker?.kick(),
+      deliverNow: (delivery) => this.worker!.deliverNow(delivery),
       warn: this.options.log.warn,
     });
     // Catalog sync: its resync schedule starts here; its live writes go through this outbox with its handlers.

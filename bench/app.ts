@@ -60,6 +60,8 @@ export async function runAppBenchmark(): Promise<void> {
 
     const burst = await linkedRuns(DELIVERIES);
     const sentAt: number[] = [];
+    const serverCpuBefore = server.cpuMilliseconds();
+    const clientCpuBefore = process.cpuUsage();
     const started = Date.now();
     await inParallel(DELIVERIES, CONCURRENCY, async (i) => {
       sentAt[i] = Date.now();
@@ -68,8 +70,14 @@ export async function runAppBenchmark(): Promise<void> {
     const answeredSeconds = (Date.now() - started) / 1000;
     const result = await collect(server, burst, sentAt);
     const allEndedSeconds = (Math.max(...result.endedAt) - started) / 1000;
+    // Until every run ended, less the polling that found out (a few hundred reads).
+    const serverCpu = server.cpuMilliseconds() - serverCpuBefore;
+    const clientCpu = process.cpuUsage(clientCpuBefore);
     console.log(
       `app: ${DELIVERIES} signed workflow_run completed deliveries at concurrency ${CONCURRENCY}: answered in ${format(answeredSeconds, 2)} s, all runs ended after ${format(allEndedSeconds, 2)} s = ${format(DELIVERIES / allEndedSeconds, 0)} reports/s`,
+    );
+    console.log(
+      `app: CPU per report: server ${format(serverCpu / DELIVERIES, 2)} ms (with the polling for the end of runs); this load generator ${format((clientCpu.user + clientCpu.system) / 1000 / DELIVERIES, 2)} ms`,
     );
     console.log(
       `app: delivery to the run's final PATCH p50 ${format(percentile(result.latencies, 0.5), 0)} ms, p99 ${format(percentile(result.latencies, 0.99), 0)} ms; lost ${result.lost}, duplicated ${result.duplicated}`,

@@ -14,6 +14,13 @@ export function peakMemoryMiB(pid: number): number {
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
+/** CPU time (user and system) a process has used so far, in milliseconds, from /proc (clock ticks of 10 ms). */
+export function cpuMilliseconds(pid: number): number {
+  // The command name, in parentheses, may hold spaces: fields are counted after its closing parenthesis.
+  const fields = readProc(`/proc/${pid}/stat`).split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function readProc(path: string): string {
   try {
     return readFileSync(path, 'utf8');

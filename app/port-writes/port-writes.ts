@@ -13,11 +13,22 @@ export const PORT_WRITES = 'port-writes';
 
 /**
  * Puts writes to a Port run in the App's outbox: they reach Port even if it is down now or the App restarts, in
- * order for each run (one ordering key per run).
+ * order for each run (one ordering key per run). With `heldMs` the caller delivers the row itself
+ * (OutboxWorker.deliverNow) once its transaction committed.
  */
-export function enqueuePortWrites(outbox: OutboxStore, runId: string, writes: PortWrite[], now = Date.now()): void {
-  if (writes.length === 0) return;
-  outbox.enqueue(PORT_WRITES, `run:${runId}`, { runId, writes } satisfies PortWritesPayload, now);
+export function enqueuePortWrites(
+  outbox: OutboxStore,
+  runId: string,
+  writes: PortWrite[],
+  options: { now?: number; heldMs?: number } = {},
+): Delivery {
+  return outbox.enqueue(
+    PORT_WRITES,
+    `run:${runId}`,
+    { runId, writes } satisfies PortWritesPayload,
+    options.now ?? Date.now(),
+    options.heldMs,
+  );
 }
 
 export interface PortWritesEvents {

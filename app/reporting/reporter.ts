@@ -1,3 +1,4 @@
+import type { Delivery } from '../../src/outbox/index.ts';
 import { PortApiError, type PortClient } from '../../src/port/index.ts';
 import { externalRunIdOf } from '../dispatch/dispatcher.ts';
 import type { GithubAccess } from '../github/index.ts';
@@ -21,10 +22,14 @@ export interface WorkflowRunEvent {
 export interface ReporterEvents {
   reported(): void;
   enqueued(): void;
+  /** Delivers a row enqueued held, once its transaction committed (OutboxWorker.deliverNow). */
+  deliverNow(delivery: Delivery): Promise<void>;
   warn(message: string): void;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
+/** How long a row written for immediate delivery stays out of the outbox's passes (they take it if the process stops). */
+const HELD_MS = 60_000;
 
 /** Outbox kind of workflow_run events that could not be handled when they arrived. */
 export const WORKFLOW_RUN_EVENTS = 'workflow-run-events';
@@ -37,8 +42,9 @@ export function isTransient(error: unknown): boolean {
 const LABELS: Record<string, string> = { requested: 'Queued', in_progress: 'Running' };
 
 /**
- * Reports GitHub workflow runs to the Port runs they belong to. Every write goes through the outbox; each fact is
- * claimed once in the App's database, so a redelivered event or a second attempt never writes twice.
+ * Reports GitHub workflow runs to the Port runs they belong to. Each event's facts are claimed and its writes put in
+ * the outbox in one transaction, so a redelivered event or a second attempt never writes twice; the writes are then
+ * made at once, and the outbox retries them if Port could not take them.
  */
 export class Reporter {
   private readonly store: AppStore;
@@ -58,45 +64,77 @@ export class Reporter {
    * that failed, so when Port cannot be asked now the event waits in the outbox instead of failing the delivery.
    */
   async onWorkflowRun(deliveryId: string, event: WorkflowRunEvent): Promise<void> {
-    if (!this.store.claimOnce(`delivery:${deliveryId}`, 7 * DAY, Date.now())) return;
+    const claim = `delivery:${deliveryId}`;
     try {
-      await this.process(event);
+      await this.report(event, claim);
     } catch (error) {
       if (!isTransient(error)) throw error;
-      this.store.outbox.enqueue(WORKFLOW_RUN_EVENTS, `event:${event.workflow_run.id}`, event, Date.now());
-      this.events.enqueued();
+      const now = Date.now();
+      const queued = this.store.transaction(() => {
+        if (!this.store.claimOnce(claim, 7 * DAY, now)) return false;
+        this.store.outbox.enqueue(WORKFLOW_RUN_EVENTS, `event:${event.workflow_run.id}`, event, now);
+        return true;
+      });
+      if (queued) this.events.enqueued();
     }
   }
 
-  /** Reports one event; throws when Port or GitHub could not be asked (the outbox tries again). */
+  /** Reports one event that waited in the outbox; throws when Port or GitHub could not be asked (it tries again). */
   async process(event: WorkflowRunEvent): Promise<void> {
-    const externalRunId = externalRunIdOf(event.repository.owner.id, event.repository.id, event.workflow_run.id);
-    const link = this.store.linkFor(externalRunId) ?? (await this.findLink(externalRunId, event));
-    if (!link || !link.reportStatus) return;
-    if (event.action === 'completed') await this.reportCompletion(link, event.workflow_run);
-    else if (LABELS[event.action]) this.reportProgress(link, event.workflow_run, LABELS[event.action]!);
+    await this.report(event);
   }
 
   /** Reports a run that ended: a log line with the conclusion, then the status and a summary. Once per Port run. */
-  async reportCompletion(link: LinkedRun, run: WorkflowRunFacts): Promise<void> {
-    if (!this.store.claimOnce(`completed:${link.portRunId}`, 90 * DAY, Date.now())) return;
+  async reportCompletion(link: LinkedRun, run: WorkflowRunFacts, claim?: string): Promise<void> {
+    if (link.reported) {
+      if (claim) this.store.claimOnce(claim, 7 * DAY, Date.now());
+      return;
+    }
     const status = statusForConclusion(run.conclusion);
     const failedJobs = status === 'FAILURE' ? await this.failedJobs(link, run) : [];
-    enqueuePortWrites(this.store.outbox, link.portRunId, [
-      { op: 'log', body: { message: completionLogMessage(run, failedJobs) } },
-      { op: 'patch', body: { status, summary: completionSummary(run), link: run.html_url } },
-    ]);
-    this.store.markReported(link.externalRunId);
-    this.events.enqueued();
+    const now = Date.now();
+    const delivery = this.store.transaction(() => {
+      if (claim && !this.store.claimOnce(claim, 7 * DAY, now)) return undefined;
+      if (!this.store.claimOnce(`completed:${link.portRunId}`, 90 * DAY, now)) return undefined;
+      this.store.markReported(link.externalRunId);
+      return enqueuePortWrites(
+        this.store.outbox,
+        link.portRunId,
+        [
+          { op: 'log', body: { message: completionLogMessage(run, failedJobs) } },
+          { op: 'patch', body: { status, summary: completionSummary(run), link: run.html_url } },
+        ],
+        { now, heldMs: HELD_MS },
+      );
+    });
+    if (!delivery) return;
     this.events.reported();
+    await this.events.deliverNow(delivery);
+  }
+
+  /** Reports one event; `claim` makes a repeated delivery of it change nothing. */
+  private async report(event: WorkflowRunEvent, claim?: string): Promise<void> {
+    const externalRunId = externalRunIdOf(event.repository.owner.id, event.repository.id, event.workflow_run.id);
+    const link = this.store.linkFor(externalRunId) ?? (await this.findLink(externalRunId, event));
+    if (!link || !link.reportStatus) return;
+    if (event.action === 'completed') await this.reportCompletion(link, event.workflow_run, claim);
+    else if (LABELS[event.action]) await this.reportProgress(link, event.workflow_run, LABELS[event.action]!, claim);
   }
 
   /** Keeps the label and link current while the run waits and runs, which the vendor's integrations leave blank. */
-  private reportProgress(link: LinkedRun, run: WorkflowRunFacts, label: string): void {
-    enqueuePortWrites(this.store.outbox, link.portRunId, [
-      { op: 'patch', body: { statusLabel: label, link: run.html_url } },
-    ]);
-    this.events.enqueued();
+  private async reportProgress(link: LinkedRun, run: WorkflowRunFacts, label: string, claim?: string): Promise<void> {
+    if (link.reported) return;
+    const now = Date.now();
+    const delivery = this.store.transaction(() => {
+      if (claim && !this.store.claimOnce(claim, 7 * DAY, now)) return undefined;
+      return enqueuePortWrites(
+        this.store.outbox,
+        link.portRunId,
+        [{ op: 'patch', body: { statusLabel: label, link: run.html_url } }],
+        { now, heldMs: HELD_MS },
+      );
+    });
+    if (delivery) await this.events.deliverNow(delivery);
   }
 
   /**
@@ -129,11 +167,13 @@ export class Reporter {
       throw error;
     }
     const link = { ...base, portRunId: optedIn };
-    this.store.link(link, Date.now());
-    enqueuePortWrites(this.store.outbox, optedIn, [
-      { op: 'patch', body: { link: event.workflow_run.html_url, externalRunId } },
-      { op: 'log', body: { message: `linked GitHub workflow run ${event.workflow_run.html_url} (run-name opt-in)` } },
-    ]);
+    this.store.transaction(() => {
+      this.store.link(link, Date.now());
+      enqueuePortWrites(this.store.outbox, optedIn, [
+        { op: 'patch', body: { link: event.workflow_run.html_url, externalRunId } },
+        { op: 'log', body: { message: `linked GitHub workflow run ${event.workflow_run.html_url} (run-name opt-in)` } },
+      ]);
+    });
     this.events.enqueued();
     return link;
   }

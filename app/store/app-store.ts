@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { OutboxStore } from '../../src/outbox/index.ts';
-import { openDatabase } from '../../src/sqlite/index.ts';
+import { inTransaction, openDatabase } from '../../src/sqlite/index.ts';
 import { migrations } from './migrations.ts';
 
 export const APP_DATABASE_FILE = 'app.sqlite';
@@ -110,6 +110,11 @@ export class AppStore {
 
   markReported(externalRunId: string): void {
     this.statements.markReported!.run(externalRunId);
+  }
+
+  /** Runs `work` in one transaction of the App's database: one commit for all it writes. */
+  transaction<T>(work: () => T): T {
+    return inTransaction(this.db, work);
   }
 
   /** True the first time `key` is claimed while it lives; false for every repeat. */

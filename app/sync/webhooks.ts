@@ -4,7 +4,7 @@ import type { CatalogSync } from './catalog-sync.ts';
 
 /**
  * Registers the handlers on the App's Probot app. `sync` answers undefined while catalog sync is off; the events
- * then do nothing here (the reporting part of the App handles workflow_run on its own).
+ * then do nothing here. workflow_run is not among them: the App's one handler of it calls reporting and sync.
  */
 export function registerSyncWebhooks(app: Probot, sync: () => CatalogSync | undefined): void {
   app.on('repository', async (context) => {
@@ -25,8 +25,5 @@ export function registerSyncWebhooks(app: Probot, sync: () => CatalogSync | unde
   });
   app.on('pull_request', async (context) => {
     await sync()?.onPullRequest(context.payload as unknown as Parameters<CatalogSync['onPullRequest']>[0]);
-  });
-  app.on('workflow_run', async (context) => {
-    await sync()?.onWorkflowRun(context.payload as unknown as Parameters<CatalogSync['onWorkflowRun']>[0]);
   });
 }

@@ -43,6 +43,7 @@ export class RunStore {
   private readonly updateStatement: StatementSync;
   private readonly insertLogStatement: StatementSync;
   private readonly logsStatement: StatementSync;
+  private readonly listStatements = new Map<string, StatementSync>();
 
   constructor(db: DatabaseSync) {
     this.db = db;
@@ -102,9 +103,13 @@ export class RunStore {
       );
     }
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-    const rows = this.db
-      .prepare(`SELECT data FROM runs ${where} ORDER BY created_at DESC, id DESC LIMIT ?`)
-      .all(...params, filter.limit) as RunRow[];
+    let statement = this.listStatements.get(where);
+    if (!statement) {
+      // One statement per combination of filters (a few dozen at most), prepared once.
+      statement = this.db.prepare(`SELECT data FROM runs ${where} ORDER BY created_at DESC, id DESC LIMIT ?`);
+      this.listStatements.set(where, statement);
+    }
+    const rows = statement.all(...params, filter.limit) as RunRow[];
     return rows.map((row) => (JSON.parse(row.data) as StoredRun).run);
   }
 

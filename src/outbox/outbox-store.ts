@@ -66,6 +66,8 @@ export class OutboxStore {
   private readonly olderThanStatement: StatementSync;
   private readonly dueNowStatement: StatementSync;
   private readonly payloadStatement: StatementSync;
+  private readonly earlierPendingStatement: StatementSync;
+  private readonly releaseStatement: StatementSync;
 
   constructor(db: DatabaseSync) {
     this.enqueueStatement = db.prepare(`
@@ -90,6 +92,10 @@ export class OutboxStore {
     this.pendingCountStatement = db.prepare("SELECT count(*) AS n FROM deliveries WHERE state = 'pending'");
     this.nextDueStatement = db.prepare("SELECT min(next_attempt_at) AS at FROM deliveries WHERE state = 'pending'");
     this.payloadStatement = db.prepare('UPDATE deliveries SET payload = ? WHERE id = ?');
+    this.earlierPendingStatement = db.prepare(
+      "SELECT 1 FROM deliveries WHERE ordering_key = ? AND state = 'pending' AND id < ? LIMIT 1",
+    );
+    this.releaseStatement = db.prepare("UPDATE deliveries SET next_attempt_at = ? WHERE id = ? AND state = 'pending'");
     this.dueNowStatement = db.prepare(
       "UPDATE deliveries SET next_attempt_at = ? WHERE state = 'pending' AND next_attempt_at > ?",
     );
@@ -98,8 +104,23 @@ export class OutboxStore {
       WHERE state = 'pending' AND kind = ? AND created_at < ? ORDER BY id`);
   }
 
-  enqueue(kind: string, orderingKey: string, payload: unknown, now: number): void {
-    this.enqueueStatement.run(kind, orderingKey, JSON.stringify(payload), now, now);
+  /**
+   * Adds a row, due now; or, with `heldMs`, due only after that long, for a caller that delivers it at once itself
+   * (OutboxWorker.deliverNow) while no pass may take it, and that leaves it to the passes should the process stop.
+   */
+  enqueue(kind: string, orderingKey: string, payload: unknown, now: number, heldMs = 0): Delivery {
+    const result = this.enqueueStatement.run(kind, orderingKey, JSON.stringify(payload), now + heldMs, now);
+    return { id: Number(result.lastInsertRowid), kind, orderingKey, payload, attempts: 0, createdAt: now };
+  }
+
+  /** True when a row enqueued before `id` with the same ordering key is still pending: `id` must wait for it. */
+  hasEarlierPending(orderingKey: string, id: number): boolean {
+    return this.earlierPendingStatement.get(orderingKey, id) !== undefined;
+  }
+
+  /** A held row becomes due now, for the passes to deliver in their order. */
+  release(id: number, now: number): void {
+    this.releaseStatement.run(now, id);
   }
 
   due(now: number, limit: number): Delivery[] {

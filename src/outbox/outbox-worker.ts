@@ -61,6 +61,25 @@ export class OutboxWorker {
     });
   }
 
+  /**
+   * Delivers a row its caller just enqueued held (`OutboxStore.enqueue` with `heldMs`) and committed, without
+   * waiting for a pass: the answer to a webhook can then say the write is done. Settles when this attempt did;
+   * a failed attempt leaves the row to the passes, with backoff. A row whose ordering key has an earlier row
+   * pending goes to the passes at once, so the order per key holds.
+   */
+  async deliverNow(delivery: Delivery): Promise<void> {
+    if (this.stopped || this.store.hasEarlierPending(delivery.orderingKey, delivery.id)) {
+      this.store.release(delivery.id, Date.now());
+      this.kick();
+      return;
+    }
+    const work = this.run(delivery).finally(() => this.inFlight.delete(delivery.id));
+    this.inFlight.set(delivery.id, work);
+    await work;
+    // Delivered rows are removed together; a burst of webhooks is not a burst of commits.
+    if (this.settled.length > 0) this.kick();
+  }
+
   /** Stops taking new deliveries and waits for those under way. */
   async stop(): Promise<void> {
     this.stopped = true;

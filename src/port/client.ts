@@ -3,7 +3,7 @@ import { blueprintMethods, type BlueprintMethods } from './blueprints.ts';
 import { bulkMethods, type BulkMethods } from './bulk.ts';
 import { createConcurrencyLimit } from './concurrency.ts';
 import { entityMethods, type EntityMethods } from './entities.ts';
-import { createPortHttp } from './http.ts';
+import { createPortHttp, type PortFetch } from './http.ts';
 import { createPortLog, createRedactor, type PortLogger } from './log.ts';
 import { DEFAULT_RETRY_POLICY } from './retry.ts';
 import { runMethods, type RunMethods } from './runs.ts';
@@ -21,7 +21,7 @@ export interface PortClientOptions {
   concurrency?: number;
   /** Debug: every request (method, path, status, duration) and request bodies. Warning: each retry. */
   logger?: PortLogger;
-  fetch?: typeof fetch;
+  fetch?: PortFetch;
   userAgent?: string;
   /** How to wait between retries; tests pass one that does not wait. */
   sleep?: (ms: number) => Promise<void>;

@@ -42,6 +42,19 @@ export interface PortHttp {
   send<T = Record<string, unknown>>(request: PortRequest): Promise<PortAnswer<T>>;
 }
 
+/** What the client reads of an answer: its status, a header, its text. fetch's Response is one. */
+export interface PortFetchAnswer {
+  status: number;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
+/** The part of fetch the client calls; the global fetch is one. */
+export type PortFetch = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string | undefined; signal: AbortSignal },
+) => Promise<PortFetchAnswer>;
+
 export interface PortHttpSettings {
   baseUrl: string;
   timeoutMs: number;
@@ -50,7 +63,7 @@ export interface PortHttpSettings {
   tokens: TokenCache;
   log: PortLog;
   redactor: Redactor;
-  fetch: typeof fetch;
+  fetch: PortFetch;
   userAgent: string;
   sleep: (ms: number) => Promise<void>;
 }
@@ -61,7 +74,7 @@ export function apiPath(strings: TemplateStringsArray, ...values: string[]): str
 }
 
 type Outcome =
-  | { kind: 'answer'; status: number; headers: Headers; text: string }
+  | { kind: 'answer'; status: number; headers: PortFetchAnswer['headers']; text: string }
   | { kind: 'no-answer'; error: unknown; reason: string };
 
 export function createPortHttp(settings: PortHttpSettings): PortHttp {
@@ -185,7 +198,7 @@ function withQuery(path: string, query: Record<string, QueryValue> | undefined):
   return search ? `${path}?${search}` : path;
 }
 
-const traceIdOf = (headers: Headers): string | undefined => headers.get('x-trace-id') ?? undefined;
+const traceIdOf = (headers: PortFetchAnswer['headers']): string | undefined => headers.get('x-trace-id') ?? undefined;
 
 /** The body of a successful answer, or what is wrong with it. */
 function parseSuccess(text: string, expect: string | undefined): Record<string, unknown> | string {

@@ -13,4 +13,5 @@ export type {
 export { MAX_BATCH_ENTITIES, MAX_BODY_BYTES } from './bulk.ts';
 export type { BulkEntity, BulkEntityError, BulkUpsertResult } from './bulk.ts';
 export type { RunFilters, RunLogInput, RunPatch } from './runs.ts';
+export type { PortFetch, PortFetchAnswer } from './http.ts';
 export type * from './types.ts';

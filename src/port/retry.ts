@@ -58,7 +58,7 @@ function errorCodes(cause: unknown): string[] {
 export function retryDelayMs(
   policy: RetryPolicy,
   retry: number,
-  answer: { status: number; headers: Headers } | undefined,
+  answer: { status: number; headers: { get(name: string): string | null } } | undefined,
   now: number,
   random: () => number = Math.random,
 ): number {
@@ -68,7 +68,11 @@ export function retryDelayMs(
   return Math.floor(random() * ceiling);
 }
 
-function serverAskedDelayMs(status: number, headers: Headers, now: number): number | undefined {
+function serverAskedDelayMs(
+  status: number,
+  headers: { get(name: string): string | null },
+  now: number,
+): number | undefined {
   const retryAfter = headers.get('retry-after')?.trim();
   if (retryAfter) {
     if (/^\d+(\.\d+)?$/.test(retryAfter)) return Number(retryAfter) * 1000;

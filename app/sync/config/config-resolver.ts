@@ -51,6 +51,15 @@ export class ConfigResolver {
     );
   }
 
+  /** The configuration of a repository when the cache knows it now, without reading anything. */
+  cachedRepository(owner: string, repo: string): ActiveConfig | undefined {
+    const cached = this.repositories.get(`${owner}/${repo}`.toLowerCase());
+    if (!cached || cached.until <= Date.now()) return undefined;
+    if (cached.own) return cached.own;
+    const organization = this.organizations.get(owner.toLowerCase());
+    return organization && organization.until > Date.now() ? organization.config : undefined;
+  }
+
   /** The configuration of a repository, reading its own file when the cache does not know it. */
   async repository(owner: string, repo: string, read: ConfigFileReader): Promise<ActiveConfig> {
     const key = `${owner}/${repo}`.toLowerCase();

@@ -25,6 +25,9 @@ export class ObjectSync {
   ): Promise<void> {
     const { ctx } = this;
     const owner = repository.owner.login;
+    // Most configurations map no workflow runs: then the event is done before anything is set up for it.
+    const known = ctx.configs.cachedRepository(owner, repository.name);
+    if (known && objects.every((object) => known.mappings[object.kind].length === 0)) return;
     const reader = await ctx.reader(installationId, ctx.settings.liveRateLimits);
     const config = await ctx.configs.repository(owner, repository.name, SyncContext.configFiles(reader));
     const wanted = objects.filter((object) => config.mappings[object.kind].length > 0);
