@@ -119,6 +119,15 @@ describe('workflow_run completed', () => {
     expect(catalog.server.wharfApp.metrics.value('wharf_reports_total')).toBeGreaterThan(0);
   });
 
+  test('the delivery is answered once the report is in Port, with nothing left in the outbox', async () => {
+    const { runId, workflowRunId } = await linkedRun();
+    const response = await deliverWebhook(catalog.url, 'workflow_run', completed(workflowRunId, 'success'));
+    expect(response.status).toBe(200);
+    // No settle(): the answer itself says the writes are done.
+    expect((await getRun(catalog, runId)).status).toBe('SUCCESS');
+    expect(catalog.server.wharfApp.metrics.value('wharf_outbox_depth')).toBe(0);
+  });
+
   test('a Port run that already ended is left as it is', async () => {
     const { runId, workflowRunId } = await linkedRun();
     await catalog.api('PATCH', `/v1/actions/runs/${runId}`, { status: 'FAILURE', summary: 'stopped by hand' });

@@ -132,3 +132,24 @@ test('workflow_run: the run and its workflow become entities, next to the report
   expect(github.requests.length - before).toBe(0);
   expect(await entity(catalog, 'githubWorkflowRun', 'Hello-World-run-778')).toBeDefined();
 });
+
+test('a burst of workflow_run events on a repository not seen yet reads its configuration once', async () => {
+  const fresh = github.addRepository({ id: 3, name: 'burst', owner: ORG, files: {} });
+  const payload = workflowRunPayload('completed', { name: 'CI', conclusion: 'success' });
+  const run = payload.workflow_run as Record<string, unknown>;
+  const before = github.requests.length;
+  const responses = await Promise.all(
+    Array.from({ length: 10 }, (_, i) =>
+      deliverWebhook(catalog.url, 'workflow_run', {
+        ...payload,
+        repository: repositoryObject(fresh),
+        workflow_run: { ...run, id: 900 + i, repository: { ...(run.repository as object), name: 'burst' } },
+      }),
+    ),
+  );
+  expect(responses.map((response) => response.status)).toEqual(Array(10).fill(200));
+  await settled(catalog);
+  const configReads = github.requests.slice(before).filter((request) => request.path === '/graphql');
+  expect(configReads).toHaveLength(1);
+  for (let i = 0; i < 10; i++) expect(await entity(catalog, 'githubWorkflowRun', `burst-run-${900 + i}`)).toBeDefined();
+});

@@ -29,6 +29,8 @@ export class ConfigResolver {
   private readonly organizations = new Map<string, { config: ActiveConfig; until: number }>();
   /** A repository's own configuration, or null when it has none (the organization's applies). */
   private readonly repositories = new Map<string, { own: ActiveConfig | null; until: number }>();
+  /** Reads under way, by repository: concurrent callers wait for the same one. */
+  private readonly reading = new Map<string, Promise<ActiveConfig>>();
   /** Parsed texts, so a text parses (and warns) once however many repositories carry it. */
   private readonly parsed = new Map<string, Promise<Evaluated>>();
 
@@ -60,8 +62,23 @@ export class ConfigResolver {
     return organization && organization.until > Date.now() ? organization.config : undefined;
   }
 
-  /** The configuration of a repository, reading its own file when the cache does not know it. */
+  /**
+   * The configuration of a repository, reading its own file when the cache does not know it. Callers asking at the
+   * same time share one read: a burst of events on a repository is one query to GitHub, not one per event.
+   */
   async repository(owner: string, repo: string, read: ConfigFileReader): Promise<ActiveConfig> {
+    const known = this.cachedRepository(owner, repo);
+    if (known) return known;
+    const key = `${owner}/${repo}`.toLowerCase();
+    let reading = this.reading.get(key);
+    if (!reading) {
+      reading = this.readRepository(owner, repo, read).finally(() => this.reading.delete(key));
+      this.reading.set(key, reading);
+    }
+    return reading;
+  }
+
+  private async readRepository(owner: string, repo: string, read: ConfigFileReader): Promise<ActiveConfig> {
     const key = `${owner}/${repo}`.toLowerCase();
     const cached = this.repositories.get(key);
     if (cached && cached.until > Date.now()) return cached.own ?? this.organization(owner, read);
