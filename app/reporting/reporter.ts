@@ -31,6 +31,13 @@ const DAY = 24 * 60 * 60 * 1000;
 /** How long a row written for immediate delivery stays out of the outbox's passes (they take it if the process stops). */
 const HELD_MS = 60_000;
 
+interface ReportOptions {
+  /** Claimed with the report, so a repeated delivery of the event changes nothing. */
+  claim?: string | undefined;
+  /** The link was found in Port just now: remembered with the report. */
+  newLink?: boolean | undefined;
+}
+
 /** Outbox kind of workflow_run events that could not be handled when they arrived. */
 export const WORKFLOW_RUN_EVENTS = 'workflow-run-events';
 
@@ -85,7 +92,8 @@ export class Reporter {
   }
 
   /** Reports a run that ended: a log line with the conclusion, then the status and a summary. Once per Port run. */
-  async reportCompletion(link: LinkedRun, run: WorkflowRunFacts, claim?: string): Promise<void> {
+  async reportCompletion(link: LinkedRun, run: WorkflowRunFacts, options: ReportOptions = {}): Promise<void> {
+    const { claim } = options;
     if (link.reported) {
       if (claim) this.store.claimOnce(claim, 7 * DAY, Date.now());
       return;
@@ -95,6 +103,7 @@ export class Reporter {
     const now = Date.now();
     const delivery = this.store.transaction(() => {
       if (claim && !this.store.claimOnce(claim, 7 * DAY, now)) return undefined;
+      if (options.newLink) this.store.link(link, now);
       if (!this.store.claimOnce(`completed:${link.portRunId}`, 90 * DAY, now)) return undefined;
       this.store.markReported(link.externalRunId);
       return enqueuePortWrites(
@@ -115,18 +124,33 @@ export class Reporter {
   /** Reports one event; `claim` makes a repeated delivery of it change nothing. */
   private async report(event: WorkflowRunEvent, claim?: string): Promise<void> {
     const externalRunId = externalRunIdOf(event.repository.owner.id, event.repository.id, event.workflow_run.id);
-    const link = this.store.linkFor(externalRunId) ?? (await this.findLink(externalRunId, event));
+    let link = this.store.linkFor(externalRunId);
+    // A link found in Port is remembered in the transaction that reports the event: one commit, not two.
+    let newLink = false;
+    if (!link) {
+      const found = await this.findLink(externalRunId, event);
+      link = found?.link;
+      newLink = found?.saved === false;
+    }
     if (!link || !link.reportStatus) return;
-    if (event.action === 'completed') await this.reportCompletion(link, event.workflow_run, claim);
-    else if (LABELS[event.action]) await this.reportProgress(link, event.workflow_run, LABELS[event.action]!, claim);
+    const label = LABELS[event.action];
+    if (event.action === 'completed') await this.reportCompletion(link, event.workflow_run, { claim, newLink });
+    else if (label) await this.reportProgress(link, event.workflow_run, label, { claim, newLink });
+    else if (newLink) this.store.link(link, Date.now());
   }
 
   /** Keeps the label and link current while the run waits and runs, which the vendor's integrations leave blank. */
-  private async reportProgress(link: LinkedRun, run: WorkflowRunFacts, label: string, claim?: string): Promise<void> {
+  private async reportProgress(
+    link: LinkedRun,
+    run: WorkflowRunFacts,
+    label: string,
+    { claim, newLink }: ReportOptions,
+  ): Promise<void> {
     if (link.reported) return;
     const now = Date.now();
     const delivery = this.store.transaction(() => {
       if (claim && !this.store.claimOnce(claim, 7 * DAY, now)) return undefined;
+      if (newLink) this.store.link(link, now);
       return enqueuePortWrites(
         this.store.outbox,
         link.portRunId,
@@ -141,7 +165,10 @@ export class Reporter {
    * A run this App did not link itself: one Port knows by its external id (linked by another wharf, or patched by
    * hand), or one that opted in by carrying a Port run id in its run-name, which is linked here on first sight.
    */
-  private async findLink(externalRunId: string, event: WorkflowRunEvent): Promise<LinkedRun | undefined> {
+  private async findLink(
+    externalRunId: string,
+    event: WorkflowRunEvent,
+  ): Promise<{ link: LinkedRun; saved: boolean } | undefined> {
     const base = {
       externalRunId,
       installationId: event.installation?.id ?? 0,
@@ -152,11 +179,7 @@ export class Reporter {
       reported: false,
     };
     const [known] = await this.port.listRuns({ externalRunId, limit: 1 });
-    if (known) {
-      const link = { ...base, portRunId: known.id };
-      this.store.link(link, Date.now());
-      return link;
-    }
+    if (known) return { link: { ...base, portRunId: known.id }, saved: false };
     const optedIn = portRunIdInTitle(event.workflow_run.display_title);
     if (!optedIn) return undefined;
     try {
@@ -175,7 +198,7 @@ export class Reporter {
       ]);
     });
     this.events.enqueued();
-    return link;
+    return { link, saved: true };
   }
 
   /** Names of the jobs that failed in this attempt; none when GitHub cannot say (the report goes out anyway). */
