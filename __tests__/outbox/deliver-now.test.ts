@@ -122,6 +122,16 @@ describe('OutboxWorker.deliverNow', () => {
     expect(attempts).toEqual(['first', 'first', 'second']);
   });
 
+  test('a row whose earlier row of the key was delivered (not yet removed) goes at once too', async () => {
+    const running = startWorker();
+    await running.deliverNow(enqueueHeld('run:5', 'done'));
+    expect(store.pendingCount()).toBe(1);
+    await running.deliverNow(enqueueHeld('run:5', 'next'));
+    // Settled when deliverNow settled: it was attempted inline, not handed to a pass.
+    expect(attempts).toEqual(['done', 'next']);
+    await until(() => store.pendingCount() === 0);
+  });
+
   test('rows of other keys are delivered side by side', async () => {
     const running = startWorker();
     const rows = Array.from({ length: 20 }, (_, i) => enqueueHeld(`run:many-${i}`, `row ${i}`));

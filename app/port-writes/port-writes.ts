@@ -1,7 +1,7 @@
 import type { Delivery, DeliveryHandler, DeliveryOutcome, OutboxStore } from '../../src/outbox/index.ts';
 import { PortApiError, type PortClient, type RunLogInput, type RunPatch } from '../../src/port/index.ts';
 
-/** One write to a Port run. A delivery holds a run's writes in order; each is done once. */
+/** One write to a Port run. A delivery holds a run's writes in order; a log line is written once. */
 export type PortWrite = { op: 'log'; body: RunLogInput } | { op: 'patch'; body: RunPatch };
 
 interface PortWritesPayload {
@@ -59,7 +59,10 @@ export function portWritesHandler(
             error.isNetworkError || error.status === undefined || error.status >= 500 || error.status === 429;
           return retryable ? { result: 'retry', error: error.message } : { result: 'failed', error: error.message };
         }
-        if (index < writes.length - 1) outbox.updatePayload(delivery.id, { runId, writes: writes.slice(index + 1) });
+        // A PATCH overwrites, so doing it again is harmless; a log line is not: a retry must start after it.
+        if (write.op === 'log' && index < writes.length - 1) {
+          outbox.updatePayload(delivery.id, { runId, writes: writes.slice(index + 1) });
+        }
       }
       options.events?.written?.(runId, writes);
       return { result: 'delivered' };

@@ -32,7 +32,7 @@ const DAY = 24 * 60 * 60 * 1000;
 const HELD_MS = 60_000;
 
 interface ReportOptions {
-  /** Claimed with the report, so a repeated delivery of the event changes nothing. */
+  /** Claimed with a progress report, so a repeated delivery of the event changes nothing. */
   claim?: string | undefined;
   /** The link was found in Port just now: remembered with the report. */
   newLink?: boolean | undefined;
@@ -91,27 +91,27 @@ export class Reporter {
     await this.report(event);
   }
 
-  /** Reports a run that ended: a log line with the conclusion, then the status and a summary. Once per Port run. */
+  /**
+   * Reports a run that ended: a summary, then a log line with the conclusion that ends the run with its status.
+   * Once per linked run: marking the link reported is the claim, so a redelivery or a later attempt of the run
+   * finds nothing to do. (A second GitHub run linked to the same Port run finds that run ended; Port refuses it.)
+   */
   async reportCompletion(link: LinkedRun, run: WorkflowRunFacts, options: ReportOptions = {}): Promise<void> {
-    const { claim } = options;
-    if (link.reported) {
-      if (claim) this.store.claimOnce(claim, 7 * DAY, Date.now());
-      return;
-    }
+    if (link.reported) return;
     const status = statusForConclusion(run.conclusion);
     const failedJobs = status === 'FAILURE' ? await this.failedJobs(link, run) : [];
     const now = Date.now();
     const delivery = this.store.transaction(() => {
-      if (claim && !this.store.claimOnce(claim, 7 * DAY, now)) return undefined;
       if (options.newLink) this.store.link(link, now);
-      if (!this.store.claimOnce(`completed:${link.portRunId}`, 90 * DAY, now)) return undefined;
-      this.store.markReported(link.externalRunId);
+      if (!this.store.markReported(link.externalRunId)) return undefined;
       return enqueuePortWrites(
         this.store.outbox,
         link.portRunId,
+        // The summary first, then the log line that ends the run: a retry after a crash between the two repeats
+        // only the PATCH (which overwrites), and finds the run ended once the log line is in.
         [
-          { op: 'log', body: { message: completionLogMessage(run, failedJobs) } },
-          { op: 'patch', body: { status, summary: completionSummary(run), link: run.html_url } },
+          { op: 'patch', body: { summary: completionSummary(run), link: run.html_url } },
+          { op: 'log', body: { message: completionLogMessage(run, failedJobs), terminationStatus: status } },
         ],
         { now, heldMs: HELD_MS },
       );
@@ -134,7 +134,7 @@ export class Reporter {
     }
     if (!link || !link.reportStatus) return;
     const label = LABELS[event.action];
-    if (event.action === 'completed') await this.reportCompletion(link, event.workflow_run, { claim, newLink });
+    if (event.action === 'completed') await this.reportCompletion(link, event.workflow_run, { newLink });
     else if (label) await this.reportProgress(link, event.workflow_run, label, { claim, newLink });
     else if (newLink) this.store.link(link, Date.now());
   }

@@ -65,7 +65,7 @@ export class AppStore {
           report_status = excluded.report_status`),
       linkByExternal: prepare('SELECT * FROM linked_runs WHERE external_run_id = ?'),
       openLinks: prepare('SELECT * FROM linked_runs WHERE reported = 0 ORDER BY linked_at LIMIT ?'),
-      markReported: prepare('UPDATE linked_runs SET reported = 1 WHERE external_run_id = ?'),
+      markReported: prepare('UPDATE linked_runs SET reported = 1 WHERE external_run_id = ? AND reported = 0'),
       claimOnce: prepare('INSERT OR IGNORE INTO once_keys (key, expires_at) VALUES (?, ?)'),
       releaseOnce: prepare('DELETE FROM once_keys WHERE key = ?'),
       purgeOnce: prepare('DELETE FROM once_keys WHERE expires_at <= ?'),
@@ -108,8 +108,9 @@ export class AppStore {
     return (this.statements.openLinks!.all(limit) as LinkedRow[]).map(linkedFromRow);
   }
 
-  markReported(externalRunId: string): void {
-    this.statements.markReported!.run(externalRunId);
+  /** Marks a linked run reported; false when it was already (or is not linked): the report must not be made again. */
+  markReported(externalRunId: string): boolean {
+    return this.statements.markReported!.run(externalRunId).changes === 1;
   }
 
   /** Runs `work` in one transaction of the App's database: one commit for all it writes. */

@@ -93,7 +93,7 @@ export class OutboxStore {
     this.nextDueStatement = db.prepare("SELECT min(next_attempt_at) AS at FROM deliveries WHERE state = 'pending'");
     this.payloadStatement = db.prepare('UPDATE deliveries SET payload = ? WHERE id = ?');
     this.earlierPendingStatement = db.prepare(
-      "SELECT 1 FROM deliveries WHERE ordering_key = ? AND state = 'pending' AND id < ? LIMIT 1",
+      "SELECT id FROM deliveries WHERE ordering_key = ? AND state = 'pending' AND id < ?",
     );
     this.releaseStatement = db.prepare("UPDATE deliveries SET next_attempt_at = ? WHERE id = ? AND state = 'pending'");
     this.dueNowStatement = db.prepare(
@@ -113,9 +113,9 @@ export class OutboxStore {
     return { id: Number(result.lastInsertRowid), kind, orderingKey, payload, attempts: 0, createdAt: now };
   }
 
-  /** True when a row enqueued before `id` with the same ordering key is still pending: `id` must wait for it. */
-  hasEarlierPending(orderingKey: string, id: number): boolean {
-    return this.earlierPendingStatement.get(orderingKey, id) !== undefined;
+  /** Rows enqueued before `id` with the same ordering key and still pending: `id` must wait for them. */
+  earlierPending(orderingKey: string, id: number): number[] {
+    return (this.earlierPendingStatement.all(orderingKey, id) as { id: number }[]).map((row) => row.id);
   }
 
   /** A held row becomes due now, for the passes to deliver in their order. */

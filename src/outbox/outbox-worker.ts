@@ -21,6 +21,9 @@ export interface DeliveryWorkerOptions {
   onError?: (error: unknown) => void;
 }
 
+/** How long delivered rows of immediate deliveries wait to be removed together. */
+const SETTLED_FLUSH_MS = 100;
+
 /**
  * Delivers the outbox: every due row, a bounded number at a time, one at a time per ordering key, retrying with
  * backoff. Rows stay in the table until delivered or given up, so a restart picks up where the last run stopped.
@@ -30,6 +33,7 @@ export class OutboxWorker {
   private readonly handlers: Record<string, DeliveryHandler>;
   private readonly options: DeliveryWorkerOptions;
   private readonly inFlight = new Map<number, Promise<void>>();
+  private flushTimer: NodeJS.Timeout | undefined;
   /** Due rows read ahead of free slots, so the queue is not queried once per delivery. */
   private ready: Delivery[] = [];
   /** Delivered rows still in the table: removed together at the start of the next pass. */
@@ -68,22 +72,41 @@ export class OutboxWorker {
    * pending goes to the passes at once, so the order per key holds.
    */
   async deliverNow(delivery: Delivery): Promise<void> {
-    if (this.stopped || this.store.hasEarlierPending(delivery.orderingKey, delivery.id)) {
+    // Delivered rows not removed yet do not count.
+    const earlier = this.store
+      .earlierPending(delivery.orderingKey, delivery.id)
+      .filter((id) => !this.settled.includes(id));
+    if (this.stopped || earlier.length > 0) {
       this.store.release(delivery.id, Date.now());
       this.kick();
       return;
     }
     const work = this.run(delivery).finally(() => this.inFlight.delete(delivery.id));
-    this.inFlight.set(delivery.id, work);
-    await work;
-    // Delivered rows are removed together; a burst of webhooks is not a burst of commits.
-    if (this.settled.length > 0) this.kick();
+    this.inFlight.set(
+      delivery.id,
+      work.then(() => undefined),
+    );
+    // Delivered rows are removed together, a little later: a burst of webhooks is not a burst of commits. A row
+    // to retry needs a pass scheduled for when it is due.
+    if ((await work) === 'delivered') this.scheduleFlush();
+    else this.kick();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer || this.stopped) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flushSettled();
+    }, SETTLED_FLUSH_MS);
+    this.flushTimer.unref();
   }
 
   /** Stops taking new deliveries and waits for those under way. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     await Promise.allSettled(this.inFlight.values());
     this.flushSettled();
   }
@@ -107,7 +130,10 @@ export class OutboxWorker {
         this.inFlight.delete(delivery.id);
         this.kick();
       });
-      this.inFlight.set(delivery.id, work);
+      this.inFlight.set(
+        delivery.id,
+        work.then(() => undefined),
+      );
     }
     if (this.inFlight.size === 0) this.scheduleNextDue();
   }
@@ -126,11 +152,11 @@ export class OutboxWorker {
     this.timer.unref();
   }
 
-  private async run(delivery: Delivery): Promise<void> {
+  private async run(delivery: Delivery): Promise<DeliveryOutcome['result']> {
     const handler = this.handlers[delivery.kind];
     if (!handler) {
       this.store.failed(delivery.id, `no handler for deliveries of kind "${delivery.kind}"`);
-      return;
+      return 'failed';
     }
     let outcome: DeliveryOutcome;
     try {
@@ -139,7 +165,7 @@ export class OutboxWorker {
       this.options.onError?.(error);
       outcome = { result: 'retry', error: error instanceof Error ? error.message : String(error) };
     }
-    if (this.stopped && outcome.result === 'retry') return;
+    if (this.stopped && outcome.result === 'retry') return outcome.result;
     if (outcome.result === 'delivered') {
       this.settled.push(delivery.id);
     } else if (outcome.result === 'failed' || delivery.attempts + 1 >= handler.maxAttempts) {
@@ -152,6 +178,7 @@ export class OutboxWorker {
     } else {
       this.store.retryAt(delivery.id, Date.now() + this.backoff(delivery.attempts), outcome.error);
     }
+    return outcome.result;
   }
 
   /** Exponential backoff with full jitter in the upper half, so retries of many rows spread out. */
