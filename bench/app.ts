@@ -109,7 +109,10 @@ export async function runAppBenchmark(): Promise<void> {
 
     // The first deliveries after a start also pay for compiling the code they run: one burst, measured apart.
     await burst(await linkedByApp(DELIVERIES), CONCURRENCY, 'first burst after start (warm-up)');
-    await burst(await linkedByApp(DELIVERIES), CONCURRENCY, 'runs the App linked');
+    // Three rounds: on a shared 2-core machine one round's tail moves with whatever else runs.
+    for (let round = 1; round <= 3; round++) {
+      await burst(await linkedByApp(DELIVERIES), CONCURRENCY, `runs the App linked (round ${round})`);
+    }
     await burst(await linkedInPort(DELIVERIES), CONCURRENCY, 'runs linked in Port');
     await burst(await linkedByApp(DELIVERIES), LOW_CONCURRENCY, 'runs the App linked');
 
