@@ -40,7 +40,10 @@ export class RunStore {
   private readonly db: DatabaseSync;
   private readonly getStatement: StatementSync;
   private readonly insertStatement: StatementSync;
-  private readonly updateStatement: StatementSync;
+  /** By which indexed columns change: `status`, `external_run_id`, both, or neither (data only). */
+  private readonly updateStatements: Record<'none' | 'status' | 'external' | 'both', StatementSync>;
+  /** The indexed values of each run as read, so an update rewrites an index only when its column changed. */
+  private readonly indexedAsRead = new WeakMap<StoredRun, { status: string; externalRunId: string | null }>();
   private readonly insertLogStatement: StatementSync;
   private readonly logsStatement: StatementSync;
   private readonly listStatements = new Map<string, StatementSync>();
@@ -51,7 +54,13 @@ export class RunStore {
     this.insertStatement = db.prepare(`
       INSERT INTO runs (id, action, blueprint, entity, status, external_run_id, created_by, created_at, data)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.updateStatement = db.prepare('UPDATE runs SET status = ?, external_run_id = ?, data = ? WHERE id = ?');
+    // SQLite rewrites the index entries of every column an UPDATE sets, changed or not.
+    this.updateStatements = {
+      none: db.prepare('UPDATE runs SET data = ? WHERE id = ?'),
+      status: db.prepare('UPDATE runs SET status = ?, data = ? WHERE id = ?'),
+      external: db.prepare('UPDATE runs SET external_run_id = ?, data = ? WHERE id = ?'),
+      both: db.prepare('UPDATE runs SET status = ?, external_run_id = ?, data = ? WHERE id = ?'),
+    };
     this.insertLogStatement = db.prepare(`
       INSERT INTO run_logs (run_id, message, status_label, termination_status, created_at, created_by)
       VALUES (?, ?, ?, ?, ?, ?)`);
@@ -60,7 +69,10 @@ export class RunStore {
 
   get(id: string): StoredRun | undefined {
     const row = this.getStatement.get(id) as RunRow | undefined;
-    return row ? (JSON.parse(row.data) as StoredRun) : undefined;
+    if (!row) return undefined;
+    const stored = JSON.parse(row.data) as StoredRun;
+    this.indexedAsRead.set(stored, { status: stored.run.status, externalRunId: stored.run.externalRunId });
+    return stored;
   }
 
   insert(stored: StoredRun): void {
@@ -78,9 +90,23 @@ export class RunStore {
     );
   }
 
+  /** Writes a run read with `get` and changed since. */
   update(stored: StoredRun): void {
     const { run } = stored;
-    this.updateStatement.run(run.status, run.externalRunId, JSON.stringify(stored), run.id);
+    const data = JSON.stringify(stored);
+    const before = this.indexedAsRead.get(stored);
+    const statusChanged = !before || before.status !== run.status;
+    const externalChanged = !before || before.externalRunId !== run.externalRunId;
+    if (statusChanged && externalChanged) {
+      this.updateStatements.both.run(run.status, run.externalRunId, data, run.id);
+    } else if (statusChanged) {
+      this.updateStatements.status.run(run.status, data, run.id);
+    } else if (externalChanged) {
+      this.updateStatements.external.run(run.externalRunId, data, run.id);
+    } else {
+      this.updateStatements.none.run(data, run.id);
+    }
+    this.indexedAsRead.set(stored, { status: run.status, externalRunId: run.externalRunId });
   }
 
   /** Newest first. */
