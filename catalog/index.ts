@@ -3,7 +3,13 @@ import type { DatabaseSync } from 'node:sqlite';
 import { type Credentials, loadCredentials } from './auth/index.ts';
 import { OutboxWorker } from '../src/outbox/index.ts';
 import { changelogHandler } from './delivery/index.ts';
-import { catalogRoutes, type RateLimitSettings } from './http/index.ts';
+import {
+  answerInProcess,
+  catalogRoutes,
+  type InProcessAnswer,
+  type InProcessCall,
+  type RateLimitSettings,
+} from './http/index.ts';
 import { invocationHandler } from './invocation/index.ts';
 import { CatalogContext } from './operations/index.ts';
 import { openCatalogDatabase } from './store/index.ts';
@@ -11,6 +17,7 @@ import { openCatalogDatabase } from './store/index.ts';
 export { ApiError } from './errors.ts';
 export type { Blueprint, Entity, EntityInput, Action, Run, RunLog } from './model.ts';
 export type { Credentials } from './auth/index.ts';
+export type { InProcessAnswer, InProcessCall } from './http/index.ts';
 export { DATABASE_FILE } from './store/index.ts';
 
 /** How the outbox delivers invocations and changelog events. */
@@ -58,6 +65,11 @@ export interface Catalog {
   startDeliveries(): void;
   /** Deliveries not yet delivered nor given up. */
   pendingDeliveries(): number;
+  /**
+   * Answers, in process and as the catalog's own client, the run calls the App makes for every report; undefined
+   * for any other call (send it to the routes).
+   */
+  answerInProcess(call: InProcessCall): InProcessAnswer | undefined;
   close(): Promise<void>;
 }
 
@@ -107,6 +119,7 @@ export function openCatalog(options: CatalogOptions): Catalog {
       });
     },
     startDeliveries: () => worker.start(),
+    answerInProcess: answerInProcess(ctx, credentials.clientId),
     pendingDeliveries: () => worker.pending(),
     close: async () => {
       await worker.stop();

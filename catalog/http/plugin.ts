@@ -41,15 +41,10 @@ export async function catalogRoutes(app: FastifyInstance, options: CatalogHttpOp
     'application/json',
     { parseAs: 'string', bodyLimit: MAX_BODY_BYTES },
     (_request, body, done) => {
-      const text = String(body);
-      if (text.trim() === '') return done(null, undefined);
       try {
-        done(null, parseJson(text));
+        done(null, parseRequestBody(String(body)));
       } catch (error) {
-        done(
-          new ApiError(400, 'bad_request', `request body is not valid JSON: ${(error as Error).message}`),
-          undefined,
-        );
+        done(error as ApiError, undefined);
       }
     },
   );
@@ -87,6 +82,16 @@ export async function catalogRoutes(app: FastifyInstance, options: CatalogHttpOp
   registerRunRoutes(app, ctx);
 }
 
+/** A JSON request body; an empty one is none. Malformed JSON is a 400 naming where it breaks. */
+export function parseRequestBody(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return parseJson(text);
+  } catch (error) {
+    throw new ApiError(400, 'bad_request', `request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
 /** The actor of a write: the authenticated client, and the run given as `run_id`. */
 export function actorOf(request: FastifyRequest, runId?: string): Actor {
   return { clientId: request.clientId, runId };
@@ -114,11 +119,18 @@ function authenticate(ctx: CatalogContext, request: FastifyRequest): string {
 }
 
 function sendError(error: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const answer = errorAnswer(error);
+  if (answer.status >= 500) request.log.error({ err: error }, 'request failed');
+  return reply.status(answer.status).send(answer.body);
+}
+
+/** The contract's error envelope for an error, and its status. */
+export function errorAnswer(error: FastifyError | ApiError): { status: number; body: Record<string, unknown> } {
   const apiError = toApiError(error);
-  if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
-  return reply
-    .status(apiError.status)
-    .send({ ok: false, error: apiError.code, message: apiError.message, ...apiError.details });
+  return {
+    status: apiError.status,
+    body: { ok: false, error: apiError.code, message: apiError.message, ...apiError.details },
+  };
 }
 
 /** Fastify's own errors (body too large, wrong content type) in the contract's envelope. */

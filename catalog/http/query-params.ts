@@ -1,12 +1,16 @@
-import type { FastifyRequest } from 'fastify';
 import { invalidRequest } from '../errors.ts';
 
 type Query = Record<string, string | string[] | undefined>;
 
-const queryOf = (request: FastifyRequest): Query => (request.query ?? {}) as Query;
+/** What the helpers read of a request: its parsed query (a fastify request, or a call answered in process). */
+export interface WithQuery {
+  query: unknown;
+}
+
+const queryOf = (request: WithQuery): Query => (request.query ?? {}) as Query;
 
 /** A boolean query parameter: absent is `fallback`; anything but true/false (any case) is an error naming it. */
-export function booleanParam(request: FastifyRequest, name: string, fallback = false): boolean {
+export function booleanParam(request: WithQuery, name: string, fallback = false): boolean {
   const raw = queryOf(request)[name];
   const value = Array.isArray(raw) ? raw.at(-1) : raw;
   if (value === undefined || value === '') return fallback;
@@ -16,14 +20,14 @@ export function booleanParam(request: FastifyRequest, name: string, fallback = f
   throw invalidRequest(`query parameter ${name} must be true or false (got "${value}")`);
 }
 
-export function stringParam(request: FastifyRequest, name: string): string | undefined {
+export function stringParam(request: WithQuery, name: string): string | undefined {
   const raw = queryOf(request)[name];
   const value = Array.isArray(raw) ? raw.at(-1) : raw;
   return value === undefined || value === '' ? undefined : value;
 }
 
 /** Array parameters arrive repeated (`?include=a&include=b`) or comma-joined (`?include=a,b`): accept both. */
-export function listParam(request: FastifyRequest, name: string): string[] | undefined {
+export function listParam(request: WithQuery, name: string): string[] | undefined {
   const raw = queryOf(request)[name];
   if (raw === undefined) return undefined;
   const values = (Array.isArray(raw) ? raw : [raw])
@@ -34,7 +38,7 @@ export function listParam(request: FastifyRequest, name: string): string[] | und
 }
 
 export function integerParam(
-  request: FastifyRequest,
+  request: WithQuery,
   name: string,
   bounds: { min: number; max: number },
 ): number | undefined {
@@ -50,7 +54,7 @@ export function integerParam(
 }
 
 /** An ISO-8601 date-time query parameter, normalized to the form the store keeps. */
-export function dateParam(request: FastifyRequest, name: string): string | undefined {
+export function dateParam(request: WithQuery, name: string): string | undefined {
   const value = stringParam(request, name);
   if (value === undefined) return undefined;
   const date = new Date(value);

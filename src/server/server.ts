@@ -6,7 +6,7 @@ import { INVOCATIONS_PATH, WEBHOOKS_PATH, WharfApp, type WharfAppOptions } from 
 import { type Catalog, type DeliverySettings, openCatalog } from '../../catalog/index.ts';
 import { createPortClient } from '../port/index.ts';
 import type { ServerConfig } from './config.ts';
-import { injectFetch } from './inject-fetch.ts';
+import { inProcessFetch } from './in-process-fetch.ts';
 
 export interface RunningServer {
   url: string;
@@ -115,7 +115,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // The outbox retries durably; the client only smooths over brief failures.
       maxRetries: 2,
       concurrency: 64,
-      ...(catalog && { fetch: injectFetch(app, url) }),
+      ...(catalog && { fetch: inProcessFetch(app, url, catalog) }),
     }),
   );
   return {

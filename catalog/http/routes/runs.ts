@@ -1,12 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import { addRunLog, type CatalogContext, patchRun, requireRun } from '../../operations/index.ts';
+import { type Actor, addRunLog, type CatalogContext, patchRun, requireRun } from '../../operations/index.ts';
 import { actorOf } from '../plugin.ts';
-import { booleanParam, integerParam, stringParam } from '../query-params.ts';
+import { booleanParam, integerParam, stringParam, type WithQuery } from '../query-params.ts';
 
 type RunParams = { Params: { run: string } };
 
-export function registerRunRoutes(app: FastifyInstance, ctx: CatalogContext): void {
-  app.get('/v1/actions/runs', async (request) => {
+/**
+ * The answers of the run routes, apart from the transport: the fastify routes below serve them over HTTP, and
+ * `answerInProcess` serves the App's calls from the same process.
+ */
+export const runCalls = {
+  list(ctx: CatalogContext, request: WithQuery) {
     const active = stringParam(request, 'active') === undefined ? undefined : booleanParam(request, 'active');
     return {
       ok: true,
@@ -19,25 +23,31 @@ export function registerRunRoutes(app: FastifyInstance, ctx: CatalogContext): vo
         limit: integerParam(request, 'limit', { min: 1, max: 1000 }) ?? 100,
       }),
     };
-  });
-
-  app.get<RunParams>('/v1/actions/runs/:run', async (request) => ({
+  },
+  get: (ctx: CatalogContext, runId: string) => ({ ok: true, run: requireRun(ctx, runId).run }),
+  patch: (ctx: CatalogContext, runId: string, body: unknown, actor: Actor) => ({
     ok: true,
-    run: requireRun(ctx, request.params.run).run,
-  }));
-
-  app.patch<RunParams>('/v1/actions/runs/:run', async (request) => ({
+    run: patchRun(ctx, runId, body, actor),
+  }),
+  /** Answered 201. */
+  addLog: (ctx: CatalogContext, runId: string, body: unknown, actor: Actor) => ({
     ok: true,
-    run: patchRun(ctx, request.params.run, request.body, actorOf(request)),
-  }));
+    runLog: addRunLog(ctx, runId, body, actor),
+  }),
+  logs(ctx: CatalogContext, runId: string) {
+    requireRun(ctx, runId);
+    return { ok: true, runLogs: ctx.runs.logs(runId) };
+  },
+};
 
-  app.post<RunParams>('/v1/actions/runs/:run/logs', async (request, reply) => {
-    const runLog = addRunLog(ctx, request.params.run, request.body, actorOf(request));
-    return reply.status(201).send({ ok: true, runLog });
-  });
-
-  app.get<RunParams>('/v1/actions/runs/:run/logs', async (request) => {
-    requireRun(ctx, request.params.run);
-    return { ok: true, runLogs: ctx.runs.logs(request.params.run) };
-  });
+export function registerRunRoutes(app: FastifyInstance, ctx: CatalogContext): void {
+  app.get('/v1/actions/runs', async (request) => runCalls.list(ctx, request));
+  app.get<RunParams>('/v1/actions/runs/:run', async (request) => runCalls.get(ctx, request.params.run));
+  app.patch<RunParams>('/v1/actions/runs/:run', async (request) =>
+    runCalls.patch(ctx, request.params.run, request.body, actorOf(request)),
+  );
+  app.post<RunParams>('/v1/actions/runs/:run/logs', async (request, reply) =>
+    reply.status(201).send(runCalls.addLog(ctx, request.params.run, request.body, actorOf(request))),
+  );
+  app.get<RunParams>('/v1/actions/runs/:run/logs', async (request) => runCalls.logs(ctx, request.params.run));
 }
