@@ -69,7 +69,7 @@ export interface Catalog {
    * Answers, in process and as the catalog's own client, the run calls the App makes for every report; undefined
    * for any other call (send it to the routes).
    */
-  answerInProcess(call: InProcessCall): InProcessAnswer | undefined;
+  answerInProcess(call: InProcessCall): InProcessAnswer | Promise<InProcessAnswer> | undefined;
   close(): Promise<void>;
 }
 

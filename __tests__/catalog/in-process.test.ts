@@ -65,9 +65,9 @@ async function overHttp(call: Call, runId: string): Promise<{ status: number; bo
   return { status: response.status, body: normalized(await response.text(), runId) };
 }
 
-function inProcess(call: Call, runId: string): { status: number; body: unknown } {
+async function inProcess(call: Call, runId: string): Promise<{ status: number; body: unknown }> {
   const url = new URL(call.path.replaceAll('RUN', runId), 'http://in-process');
-  const answer = embedded.answerInProcess({
+  const answer = await embedded.answerInProcess({
     method: call.method,
     path: url.pathname,
     query: url.searchParams,
@@ -83,7 +83,7 @@ describe('the run calls answered in process', () => {
     const statuses = new Set<number>();
     for (const [step, call] of STEPS) {
       const expected = await overHttp(call, httpRun);
-      const actual = inProcess(call, directRun);
+      const actual = await inProcess(call, directRun);
       expect({ step, ...actual }).toEqual({ step, ...expected });
       statuses.add(expected.status);
     }
@@ -93,12 +93,31 @@ describe('the run calls answered in process', () => {
 
   test('the writes are made as the catalog’s own client, as through the routes', async () => {
     const runId = await startOpenRun(catalog);
-    inProcess({ method: 'PATCH', path: `/v1/actions/runs/${runId}`, body: '{"statusLabel":"Queued"}' }, runId);
+    await inProcess({ method: 'PATCH', path: `/v1/actions/runs/${runId}`, body: '{"statusLabel":"Queued"}' }, runId);
     const { body } = await catalog.api<{ run: { updatedBy: string; statusLabel: string } }>(
       'GET',
       `/v1/actions/runs/${runId}`,
     );
     expect(body.run).toMatchObject({ statusLabel: 'Queued', updatedBy: catalog.credentials.clientId });
+  });
+
+  test('writes made together are committed together, each answered on its own', async () => {
+    const [patched, refused, logged] = [
+      await startOpenRun(catalog),
+      await startOpenRun(catalog),
+      await startOpenRun(catalog),
+    ];
+    const answers = await Promise.all([
+      inProcess({ method: 'PATCH', path: '/v1/actions/runs/RUN', body: '{"summary":"deployed"}' }, patched),
+      inProcess({ method: 'PATCH', path: '/v1/actions/runs/RUN', body: '{"status":"DONE"}' }, refused),
+      inProcess({ method: 'POST', path: '/v1/actions/runs/RUN/logs', body: '{"message":"hello"}' }, logged),
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 422, 201]);
+    expect(
+      (await catalog.api<{ run: { summary: string } }>('GET', `/v1/actions/runs/${patched}`)).body.run.summary,
+    ).toBe('deployed');
+    const { body } = await catalog.api<{ runLogs: { message: string }[] }>('GET', `/v1/actions/runs/${logged}/logs`);
+    expect(body.runLogs.map((log) => log.message)).toContain('hello');
   });
 
   test('other calls are left to the routes', () => {

@@ -23,14 +23,31 @@ const RUN_LOGS = /^\/v1\/actions\/runs\/([^/]+)\/logs$/;
 /**
  * Answers the run calls the App makes for every report (list runs, read one, PATCH it, add a log line) in the
  * process both run in, without HTTP: the routes' answers and error envelopes, as the client `clientId`, without the
- * token and rate-limit checks that guard the routes from the outside. Any other call answers undefined and goes
- * through the routes.
+ * token and rate-limit checks that guard the routes from the outside. A write is answered once committed. Any other
+ * call answers undefined and goes through the routes.
  */
 export function answerInProcess(
   ctx: CatalogContext,
   clientId: string,
-): (call: InProcessCall) => InProcessAnswer | undefined {
+): (call: InProcessCall) => InProcessAnswer | Promise<InProcessAnswer> | undefined {
   const actor = { clientId };
+  // Writes wait for the next turn of the event loop and are committed together: with many reports under way, one
+  // commit serves all the calls that arrived meanwhile.
+  let writes: Array<{ work: () => [number, unknown]; answered: (answer: InProcessAnswer) => void }> = [];
+  const commitWrites = (): void => {
+    const batch = writes;
+    writes = [];
+    let outcomes: ReturnType<typeof ctx.writeTogether<[number, unknown]>>;
+    try {
+      outcomes = ctx.writeTogether(batch.map((write) => write.work));
+    } catch (error) {
+      for (const write of batch) write.answered(failed(error));
+      return;
+    }
+    outcomes.forEach((outcome, index) => {
+      batch[index]!.answered(outcome.ok ? succeeded(outcome.value) : failed(outcome.error));
+    });
+  };
 
   const route = (call: InProcessCall): (() => [number, unknown]) | undefined => {
     const { method, path } = call;
@@ -54,14 +71,25 @@ export function answerInProcess(
   return (call) => {
     const handle = route(call);
     if (!handle) return undefined;
-    try {
-      const [status, body] = handle();
-      return { status, body: JSON.stringify(body) };
-    } catch (error) {
-      const answer = errorAnswer(error as ApiError);
-      return { status: answer.status, body: JSON.stringify(answer.body) };
+    if (call.method === 'GET') {
+      try {
+        return succeeded(handle());
+      } catch (error) {
+        return failed(error);
+      }
     }
+    return new Promise((answered) => {
+      if (writes.length === 0) setImmediate(commitWrites);
+      writes.push({ work: handle, answered });
+    });
   };
+}
+
+const succeeded = ([status, body]: [number, unknown]): InProcessAnswer => ({ status, body: JSON.stringify(body) });
+
+function failed(error: unknown): InProcessAnswer {
+  const answer = errorAnswer(error as ApiError);
+  return { status: answer.status, body: JSON.stringify(answer.body) };
 }
 
 /** Repeated parameters as arrays, as fastify parses a query string. */

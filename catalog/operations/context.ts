@@ -6,6 +6,7 @@ import {
   AuditStore,
   BlueprintStore,
   EntityStore,
+  inSavepoint,
   inTransaction,
   RunStore,
   TokenStore,
@@ -32,6 +33,8 @@ export class CatalogContext {
   /** Called after a transaction that enqueued deliveries commits, so they go out at once. */
   onDeliveriesEnqueued: () => void = () => {};
   private enqueuedInTransaction = false;
+  /** Inside writeTogether: each write is a savepoint of the batch's transaction. */
+  private batching = false;
   // Keyed by the blueprint object: the store replaces the object on every change, so a stale entry is never hit.
   private readonly validators = new WeakMap<Blueprint, EntityValidator>();
   private readonly clock: () => Date;
@@ -72,12 +75,15 @@ export class CatalogContext {
     return validator;
   }
 
-  /** Runs a write in one transaction; on failure the blueprint cache is dropped so it cannot outlive a rollback. */
+  /**
+   * Runs a write in one transaction (in a savepoint of the batch, inside `writeTogether`); on failure the blueprint
+   * cache is dropped so it cannot outlive a rollback.
+   */
   write<T>(work: () => T): T {
     this.enqueuedInTransaction = false;
     let result: T;
     try {
-      result = inTransaction(this.db, work);
+      result = this.batching ? inSavepoint(this.db, work) : inTransaction(this.db, work);
     } catch (error) {
       this.blueprints.invalidate();
       this.enqueuedInTransaction = false;
@@ -85,9 +91,31 @@ export class CatalogContext {
     }
     if (this.enqueuedInTransaction) {
       this.enqueuedInTransaction = false;
+      // Deliveries start on a later turn of the event loop: after the batch's commit, too.
       this.onDeliveriesEnqueued();
     }
     return result;
+  }
+
+  /**
+   * Runs independent writes in one transaction, each succeeding or failing on its own: one commit for a batch
+   * instead of one each. Answers each write's result or error, in order; throws when the batch cannot commit.
+   */
+  writeTogether<T>(works: ReadonlyArray<() => T>): Array<{ ok: true; value: T } | { ok: false; error: unknown }> {
+    return inTransaction(this.db, () => {
+      this.batching = true;
+      try {
+        return works.map((work) => {
+          try {
+            return { ok: true as const, value: work() };
+          } catch (error) {
+            return { ok: false as const, error };
+          }
+        });
+      } finally {
+        this.batching = false;
+      }
+    });
   }
 }
 

@@ -13,13 +13,16 @@ export function inProcessFetch(app: FastifyInstance, baseUrl: string, catalog: C
     if (!url.startsWith(baseUrl)) return fetch(url, init);
     const target = url.slice(baseUrl.length);
     const queryAt = target.indexOf('?');
-    const direct = catalog.answerInProcess({
+    const answering = catalog.answerInProcess({
       method: init.method,
       path: queryAt === -1 ? target : target.slice(0, queryAt),
       query: new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1)),
       body: init.body,
     });
-    if (direct) return answer(direct.status, () => null, direct.body);
+    if (answering) {
+      const direct = await answering;
+      return answer(direct.status, () => null, direct.body);
+    }
     const response = await app.inject({
       method: init.method as 'GET',
       url: target,
