@@ -119,6 +119,21 @@ describe('workflow_run completed', () => {
     expect(catalog.server.wharfApp.metrics.value('wharf_reports_total')).toBeGreaterThan(0);
   });
 
+  test('deliveries of one completion arriving together report it once', async () => {
+    const { runId, workflowRunId } = await linkedRun();
+    const payload = completed(workflowRunId, 'success');
+    const responses = await Promise.all(
+      ['together-1', 'together-2', 'together-3', 'together-1'].map((id) =>
+        deliverWebhook(catalog.url, 'workflow_run', payload, id),
+      ),
+    );
+    expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 200]);
+    await catalog.server.wharfApp.settle();
+    expect((await getRun(catalog, runId)).status).toBe('SUCCESS');
+    const completions = (await getRunLogs(catalog, runId)).filter((log) => log.message.includes('completed:'));
+    expect(completions).toHaveLength(1);
+  });
+
   test('the delivery is answered once the report is in Port, with nothing left in the outbox', async () => {
     const { runId, workflowRunId } = await linkedRun();
     const response = await deliverWebhook(catalog.url, 'workflow_run', completed(workflowRunId, 'success'));

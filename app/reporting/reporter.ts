@@ -101,7 +101,7 @@ export class Reporter {
     const status = statusForConclusion(run.conclusion);
     const failedJobs = status === 'FAILURE' ? await this.failedJobs(link, run) : [];
     const now = Date.now();
-    const delivery = this.store.transaction(() => {
+    const delivery = await this.store.transactionSoon(() => {
       if (options.newLink) this.store.link(link, now);
       if (!this.store.markReported(link.externalRunId)) return undefined;
       return enqueuePortWrites(
@@ -148,7 +148,7 @@ export class Reporter {
   ): Promise<void> {
     if (link.reported) return;
     const now = Date.now();
-    const delivery = this.store.transaction(() => {
+    const delivery = await this.store.transactionSoon(() => {
       if (claim && !this.store.claimOnce(claim, 7 * DAY, now)) return undefined;
       if (newLink) this.store.link(link, now);
       return enqueuePortWrites(

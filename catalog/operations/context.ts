@@ -6,12 +6,12 @@ import {
   AuditStore,
   BlueprintStore,
   EntityStore,
-  inSavepoint,
   inTransaction,
   RunStore,
   TokenStore,
 } from '../store/index.ts';
 import { OutboxStore } from '../../src/outbox/index.ts';
+import { inOneTransaction, type Outcome } from '../../src/sqlite/index.ts';
 import { compileEntityValidator, type EntityValidator } from '../validation/index.ts';
 
 /** Who asked for a write, and the run it belongs to. */
@@ -33,7 +33,7 @@ export class CatalogContext {
   /** Called after a transaction that enqueued deliveries commits, so they go out at once. */
   onDeliveriesEnqueued: () => void = () => {};
   private enqueuedInTransaction = false;
-  /** Inside writeTogether: each write is a savepoint of the batch's transaction. */
+  /** Inside writeTogether: each write runs in its savepoint of the batch's transaction. */
   private batching = false;
   // Keyed by the blueprint object: the store replaces the object on every change, so a stale entry is never hit.
   private readonly validators = new WeakMap<Blueprint, EntityValidator>();
@@ -83,7 +83,7 @@ export class CatalogContext {
     this.enqueuedInTransaction = false;
     let result: T;
     try {
-      result = this.batching ? inSavepoint(this.db, work) : inTransaction(this.db, work);
+      result = this.batching ? work() : inTransaction(this.db, work);
     } catch (error) {
       this.blueprints.invalidate();
       this.enqueuedInTransaction = false;
@@ -101,21 +101,13 @@ export class CatalogContext {
    * Runs independent writes in one transaction, each succeeding or failing on its own: one commit for a batch
    * instead of one each. Answers each write's result or error, in order; throws when the batch cannot commit.
    */
-  writeTogether<T>(works: ReadonlyArray<() => T>): Array<{ ok: true; value: T } | { ok: false; error: unknown }> {
-    return inTransaction(this.db, () => {
-      this.batching = true;
-      try {
-        return works.map((work) => {
-          try {
-            return { ok: true as const, value: work() };
-          } catch (error) {
-            return { ok: false as const, error };
-          }
-        });
-      } finally {
-        this.batching = false;
-      }
-    });
+  writeTogether<T>(works: ReadonlyArray<() => T>): Outcome<T>[] {
+    this.batching = true;
+    try {
+      return inOneTransaction(this.db, works);
+    } finally {
+      this.batching = false;
+    }
   }
 }
 

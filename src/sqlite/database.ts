@@ -49,6 +49,24 @@ export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
   }
 }
 
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/**
+ * Runs independent works in one transaction, each in a savepoint of its own so it succeeds or fails alone: one
+ * commit for all. Answers each work's outcome, in order; throws when the transaction cannot commit.
+ */
+export function inOneTransaction<T>(db: DatabaseSync, works: ReadonlyArray<() => T>): Outcome<T>[] {
+  return inTransaction(db, () =>
+    works.map((work): Outcome<T> => {
+      try {
+        return { ok: true, value: inSavepoint(db, work) };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    }),
+  );
+}
+
 let savepointCounter = 0;
 
 /** Runs `work` inside a savepoint of the current transaction, so one failing item of a batch leaves nothing. */

@@ -1,1 +1,1 @@
-export { openDatabase, migrate, inTransaction, inSavepoint } from './database.ts';
+export { openDatabase, migrate, inTransaction, inSavepoint, inOneTransaction, type Outcome } from './database.ts';
