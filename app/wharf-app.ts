@@ -35,6 +35,8 @@ export interface WharfAppOptions {
   outbox?: Partial<OutboxSettings> | undefined;
   dispatch?: Partial<DispatchSettings> | undefined;
   reconcileIntervalMs?: number | undefined;
+  /** How long a workflow_run delivery waits for its writes to Port before it is answered (default 8 s). */
+  answerWithinMs?: number | undefined;
   /** Catalog sync (repositories into Port); it runs whenever there is a GitHub App. */
   sync?: Partial<SyncSettings> | undefined;
   log: { warn(message: string): void };
@@ -133,12 +135,18 @@ export class WharfApp {
   /** Starts reporting to `port`: the outbox (pending writes of an earlier process first), resumed dispatches, the reconciler. */
   start(port: PortClient): void {
     const settings = { ...DEFAULT_OUTBOX, ...this.options.outbox };
-    this.reporter = new Reporter(this.store, port, this.github, {
-      reported: this.count.reports,
-      enqueued: () => this.worker?.kick(),
-      deliverNow: (delivery) => this.worker!.deliverNow(delivery),
-      warn: this.options.log.warn,
-    });
+    this.reporter = new Reporter(
+      this.store,
+      port,
+      this.github,
+      {
+        reported: this.count.reports,
+        enqueued: () => this.worker?.kick(),
+        deliverNow: (delivery) => this.worker!.deliverNow(delivery),
+        warn: this.options.log.warn,
+      },
+      { answerWithinMs: this.options.answerWithinMs },
+    );
     // Catalog sync: its resync schedule starts here; its live writes go through this outbox with its handlers.
     const syncHandlers = this.sync?.start(port, settings.maxAttempts);
     this.worker = new OutboxWorker(

@@ -241,6 +241,32 @@ describe('nothing is lost', () => {
     }
   });
 
+  test('Port not answering: the delivery is still answered in time, and the report stays in the outbox', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wharf-app-'));
+    const silent = await startFaultProxy(catalog.url);
+    try {
+      const { runId, workflowRunId } = await linkedRun();
+      silent.inject({ method: 'PATCH', path: `/v1/actions/runs/${runId}`, action: { hang: 'before-forwarding' } });
+      const app = await startTestCatalog({
+        dataDir,
+        portBaseUrl: silent.url,
+        probot: createTestProbot(),
+        app: { answerWithinMs: 300 },
+      });
+      const started = Date.now();
+      const delivered = await deliverWebhook(app.url, 'workflow_run', completed(workflowRunId, 'success'));
+      expect(delivered.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(app.server.wharfApp.metrics.value('wharf_outbox_depth')).toBe(1);
+      expect((await getRun(catalog, runId)).status).toBe('IN_PROGRESS');
+      // The silent Port goes away: the write fails over to the outbox's retries instead of hanging the shutdown.
+      await silent.close();
+      await app.close({ keepData: true });
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   test('the reconciler reports a run whose webhook never came', async () => {
     // Dispatched by this App, so it knows the link; then GitHub's completed webhook is lost.
     const runId = await startOpenRun(catalog);

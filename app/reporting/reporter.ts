@@ -30,6 +30,8 @@ export interface ReporterEvents {
 const DAY = 24 * 60 * 60 * 1000;
 /** How long a row written for immediate delivery stays out of the outbox's passes (they take it if the process stops). */
 const HELD_MS = 60_000;
+/** GitHub gives up on a webhook delivery not answered within 10 s. */
+const ANSWER_WITHIN_MS = 8_000;
 
 interface ReportOptions {
   /** Claimed with a progress report, so a repeated delivery of the event changes nothing. */
@@ -59,11 +61,20 @@ export class Reporter {
   private readonly github: GithubAccess | undefined;
   private readonly events: ReporterEvents;
 
-  constructor(store: AppStore, port: PortClient, github: GithubAccess | undefined, events: ReporterEvents) {
+  private readonly answerWithinMs: number;
+
+  constructor(
+    store: AppStore,
+    port: PortClient,
+    github: GithubAccess | undefined,
+    events: ReporterEvents,
+    settings: { answerWithinMs?: number | undefined } = {},
+  ) {
     this.store = store;
     this.port = port;
     this.github = github;
     this.events = events;
+    this.answerWithinMs = settings.answerWithinMs ?? ANSWER_WITHIN_MS;
   }
 
   /**
@@ -118,7 +129,23 @@ export class Reporter {
     });
     if (!delivery) return;
     this.events.reported();
-    await this.events.deliverNow(delivery);
+    await this.deliverNow(delivery);
+  }
+
+  /**
+   * Sends an event's writes and waits for them, so the delivery is answered once they are in Port; but not past
+   * GitHub's 10 s limit for an answer: a slow Port finishes them after the answer (or the outbox does, later).
+   */
+  private async deliverNow(delivery: Delivery): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const answerBy = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.answerWithinMs);
+    });
+    try {
+      await Promise.race([this.events.deliverNow(delivery), answerBy]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Reports one event; `claim` makes a repeated delivery of it change nothing. */
@@ -158,7 +185,7 @@ export class Reporter {
         { now, heldMs: HELD_MS },
       );
     });
-    if (delivery) await this.events.deliverNow(delivery);
+    if (delivery) await this.deliverNow(delivery);
   }
 
   /**
