@@ -60,7 +60,6 @@ export class Reporter {
   private readonly port: PortClient;
   private readonly github: GithubAccess | undefined;
   private readonly events: ReporterEvents;
-
   private readonly answerWithinMs: number;
 
   constructor(
