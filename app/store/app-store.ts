@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { OutboxStore } from '../../src/outbox/index.ts';
-import { inOneTransaction, inTransaction, openDatabase, type Outcome } from '../../src/sqlite/index.ts';
+import { CommitBatcher, inOneTransaction, inTransaction, openDatabase } from '../../src/sqlite/index.ts';
 import { migrations } from './migrations.ts';
 
 export const APP_DATABASE_FILE = 'app.sqlite';
@@ -47,8 +47,7 @@ export class AppStore {
   readonly outbox: OutboxStore;
   private readonly statements: Record<string, StatementSync>;
   private lastPurge = 0;
-  private queued: Array<{ work: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }> =
-    [];
+  private readonly batcher = new CommitBatcher((works) => inOneTransaction(this.db, works));
 
   constructor(dataDir: string) {
     this.db = openDatabase(join(dataDir, APP_DATABASE_FILE), migrations);
@@ -125,31 +124,7 @@ export class AppStore {
    * of its own: under a burst of webhooks one commit serves many events. Settles once committed.
    */
   transactionSoon<T>(work: () => T): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      if (this.queued.length === 0) setImmediate(() => this.commitQueued());
-      this.queued.push({ work, resolve: resolve as (value: unknown) => void, reject });
-    });
-  }
-
-  private commitQueued(): void {
-    const batch = this.queued;
-    this.queued = [];
-    if (batch.length === 0) return;
-    let outcomes: Outcome<unknown>[];
-    try {
-      outcomes = inOneTransaction(
-        this.db,
-        batch.map((item) => item.work),
-      );
-    } catch (error) {
-      for (const item of batch) item.reject(error);
-      return;
-    }
-    outcomes.forEach((outcome, index) => {
-      const item = batch[index]!;
-      if (outcome.ok) item.resolve(outcome.value);
-      else item.reject(outcome.error);
-    });
+    return this.batcher.run(work);
   }
 
   /** True the first time `key` is claimed while it lives; false for every repeat. */
@@ -168,7 +143,7 @@ export class AppStore {
   }
 
   close(): void {
-    this.commitQueued();
+    this.batcher.flush();
     this.db.close();
   }
 }

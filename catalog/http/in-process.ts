@@ -1,3 +1,4 @@
+import { CommitBatcher } from '../../src/sqlite/index.ts';
 import type { ApiError } from '../errors.ts';
 import type { CatalogContext } from '../operations/index.ts';
 import { errorAnswer, parseRequestBody } from './plugin.ts';
@@ -33,21 +34,7 @@ export function answerInProcess(
   const actor = { clientId };
   // Writes wait for the next turn of the event loop and are committed together: with many reports under way, one
   // commit serves all the calls that arrived meanwhile.
-  let writes: Array<{ work: () => [number, unknown]; answered: (answer: InProcessAnswer) => void }> = [];
-  const commitWrites = (): void => {
-    const batch = writes;
-    writes = [];
-    let outcomes: ReturnType<typeof ctx.writeTogether<[number, unknown]>>;
-    try {
-      outcomes = ctx.writeTogether(batch.map((write) => write.work));
-    } catch (error) {
-      for (const write of batch) write.answered(failed(error));
-      return;
-    }
-    outcomes.forEach((outcome, index) => {
-      batch[index]!.answered(outcome.ok ? succeeded(outcome.value) : failed(outcome.error));
-    });
-  };
+  const writes = new CommitBatcher((works) => ctx.writeTogether(works));
 
   const route = (call: InProcessCall): (() => [number, unknown]) | undefined => {
     const { method, path } = call;
@@ -78,10 +65,7 @@ export function answerInProcess(
         return failed(error);
       }
     }
-    return new Promise((answered) => {
-      if (writes.length === 0) setImmediate(commitWrites);
-      writes.push({ work: handle, answered });
-    });
+    return writes.run(handle).then(succeeded, failed);
   };
 }
 

@@ -1,1 +1,2 @@
 export { openDatabase, migrate, inTransaction, inSavepoint, inOneTransaction, type Outcome } from './database.ts';
+export { CommitBatcher } from './commit-batcher.ts';
