@@ -1,15 +1,14 @@
-import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { startFakeGithub } from '../__tests__/helpers/fake-github.ts';
 import { startReceiver } from '../__tests__/helpers/receiver.ts';
 import { type BenchCatalog, startBenchCatalog } from './catalog-process.ts';
+import { githubAppEnv, signedDelivery } from './github-app.ts';
 import { format, inParallel, percentile } from './stats.ts';
 
 const DELIVERIES = 1_000;
 const CONCURRENCY = 50;
 const LOW_CONCURRENCY = 10;
 const PACED_RATE = 200;
-const WEBHOOK_SECRET = 'bench-webhook-secret';
 const OWNER_ID = 1;
 const REPO_ID = 2;
 const INSTALLATION_ID = 42;
@@ -21,24 +20,12 @@ const INSTALLATION_ID = 42;
  * Port (a lookup each), at concurrency 50 and 10, then at a steady rate.
  */
 export async function runAppBenchmark(): Promise<void> {
-  const { privateKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
   const receiver = await startReceiver();
   // GitHub itself is a local fake: catalog sync, the App's other half, reads its configuration there.
   const github = await startFakeGithub();
   github.addInstallation('acme', INSTALLATION_ID);
   github.addRepository({ id: REPO_ID, name: 'svc', owner: 'acme' });
-  const server = await startBenchCatalog({
-    APP_ID: '1',
-    PRIVATE_KEY: privateKey,
-    WEBHOOK_SECRET,
-    GHE_HOST: new URL(github.url).host,
-    GHE_PROTOCOL: 'http',
-    WHARF_RESYNC_INTERVAL_SECONDS: '0',
-  });
+  const server = await startBenchCatalog(githubAppEnv(github.url));
   try {
     await server.call('/v1/actions', {
       identifier: 'deploy',
@@ -220,19 +207,10 @@ function workflowRunEvent(action: 'requested' | 'completed', run: LinkedRun): un
   };
 }
 
-/** A delivery of `event`, signed as GitHub signs it. */
+/** A `workflow_run` delivery of `event`, signed, with its length (node:http would otherwise send it chunked). */
 function signed(event: unknown): Delivery {
-  const body = JSON.stringify(event);
-  return {
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'content-length': String(Buffer.byteLength(body)),
-      'x-github-event': 'workflow_run',
-      'x-github-delivery': randomUUID(),
-      'x-hub-signature-256': `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`,
-    },
-  };
+  const { body, headers } = signedDelivery('workflow_run', event);
+  return { body, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } };
 }
 
 /**

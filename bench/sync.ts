@@ -1,4 +1,3 @@
-import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,6 +6,7 @@ import { join } from 'node:path';
 import { startChildServer } from '../__tests__/helpers/child-server.ts';
 import { type FakeRepository, startFakeGithub } from '../__tests__/helpers/fake-github.ts';
 import { startBenchCatalog } from './catalog-process.ts';
+import { githubAppEnv, signedDelivery } from './github-app.ts';
 import { format, peakMemoryMiB, percentile } from './stats.ts';
 
 const REPOSITORIES = 1_000;
@@ -15,7 +15,6 @@ const LIVE_EVENTS = 200;
 const REST_CONCURRENCY = 10;
 const OWNER = 'bench-org';
 const INSTALLATION = 1;
-const WEBHOOK_SECRET = 'bench-webhook-secret';
 
 /**
  * Catalog sync, as `npm start` runs it with App credentials, against a local fake GitHub that adds 20 ms to every
@@ -50,23 +49,13 @@ export async function runSyncBenchmark(): Promise<void> {
 
   const catalog = await startBenchCatalog();
   const port = await startCountingProxy(catalog.url);
-  const { privateKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
   const dataDir = mkdtempSync(join(tmpdir(), 'wharf-bench-sync-'));
   const app = await startChildServer({
     WHARF_DATA_DIR: dataDir,
     PORT_BASE_URL: port.url,
     PORT_CLIENT_ID: 'bench',
     PORT_CLIENT_SECRET: 'bench-secret',
-    APP_ID: '1',
-    PRIVATE_KEY: privateKey,
-    WEBHOOK_SECRET,
-    GHE_HOST: new URL(github.url).host,
-    GHE_PROTOCOL: 'http',
-    WHARF_RESYNC_INTERVAL_SECONDS: '0',
+    ...githubAppEnv(github.url),
   });
   try {
     console.log(
@@ -175,17 +164,8 @@ function editedPayload(repository: FakeRepository): Record<string, unknown> {
 }
 
 async function deliver(url: string, event: string, payload: unknown): Promise<Response> {
-  const body = JSON.stringify(payload);
-  return fetch(`${url}/api/github/webhooks`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': event,
-      'x-github-delivery': randomUUID(),
-      'x-hub-signature-256': `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`,
-    },
-    body,
-  });
+  const { body, headers } = signedDelivery(event, payload);
+  return fetch(`${url}/api/github/webhooks`, { method: 'POST', headers, body });
 }
 
 /** What a sync that reads with REST does: list the repositories, then two files of each. */
