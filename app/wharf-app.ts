@@ -16,7 +16,6 @@ import { AppStore } from './store/index.ts';
 import { CatalogSync, registerSyncWebhooks, resyncRoute, type SyncSettings } from './sync/index.ts';
 
 export const WEBHOOKS_PATH = '/api/github/webhooks';
-const REPORTED_ACTIONS = new Set(['completed', 'requested', 'in_progress']);
 
 export interface OutboxSettings {
   concurrency: number;
@@ -112,8 +111,7 @@ export class WharfApp {
         // One handler per event: Probot builds an event's context (and its Octokit) once per handler.
         app.on('workflow_run', async (context) => {
           await Promise.all([
-            REPORTED_ACTIONS.has(context.payload.action) &&
-              this.reporter?.onWorkflowRun(context.id, context.payload as unknown as WorkflowRunEvent),
+            this.reporter?.onWorkflowRun(context.id, context.payload as unknown as WorkflowRunEvent),
             this.sync?.onWorkflowRun(context.payload as unknown as Parameters<CatalogSync['onWorkflowRun']>[0]),
           ]);
         });

@@ -2,7 +2,7 @@ import type { Delivery } from '../../src/outbox/index.ts';
 import { PortApiError, type PortClient } from '../../src/port/index.ts';
 import { externalRunIdOf } from '../dispatch/dispatcher.ts';
 import type { GithubAccess } from '../github/index.ts';
-import { enqueuePortWrites } from '../port-writes/index.ts';
+import { enqueuePortWrites, type PortWrite } from '../port-writes/index.ts';
 import type { AppStore, LinkedRun } from '../store/index.ts';
 import {
   completionLogMessage,
@@ -81,6 +81,7 @@ export class Reporter {
    * that failed, so when Port cannot be asked now the event waits in the outbox instead of failing the delivery.
    */
   async onWorkflowRun(deliveryId: string, event: WorkflowRunEvent): Promise<void> {
+    if (event.action !== 'completed' && !LABELS[event.action]) return;
     const claim = `delivery:${deliveryId}`;
     try {
       await this.report(event, claim);
@@ -110,32 +111,31 @@ export class Reporter {
     if (link.reported) return;
     const status = statusForConclusion(run.conclusion);
     const failedJobs = status === 'FAILURE' ? await this.failedJobs(link, run) : [];
-    const now = Date.now();
-    const delivery = await this.store.transactionSoon(() => {
+    // The summary first, then the log line that ends the run: a retry after a crash between the two repeats only
+    // the PATCH (which overwrites), and finds the run ended once the log line is in.
+    const writes: PortWrite[] = [
+      { op: 'patch', body: { summary: completionSummary(run), link: run.html_url } },
+      { op: 'log', body: { message: completionLogMessage(run, failedJobs), terminationStatus: status } },
+    ];
+    const reported = await this.writeOnce(link.portRunId, writes, (now) => {
       if (options.newLink) this.store.link(link, now);
-      if (!this.store.markReported(link.externalRunId)) return undefined;
-      return enqueuePortWrites(
-        this.store.outbox,
-        link.portRunId,
-        // The summary first, then the log line that ends the run: a retry after a crash between the two repeats
-        // only the PATCH (which overwrites), and finds the run ended once the log line is in.
-        [
-          { op: 'patch', body: { summary: completionSummary(run), link: run.html_url } },
-          { op: 'log', body: { message: completionLogMessage(run, failedJobs), terminationStatus: status } },
-        ],
-        { now, heldMs: HELD_MS },
-      );
+      return this.store.markReported(link.externalRunId);
     });
-    if (!delivery) return;
-    this.events.reported();
-    await this.deliverNow(delivery);
+    if (reported) this.events.reported();
   }
 
   /**
-   * Sends an event's writes and waits for them, so the delivery is answered once they are in Port; but not past
-   * GitHub's 10 s limit for an answer: a slow Port finishes them after the answer (or the outbox does, later).
+   * In one (batched) transaction of the App's database: `claim` the event, and when it was not claimed before, put
+   * `writes` in the outbox; then sends them and waits, so the delivery is answered once they are in Port. Not past
+   * GitHub's 10 s limit for an answer, though: a slow Port finishes them after it (or the outbox does, later).
+   * Answers whether the claim was made (false: an earlier delivery wrote them).
    */
-  private async deliverNow(delivery: Delivery): Promise<void> {
+  private async writeOnce(portRunId: string, writes: PortWrite[], claim: (now: number) => boolean): Promise<boolean> {
+    const now = Date.now();
+    const delivery = await this.store.transactionSoon(() =>
+      claim(now) ? enqueuePortWrites(this.store.outbox, portRunId, writes, { now, heldMs: HELD_MS }) : undefined,
+    );
+    if (!delivery) return false;
     let timer: NodeJS.Timeout | undefined;
     const answerBy = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, this.answerWithinMs);
@@ -145,6 +145,7 @@ export class Reporter {
     } finally {
       clearTimeout(timer);
     }
+    return true;
   }
 
   /** Reports one event; `claim` makes a repeated delivery of it change nothing. */
@@ -173,18 +174,11 @@ export class Reporter {
     { claim, newLink }: ReportOptions,
   ): Promise<void> {
     if (link.reported) return;
-    const now = Date.now();
-    const delivery = await this.store.transactionSoon(() => {
-      if (claim && !this.store.claimOnce(claim, 7 * DAY, now)) return undefined;
+    await this.writeOnce(link.portRunId, [{ op: 'patch', body: { statusLabel: label, link: run.html_url } }], (now) => {
+      if (claim && !this.store.claimOnce(claim, 7 * DAY, now)) return false;
       if (newLink) this.store.link(link, now);
-      return enqueuePortWrites(
-        this.store.outbox,
-        link.portRunId,
-        [{ op: 'patch', body: { statusLabel: label, link: run.html_url } }],
-        { now, heldMs: HELD_MS },
-      );
+      return true;
     });
-    if (delivery) await this.deliverNow(delivery);
   }
 
   /**
