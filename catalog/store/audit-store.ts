@@ -1,4 +1,5 @@
-import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { StatementCache, whereOf } from './where.ts';
 
 export type AuditAction = 'CREATE' | 'UPDATE' | 'DELETE';
 
@@ -46,11 +47,11 @@ type AuditRow = {
 
 /** The append-only record of every write. Written inside the write's own transaction. */
 export class AuditStore {
-  private readonly db: DatabaseSync;
+  private readonly queries: StatementCache;
   private readonly insertStatement: StatementSync;
 
   constructor(db: DatabaseSync) {
-    this.db = db;
+    this.queries = new StatementCache(db);
     this.insertStatement = db.prepare(`
       INSERT INTO audit_log (at, actor, resource_type, action, blueprint, identifier, run_id, status)
       VALUES (?, ?, ?, ?, ?, ?, ?, 'SUCCESS')`);
@@ -70,21 +71,15 @@ export class AuditStore {
 
   /** Newest first. */
   query(query: AuditQuery): AuditRecord[] {
-    const conditions: string[] = [];
-    const params: SQLInputValue[] = [];
-    const filter = (sql: string, value: string | undefined): void => {
-      if (value === undefined) return;
-      conditions.push(sql);
-      params.push(value);
-    };
-    filter('identifier = ?', query.identifier);
-    filter('blueprint = ?', query.blueprint);
-    filter('run_id = ?', query.runId);
-    filter('at >= ?', query.from);
-    filter('at <= ?', query.to);
-    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-    const rows = this.db
-      .prepare(`SELECT * FROM audit_log ${where} ORDER BY id DESC LIMIT ?`)
+    const { where, params } = whereOf([
+      ['identifier = ?', query.identifier],
+      ['blueprint = ?', query.blueprint],
+      ['run_id = ?', query.runId],
+      ['at >= ?', query.from],
+      ['at <= ?', query.to],
+    ]);
+    const rows = this.queries
+      .get(`SELECT * FROM audit_log ${where} ORDER BY id DESC LIMIT ?`)
       .all(...params, query.limit) as AuditRow[];
     return rows.map(auditRecordFromRow);
   }

@@ -1,5 +1,6 @@
-import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { InvocationMethod, Run, RunLog } from '../model.ts';
+import { StatementCache, whereOf } from './where.ts';
 
 /** What invoking a run needs beyond the run itself: the action and entity as they were when it started. */
 export interface RunInvocation {
@@ -37,7 +38,6 @@ type LogRow = {
 
 /** Runs and their logs. Callers own the transaction. */
 export class RunStore {
-  private readonly db: DatabaseSync;
   private readonly getStatement: StatementSync;
   private readonly insertStatement: StatementSync;
   /** By which indexed columns change: `status`, `external_run_id`, both, or neither (data only). */
@@ -46,10 +46,10 @@ export class RunStore {
   private readonly indexedAsRead = new WeakMap<StoredRun, { status: string; externalRunId: string | null }>();
   private readonly insertLogStatement: StatementSync;
   private readonly logsStatement: StatementSync;
-  private readonly listStatements = new Map<string, StatementSync>();
+  private readonly listStatements: StatementCache;
 
   constructor(db: DatabaseSync) {
-    this.db = db;
+    this.listStatements = new StatementCache(db);
     this.getStatement = db.prepare('SELECT data FROM runs WHERE id = ?');
     this.insertStatement = db.prepare(`
       INSERT INTO runs (id, action, blueprint, entity, status, external_run_id, created_by, created_at, data)
@@ -111,30 +111,21 @@ export class RunStore {
 
   /** Newest first. */
   list(filter: RunFilter): Run[] {
-    const conditions: string[] = [];
-    const params: SQLInputValue[] = [];
-    const add = (sql: string, value: SQLInputValue | undefined): void => {
-      if (value === undefined) return;
-      conditions.push(sql);
-      params.push(value);
-    };
-    add('entity = ?', filter.entity);
-    add('blueprint = ?', filter.blueprint);
-    add('action = ?', filter.action);
-    add('external_run_id = ?', filter.externalRunId);
-    add('created_by = ?', filter.createdBy);
-    if (filter.active !== undefined) {
-      conditions.push(
-        filter.active ? "status IN ('IN_PROGRESS', 'WAITING_FOR_APPROVAL')" : "status IN ('SUCCESS', 'FAILURE')",
-      );
-    }
-    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-    let statement = this.listStatements.get(where);
-    if (!statement) {
-      // One statement per combination of filters (a few dozen at most), prepared once.
-      statement = this.db.prepare(`SELECT data FROM runs ${where} ORDER BY created_at DESC, id DESC LIMIT ?`);
-      this.listStatements.set(where, statement);
-    }
+    const { where, params } = whereOf(
+      [
+        ['entity = ?', filter.entity],
+        ['blueprint = ?', filter.blueprint],
+        ['action = ?', filter.action],
+        ['external_run_id = ?', filter.externalRunId],
+        ['created_by = ?', filter.createdBy],
+      ],
+      filter.active === undefined
+        ? []
+        : [filter.active ? "status IN ('IN_PROGRESS', 'WAITING_FOR_APPROVAL')" : "status IN ('SUCCESS', 'FAILURE')"],
+    );
+    const statement = this.listStatements.get(
+      `SELECT data FROM runs ${where} ORDER BY created_at DESC, id DESC LIMIT ?`,
+    );
     const rows = statement.all(...params, filter.limit) as RunRow[];
     return rows.map((row) => (JSON.parse(row.data) as StoredRun).run);
   }
