@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createNodeMiddleware, type Probot } from 'probot';
+import type { Probot } from 'probot';
 import { OutboxWorker } from '../src/outbox/index.ts';
 import type { PortClient } from '../src/port/index.ts';
 import type { DispatchSettings } from './dispatch/dispatch-workflow.ts';
@@ -14,6 +13,7 @@ import { Reporter, type WorkflowRunEvent, WORKFLOW_RUN_EVENTS } from './reportin
 import { workflowRunEventsHandler } from './reporting/deferred-events.ts';
 import { AppStore } from './store/index.ts';
 import { CatalogSync, registerSyncWebhooks, resyncRoute, type SyncSettings } from './sync/index.ts';
+import { webhookEndpoint, type WebhookHandler } from './webhooks/webhook-endpoint.ts';
 
 export const WEBHOOKS_PATH = '/api/github/webhooks';
 
@@ -102,11 +102,12 @@ export class WharfApp {
     );
   }
 
-  /** Probot's handler for `/api/github/webhooks`; undefined without App credentials. */
-  async webhookMiddleware(): Promise<((req: IncomingMessage, res: ServerResponse) => unknown) | undefined> {
+  /** The handler of `/api/github/webhooks` (webhooks/webhook-endpoint.ts); undefined without App credentials. */
+  async webhookMiddleware(): Promise<WebhookHandler | undefined> {
     const { probot } = this.options;
     if (!probot) return undefined;
-    return createNodeMiddleware(
+    return webhookEndpoint(
+      probot,
       (app) => {
         // One handler per event: Probot builds an event's context (and its Octokit) once per handler.
         app.on('workflow_run', async (context) => {
@@ -117,7 +118,7 @@ export class WharfApp {
         });
         registerSyncWebhooks(app, () => this.sync);
       },
-      { probot, webhooksPath: WEBHOOKS_PATH },
+      this.options.log.warn,
     );
   }
 
@@ -127,7 +128,12 @@ export class WharfApp {
       store: this.store,
       dispatcher: this.dispatcher,
     });
-    await app.register(resyncRoute, { secret: this.options.portSecret, sync: () => this.sync, github: this.github });
+    await app.register(resyncRoute, {
+      secret: this.options.portSecret,
+      sync: () => this.sync,
+      github: this.github,
+      warn: this.options.log.warn,
+    });
   }
 
   /** Starts reporting to `port`: the outbox (pending writes of an earlier process first), resumed dispatches, the reconciler. */

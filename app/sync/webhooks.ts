@@ -1,12 +1,12 @@
 /** The Probot handlers of catalog sync: each hands its payload to CatalogSync and returns. */
-import type { Probot } from 'probot';
+import type { WebhookApp } from '../webhooks/webhook-endpoint.ts';
 import type { CatalogSync } from './catalog-sync.ts';
 
 /**
  * Registers the handlers on the App's Probot app. `sync` answers undefined while catalog sync is off; the events
  * then do nothing here. workflow_run is not among them: the App's one handler of it calls reporting and sync.
  */
-export function registerSyncWebhooks(app: Probot, sync: () => CatalogSync | undefined): void {
+export function registerSyncWebhooks(app: WebhookApp, sync: () => CatalogSync | undefined): void {
   app.on('repository', async (context) => {
     await sync()?.onRepository(context.payload as unknown as Parameters<CatalogSync['onRepository']>[0]);
   });
