@@ -1,13 +1,16 @@
-import { glob, readFile, stat } from 'node:fs/promises';
-import { dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { JsonSyntaxError, parseJson } from '../json/index.ts';
-import type { BulkEntity } from '../port/index.ts';
+import { glob, realpath, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
+import { type BulkEntity, MAX_BODY_BYTES } from '../port/index.ts';
+import { readDocuments } from './documents.ts';
 import { describeIssues, type EntityDocument, entityListSchema } from './entity-schema.ts';
 import { InputError, missingBlueprints, withBlueprints } from './inputs.ts';
+import { type Checked, isInside, readBoundedFile, realPathInside, realRoot } from './workspace-files.ts';
 
 /** The prefix of a property value that stands for a file's text, as in the vendor's GitOps (port.yml). */
 export const FILE_REFERENCE = 'file://';
+
+/** An entities file holds at most this much: ten times what one bulk request can carry. */
+export const MAX_ENTITIES_FILE_BYTES = 10 * 1024 * 1024;
 
 export interface LoadedEntities {
   entities: BulkEntity[];
@@ -27,7 +30,7 @@ export async function loadEntitiesFiles(
   workspace: string,
   defaultBlueprint: string | undefined,
 ): Promise<LoadedEntities> {
-  const root = resolve(workspace);
+  const root = await realRoot(resolve(workspace));
   const problems: string[] = [];
   const problem = (where: string, message: string) => problems.push(`Input "entitiesFile" ${where}${message}`);
 
@@ -43,16 +46,18 @@ export async function loadEntitiesFiles(
   }
 
   const entities: BulkEntity[] = [];
-  const texts = new Map<string, Promise<string>>();
+  const texts = new Map<string, Promise<Checked<string>>>();
   for (const file of files) {
     const where = `"${file}"`;
-    const documents = await readDocuments(resolve(root, file));
+    const real = await realPathInside(root, resolve(root, file));
+    const text = real.ok ? await readBoundedFile(real.value, MAX_ENTITIES_FILE_BYTES, 'an entities file') : real;
+    const documents = text.ok ? readDocuments(text.value, file) : text;
     if (!documents.ok) {
       problem(`${where}: `, documents.problem);
       continue;
     }
-    for (const [position, document] of documents.values.entries()) {
-      const at = documents.values.length > 1 ? `${where} (document ${position + 1})` : where;
+    for (const [position, document] of documents.value.entries()) {
+      const at = documents.value.length > 1 ? `${where} (document ${position + 1})` : where;
       const checked = entityListSchema.safeParse(document);
       if (!checked.success) {
         for (const message of describeIssues(checked.error.issues))
@@ -76,46 +81,16 @@ export async function loadEntitiesFiles(
   return { entities, files };
 }
 
+/** Files, and matches that lead outside the repository: those are kept so that they are refused by name. */
 async function filesMatching(pattern: string, root: string): Promise<string[]> {
   const matches: string[] = [];
   for await (const match of glob(pattern, { cwd: root })) {
-    const info = await stat(resolve(root, match)).catch(() => undefined);
-    if (info?.isFile()) matches.push(match.split(sep).join('/'));
+    const path = resolve(root, match);
+    const info = await stat(path).catch(() => undefined);
+    const leadsOutside = !isInside(root, await realpath(path).catch(() => path));
+    if (info?.isFile() || leadsOutside) matches.push(match.split(sep).join('/'));
   }
   return matches.sort();
-}
-
-type Documents = { ok: true; values: unknown[] } | { ok: false; problem: string };
-
-/** `.json` as JSON; anything else as YAML (which JSON also is). Positions are 1-based lines and columns. */
-async function readDocuments(path: string): Promise<Documents> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    return { ok: false, problem: `cannot be read: ${(error as Error).message}` };
-  }
-  if (extname(path).toLowerCase() === '.json') {
-    try {
-      return { ok: true, values: [parseJson(text)] };
-    } catch (error) {
-      if (error instanceof JsonSyntaxError) return { ok: false, problem: `is not valid JSON: ${error.message}` };
-      throw error;
-    }
-  }
-  const documents = parseAllDocuments(text);
-  if (!Array.isArray(documents)) return { ok: true, values: [] }; // an empty stream
-  for (const document of documents) {
-    const error = document.errors[0];
-    if (error) {
-      const [start] = error.linePos ?? [];
-      const where = start ? ` at line ${start.line}, column ${start.col} (position ${error.pos[0]})` : '';
-      // yaml's own message repeats the position and draws the line; its first sentence is enough here.
-      const what = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      return { ok: false, problem: `is not valid YAML: ${what}${where}` };
-    }
-  }
-  return { ok: true, values: documents.map((document) => document.toJS() as unknown) };
 }
 
 /** Replaces each `file://path` string in the entity's properties, at any depth, with that file's text. */
@@ -123,24 +98,21 @@ async function inlineFileReferences(
   entity: EntityDocument,
   directory: string,
   root: string,
-  texts: Map<string, Promise<string>>,
+  texts: Map<string, Promise<Checked<string>>>,
   problem: (message: string) => void,
 ): Promise<void> {
   const visit = async (value: unknown, path: string): Promise<unknown> => {
     if (typeof value === 'string' && value.startsWith(FILE_REFERENCE)) {
       const target = resolve(directory, value.slice(FILE_REFERENCE.length));
-      const inside = relative(root, target);
-      if (inside.startsWith('..') || isAbsolute(inside)) {
+      if (!isInside(root, target)) {
         problem(`: ${path}: "${value}" points outside the repository`);
         return value;
       }
-      if (!texts.has(target)) texts.set(target, readFile(target, 'utf8'));
-      try {
-        return await texts.get(target)!;
-      } catch (error) {
-        problem(`: ${path}: "${value}" cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-        return value;
-      }
+      if (!texts.has(target)) texts.set(target, readReferencedFile(root, target));
+      const text = await texts.get(target)!;
+      if (text.ok) return text.value;
+      problem(`: ${path}: "${value}" ${text.problem}`);
+      return value;
     }
     if (Array.isArray(value)) return Promise.all(value.map((item, index) => visit(item, `${path}[${index}]`)));
     if (value !== null && typeof value === 'object') {
@@ -152,4 +124,11 @@ async function inlineFileReferences(
     return value;
   };
   if (entity.properties) entity.properties = (await visit(entity.properties, 'properties')) as Record<string, unknown>;
+}
+
+/** A `file://` value's text: inside the repository once links are resolved, and small enough to be sent. */
+async function readReferencedFile(root: string, target: string): Promise<Checked<string>> {
+  const real = await realPathInside(root, target);
+  if (!real.ok) return real;
+  return readBoundedFile(real.value, MAX_BODY_BYTES, 'a file:// value (an entity holding more cannot be sent)');
 }

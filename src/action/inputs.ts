@@ -188,15 +188,19 @@ export function readSettings(read: ReadInput, workspace: string): Settings {
   }
 
   const given = (name: InputName) => raw[name] !== '';
+  // The checks across inputs read each input on its own, so that they are reported with every other problem.
+  const valid = <N extends InputName>(name: N): Inputs[N] | undefined => {
+    if (parsed.success) return parsed.data[name];
+    const one = inputSchema.shape[name].safeParse(raw[name]);
+    return one.success ? (one.data as Inputs[N]) : undefined;
+  };
   for (const name of ['clientId', 'clientSecret'] as const) {
     if (!given(name)) problems.push({ input: name, message: 'is required' });
   }
   if (given('baseUrl') && given('region')) {
     problems.push({ input: 'region', message: 'cannot be given with "baseUrl": give one of them' });
   }
-  const operation = parsed.success
-    ? parsed.data.operation
-    : OPERATIONS.find((name) => name === (raw.operation || 'UPSERT').toUpperCase());
+  const operation = valid('operation');
   if (operation) {
     for (const anyOf of REQUIRED[operation]) {
       if (anyOf.some(given)) continue;
@@ -206,15 +210,15 @@ export function readSettings(read: ReadInput, workspace: string): Settings {
         message: `is required for ${operation}${anyOf.length > 1 ? ` (give ${names})` : ''}`,
       });
     }
-    if (operation === 'BULK_UPSERT' && parsed.success && !given('blueprint')) {
-      for (const index of missingBlueprints(parsed.data.entities ?? [])) {
+    if (operation === 'BULK_UPSERT' && !given('blueprint')) {
+      for (const index of missingBlueprints(valid('entities') ?? [])) {
         problems.push({
           input: 'entities',
           message: `[${index}] has no "blueprint" (give it one, or the "blueprint" input)`,
         });
       }
     }
-    if (operation === 'CREATE_RUN' && given('dryRun') && parsed.success && parsed.data.dryRun) {
+    if (operation === 'CREATE_RUN' && valid('dryRun')) {
       problems.push({
         input: 'dryRun',
         message: 'is not supported for CREATE_RUN: the API cannot check a run without starting it',

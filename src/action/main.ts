@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { createPortClient } from '../port/index.ts';
+import { createPortClient, secretForms } from '../port/index.ts';
 import { loadEntitiesFiles } from './entities-file.ts';
 import { InputError, readSettings } from './inputs.ts';
 import { portLinks } from './links.ts';
@@ -15,8 +15,8 @@ import { renderSummary } from './summary.ts';
  * that says what went wrong.
  */
 export async function run(): Promise<void> {
-  // Masked first of all, whatever else is wrong with the inputs.
-  if (core.getInput('clientSecret')) core.setSecret(core.getInput('clientSecret'));
+  // Masked first of all, whatever else is wrong with the inputs; in every form a log line could show it.
+  for (const form of secretForms(core.getInput('clientSecret'))) core.setSecret(form);
   let operationName = core.getInput('operation').toUpperCase() || 'UPSERT';
   try {
     const settings = readSettings((name) => core.getInput(name), process.env.GITHUB_WORKSPACE || process.cwd());

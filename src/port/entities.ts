@@ -1,3 +1,4 @@
+import { ENTITY_MAX_ANSWER_BYTES, LIST_MAX_ANSWER_BYTES } from './answer-body.ts';
 import { PortApiError } from './errors.ts';
 import { apiPath, type PortHttp, type QueryValue } from './http.ts';
 import type { Entity, EntityInput, SearchQuery } from './types.ts';
@@ -77,6 +78,7 @@ export function entityMethods(http: PortHttp): EntityMethods {
         query: projectionQuery(options),
         idempotent: true,
         expect: 'entity',
+        maxAnswerBytes: ENTITY_MAX_ANSWER_BYTES,
       });
       return answer.body.entity;
     },
@@ -90,6 +92,7 @@ export function entityMethods(http: PortHttp): EntityMethods {
         body: entity,
         idempotent: true,
         expect: 'entity',
+        maxAnswerBytes: ENTITY_MAX_ANSWER_BYTES,
       });
       return { entity: answer.body.entity, created: answer.status === 201 };
     },
@@ -103,6 +106,7 @@ export function entityMethods(http: PortHttp): EntityMethods {
         body: entity,
         idempotent: false,
         expect: 'entity',
+        maxAnswerBytes: ENTITY_MAX_ANSWER_BYTES,
       });
       return answer.body.entity;
     },
@@ -131,6 +135,7 @@ export function entityMethods(http: PortHttp): EntityMethods {
         body: query,
         idempotent: true,
         expect: 'entities',
+        maxAnswerBytes: LIST_MAX_ANSWER_BYTES,
       });
       return answer.body.entities;
     },
@@ -152,6 +157,7 @@ export function entityMethods(http: PortHttp): EntityMethods {
           },
           idempotent: true,
           expect: 'entities',
+          maxAnswerBytes: LIST_MAX_ANSWER_BYTES,
         });
         entities.push(...answer.body.entities);
         const next = answer.body.next || undefined;

@@ -1,3 +1,4 @@
+import { AnswerTooLargeError, DEFAULT_MAX_ANSWER_BYTES, readBoundedText } from './answer-body.ts';
 import type { TokenCache } from './auth.ts';
 import type { ConcurrencyLimit } from './concurrency.ts';
 import { PortApiError } from './errors.ts';
@@ -28,6 +29,8 @@ export interface PortRequest {
   secretBody?: boolean;
   /** The key a successful answer must have, e.g. "entity"; without it the call fails rather than return nothing. */
   expect?: string;
+  /** The most of the answer read (default 1 MiB, DEFAULT_MAX_ANSWER_BYTES); a larger one fails the call. */
+  maxAnswerBytes?: number;
 }
 
 export interface PortAnswer<T> {
@@ -42,10 +45,14 @@ export interface PortHttp {
   send<T = Record<string, unknown>>(request: PortRequest): Promise<PortAnswer<T>>;
 }
 
-/** What the client reads of an answer: its status, a header, its text. fetch's Response is one. */
+/**
+ * What the client reads of an answer: its status, a header, its body. fetch's Response is one. The body is read as
+ * a stream, up to the call's limit, when there is one; `text()` serves answers that are in memory already.
+ */
 export interface PortFetchAnswer {
   status: number;
   headers: { get(name: string): string | null };
+  body?: AsyncIterable<Uint8Array> | null;
   text(): Promise<string>;
 }
 
@@ -75,6 +82,7 @@ export function apiPath(strings: TemplateStringsArray, ...values: string[]): str
 
 type Outcome =
   | { kind: 'answer'; status: number; headers: PortFetchAnswer['headers']; text: string }
+  | { kind: 'too-large'; status: number; headers: PortFetchAnswer['headers']; reason: string }
   | { kind: 'no-answer'; error: unknown; reason: string };
 
 export function createPortHttp(settings: PortHttpSettings): PortHttp {
@@ -82,7 +90,14 @@ export function createPortHttp(settings: PortHttpSettings): PortHttp {
   const baseUrl = settings.baseUrl.replace(/\/+$/, '');
 
   /** One request: no retry, no throw. Holds a concurrency slot only while it is on the wire. */
-  async function attempt(call: string, method: HttpMethod, target: string, body?: string, token?: string) {
+  async function attempt(
+    call: string,
+    method: HttpMethod,
+    target: string,
+    maxAnswerBytes: number,
+    body?: string,
+    token?: string,
+  ) {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': settings.userAgent };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
@@ -97,7 +112,14 @@ export function createPortHttp(settings: PortHttpSettings): PortHttp {
           // Covers reading the body too: a server that stalls mid-answer is cut off as well.
           signal: AbortSignal.timeout(settings.timeoutMs),
         });
-        const text = await response.text();
+        let text: string;
+        try {
+          text = await readBoundedText(response, maxAnswerBytes);
+        } catch (error) {
+          if (!(error instanceof AnswerTooLargeError)) throw error;
+          log.debug(`${call} -> ${response.status} in ${took()}: ${error.message}`);
+          return { kind: 'too-large', status: response.status, headers: response.headers, reason: error.message };
+        }
         log.debug(`${call} -> ${response.status} in ${took()}`);
         return { kind: 'answer', status: response.status, headers: response.headers, text };
       } catch (error) {
@@ -112,6 +134,7 @@ export function createPortHttp(settings: PortHttpSettings): PortHttp {
     const target = withQuery(request.path, request.query);
     const call = `${request.operation} ${request.method} ${target}`;
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const maxAnswerBytes = request.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
     if (body !== undefined && !request.secretBody) log.debug(`${call} body: ${body}`);
 
     let attempts = 0;
@@ -121,7 +144,9 @@ export function createPortHttp(settings: PortHttpSettings): PortHttp {
     for (;;) {
       const token = request.anonymous ? undefined : await settings.tokens.get();
       attempts++;
-      const outcome = await attempt(call, request.method, target, body, token);
+      const outcome = await attempt(call, request.method, target, maxAnswerBytes, body, token);
+      // Deterministic: the same call would get the same oversized answer again.
+      if (outcome.kind === 'too-large') throw failure(request, target, outcome, attempts, outcome.reason);
 
       if (outcome.kind === 'answer' && outcome.status >= 200 && outcome.status < 300) {
         const parsed = parseSuccess(outcome.text, request.expect);
@@ -174,7 +199,8 @@ export function createPortHttp(settings: PortHttpSettings): PortHttp {
           : `${outcome.reason} (not resent: the request may have reached the server, and ${request.operation} is not safe to repeat)`;
       return new PortApiError({ ...where, serverMessage: redact(why), cause: outcome.error });
     }
-    const { code, message } = problem === undefined ? errorEnvelope(outcome.text) : { message: problem };
+    const { code, message } =
+      problem === undefined && outcome.kind === 'answer' ? errorEnvelope(outcome.text) : { message: problem };
     return new PortApiError({
       ...where,
       status: outcome.status,

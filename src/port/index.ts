@@ -2,7 +2,14 @@
 export { createPortClient, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './client.ts';
 export type { PortClient, PortClientOptions } from './client.ts';
 export { PortApiError } from './errors.ts';
+export {
+  AnswerTooLargeError,
+  DEFAULT_MAX_ANSWER_BYTES,
+  ENTITY_MAX_ANSWER_BYTES,
+  LIST_MAX_ANSWER_BYTES,
+} from './answer-body.ts';
 export type { PortLogger } from './log.ts';
+export { secretForms } from './secret-forms.ts';
 export type {
   BlueprintSearchOptions,
   DeleteOptions,

@@ -1,3 +1,5 @@
+import { secretForms } from './secret-forms.ts';
+
 /** What the client logs through: @actions/core fits as it is, so does a Probot or pino logger wrapped in one line. */
 export interface PortLogger {
   debug(message: string): void;
@@ -17,10 +19,10 @@ export interface Redactor {
 }
 
 export function createRedactor(secrets: string[] = []): Redactor {
-  const known = new Set<string>();
+  // Longest first: a line of a multi-line secret must not break up the whole secret before it is replaced.
+  let known: string[] = [];
   const add = (secret: string): void => {
-    // A secret of one or two characters would mask half of every message; such a secret protects nothing anyway.
-    if (secret.length >= 4) known.add(secret);
+    known = [...new Set([...known, ...secretForms(secret)])].sort((a, b) => b.length - a.length);
   };
   secrets.forEach(add);
   return {

@@ -1,3 +1,4 @@
+import { LIST_MAX_ANSWER_BYTES } from './answer-body.ts';
 import { PortApiError } from './errors.ts';
 import { apiPath, type PortHttp } from './http.ts';
 import type { Run, RunLog, TerminationStatus } from './types.ts';
@@ -130,6 +131,7 @@ export function runMethods(http: PortHttp): RunMethods {
         },
         idempotent: true,
         expect: 'runs',
+        maxAnswerBytes: LIST_MAX_ANSWER_BYTES,
       });
       return answer.body.runs;
     },
