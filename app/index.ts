@@ -3,3 +3,4 @@ export { INVOCATIONS_PATH } from './dispatch/invocation-route.ts';
 export { parseAllowedWorkflows } from './dispatch/allowed-workflows.ts';
 export { externalRunIdOf } from './dispatch/dispatcher.ts';
 export { APP_DATABASE_FILE } from './store/index.ts';
+export { githubFetch } from './github/github-fetch.ts';

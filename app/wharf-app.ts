@@ -39,6 +39,10 @@ export interface WharfAppOptions {
   /** Catalog sync (repositories into Port); it runs whenever there is a GitHub App. */
   sync?: Partial<SyncSettings> | undefined;
   log: { warn(message: string): void };
+  /** Values of the catalog's `secrets`: hidden in what the App writes to run logs and its own log. */
+  secrets?: readonly string[] | undefined;
+  /** How long one GitHub call may take (default 15 s). */
+  githubTimeoutMs?: number | undefined;
 }
 
 export const DEFAULT_OUTBOX: OutboxSettings = {
@@ -67,7 +71,7 @@ export class WharfApp {
   constructor(options: WharfAppOptions) {
     this.options = options;
     this.store = new AppStore(options.dataDir);
-    this.github = options.probot ? new GithubAccess(options.probot) : undefined;
+    this.github = options.probot ? new GithubAccess(options.probot, { timeoutMs: options.githubTimeoutMs }) : undefined;
     this.count = {
       dispatches: this.metrics.counter('wharf_dispatches_total', 'Workflows dispatched for Port runs'),
       dispatchFailures: this.metrics.counter(
@@ -99,6 +103,7 @@ export class WharfApp {
         enqueued: () => this.worker?.kick(),
         warn: options.log.warn,
       },
+      options.secrets,
     );
   }
 
@@ -185,7 +190,9 @@ export class WharfApp {
     }
   }
 
+  /** Stops at once: GitHub calls under way are abandoned; what they were for stays in the outbox or the store. */
   async close(): Promise<void> {
+    this.github?.stop();
     this.reconciler?.stop();
     await this.sync?.stop();
     await this.dispatcher.idle();

@@ -213,8 +213,8 @@ describe('POST /api/port/invocations', () => {
     [
       'a workflow outside WHARF_ALLOWED_WORKFLOWS',
       () => {},
-      { workflow: 'deploy.sh' },
-      'Dispatch failed: acme/deployer/deploy.sh is not in WHARF_ALLOWED_WORKFLOWS',
+      { org: 'stranger' },
+      'Dispatch failed: stranger/deployer/deploy.yml is not in WHARF_ALLOWED_WORKFLOWS',
     ],
     [
       'more than 25 inputs',

@@ -3,6 +3,11 @@ import { enqueuePortWrites } from '../port-writes/index.ts';
 import type { AppStore } from '../store/index.ts';
 import { type DispatchSettings, dispatchWorkflow } from './dispatch-workflow.ts';
 import type { Invocation } from './invocation.ts';
+import { secretRedactor } from './redact.ts';
+import { LruMap } from '../lru-map.ts';
+
+/** Far more runs than can be dispatched within one polling window (findRunTimeoutMs) at GitHub's pace. */
+const CLAIMED_RUNS_KEPT = 10_000;
 
 export interface DispatcherEvents {
   dispatched(): void;
@@ -25,10 +30,19 @@ export class Dispatcher {
   private readonly settings: DispatchSettings;
   private readonly events: DispatcherEvents;
   private readonly workflowLocks = new Map<string, Promise<unknown>>();
-  private readonly claimedRuns = new Set<number>();
+  /** Runs found by polling that a dispatch took; older ones are long past the polling window. */
+  private readonly claimedRuns = new LruMap<number, true>(CLAIMED_RUNS_KEPT);
+  private readonly redact: (text: string) => string;
   private readonly running = new Set<Promise<void>>();
 
-  constructor(store: AppStore, github: GithubAccess | undefined, settings: DispatchSettings, events: DispatcherEvents) {
+  constructor(
+    store: AppStore,
+    github: GithubAccess | undefined,
+    settings: DispatchSettings,
+    events: DispatcherEvents,
+    secrets: readonly string[] = [],
+  ) {
+    this.redact = secretRedactor(secrets);
     this.store = store;
     this.github = github;
     this.settings = settings;
@@ -96,7 +110,7 @@ export class Dispatcher {
           this.fail(runId, outcome.reason);
           return;
         }
-        this.claimedRuns.add(outcome.workflowRunId);
+        this.claimedRuns.set(outcome.workflowRunId, true);
         const externalRunId = externalRunIdOf(outcome.ownerId, outcome.repoId, outcome.workflowRunId);
         this.store.link(
           {
@@ -119,11 +133,13 @@ export class Dispatcher {
               ? { link: outcome.htmlUrl, externalRunId }
               : { link: outcome.htmlUrl },
           },
-          { op: 'log', body: { message: `dispatched ${repo} ${workflow} on ${outcome.ref}` } },
+          { op: 'log', body: { message: this.redact(`dispatched ${repo} ${workflow} on ${outcome.ref}`) } },
         ]);
         this.events.enqueued();
         this.events.dispatched();
       } catch (error) {
+        // Stopping mid-dispatch: the invocation stays `dispatching`, and the next start says to check GitHub (resume).
+        if (github.stopped) return;
         // GitHub itself failed (5xx, network): the workflow may or may not exist; say so rather than guess.
         this.store.setInvocationState(runId, 'failed', Date.now());
         this.fail(runId, `GitHub failed while dispatching ${workflow} in ${org}/${repo}: ${(error as Error).message}`);
@@ -135,7 +151,8 @@ export class Dispatcher {
     if (this.workflowLocks.get(key) === settled) this.workflowLocks.delete(key);
   }
 
-  private fail(runId: string, reason: string): void {
+  private fail(runId: string, unredacted: string): void {
+    const reason = this.redact(unredacted);
     this.events.warn(`run ${runId}: ${reason}`);
     enqueuePortWrites(this.store.outbox, runId, [
       { op: 'log', body: { message: `Dispatch failed: ${reason}`, terminationStatus: 'FAILURE' } },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatIssuePath } from '../../catalog/errors.ts';
+import { accountProblem, normalizeWorkflow, repositoryProblem, workflowProblem } from './github-names.ts';
 
 /** The invocation contract of design.md, as the catalog or a Port WEBHOOK action sends it. */
 export interface Invocation {
@@ -13,11 +14,21 @@ export interface Invocation {
 
 const RUN_ID = /^r_[A-Za-z0-9_-]+$/;
 
+/** A zod refinement from one of github-names.ts's rules (an empty name is left to `min`'s own message). */
+const named = (problem: (name: string) => string | undefined) => (value: string, context: z.RefinementCtx) => {
+  const message = value === '' ? undefined : problem(value);
+  if (message) context.addIssue({ code: 'custom', message });
+};
+
 const invocationSchema = z.object({
   runId: z.string().regex(RUN_ID, 'must be a Port run id like r_QOz6WoOB1Q2lmhZZ'),
-  org: z.string().min(1, 'must name the GitHub organization or user'),
-  repo: z.string().min(1, 'must name the repository'),
-  workflow: z.string().min(1, 'must name the workflow file, e.g. deploy.yml'),
+  org: z.string().min(1, 'must name the GitHub organization or user').superRefine(named(accountProblem)),
+  repo: z.string().min(1, 'must name the repository').superRefine(named(repositoryProblem)),
+  workflow: z
+    .string()
+    .min(1, 'must name the workflow file, e.g. deploy.yml')
+    .transform(normalizeWorkflow)
+    .superRefine(named(workflowProblem)),
   workflowInputs: z.record(z.string(), z.unknown()).default({}),
   reportWorkflowStatus: z.boolean().default(true),
 });

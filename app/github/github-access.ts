@@ -1,8 +1,12 @@
 import type { Probot, ProbotOctokit } from 'probot';
+import { LruMap } from '../lru-map.ts';
+import { githubFetch } from './github-fetch.ts';
 
 export type GithubClient = InstanceType<typeof ProbotOctokit>;
 
 const INSTALLATION_TTL_MS = 5 * 60 * 1000;
+/** Accounts whose installation is remembered; invocations may name any account, so the memory of them is capped. */
+const INSTALLATIONS_KEPT = 1000;
 
 /** The status of a GitHub API error, however it was thrown. */
 export function githubStatus(error: unknown): number | undefined {
@@ -16,14 +20,40 @@ export function githubMessage(error: unknown): string {
   return message.replace(/ - https:\/\/docs\.github\.com\S*$/, '');
 }
 
-/** The App's ways into GitHub: as itself, and as each installation. */
+/**
+ * The App's ways into GitHub: as itself, and as each installation. Every client it hands out calls GitHub through
+ * githubFetch (a time limit per call, answers read up to a limit) and gives up at once when the App stops.
+ */
 export class GithubAccess {
   private readonly probot: Probot;
-  private readonly installations = new Map<string, { id: number | undefined; until: number }>();
+  private readonly installations = new LruMap<string, { id: number | undefined; until: number }>(INSTALLATIONS_KEPT);
+  private readonly stopping = new AbortController();
+  private readonly fetch: typeof fetch;
   private slug: string | undefined;
 
-  constructor(probot: Probot) {
+  constructor(probot: Probot, options: { timeoutMs?: number | undefined } = {}) {
     this.probot = probot;
+    this.fetch = githubFetch({ timeoutMs: options.timeoutMs, stop: this.stopping.signal });
+  }
+
+  /** Abandons every GitHub call under way and to come (shutdown): they fail saying wharf is stopping. */
+  stop(): void {
+    this.stopping.abort();
+  }
+
+  get stopped(): boolean {
+    return this.stopping.signal.aborted;
+  }
+
+  private bounded<T extends { hook: GithubClient['hook'] }>(octokit: T): T {
+    octokit.hook.wrap('request', (request, options) =>
+      request({ ...options, request: { ...options.request, fetch: this.fetch } }),
+    );
+    return octokit;
+  }
+
+  private async app(): Promise<GithubClient> {
+    return this.bounded((await this.probot.auth()) as GithubClient);
   }
 
   /** The installation on an organization or user account, or undefined when the App is not installed there. */
@@ -31,7 +61,7 @@ export class GithubAccess {
     const key = owner.toLowerCase();
     const cached = this.installations.get(key);
     if (cached && cached.until > Date.now()) return cached.id;
-    const app = await this.probot.auth();
+    const app = await this.app();
     let id: number | undefined;
     for (const lookup of [
       () => app.rest.apps.getOrgInstallation({ org: owner }),
@@ -49,7 +79,7 @@ export class GithubAccess {
   }
 
   async octokit(installationId: number): Promise<GithubClient> {
-    return (await this.probot.auth(installationId)) as GithubClient;
+    return this.bounded((await this.probot.auth(installationId)) as GithubClient);
   }
 
   /**
@@ -59,7 +89,7 @@ export class GithubAccess {
    * itself and honours every rate limit (app/sync/github/rate-limits.ts).
    */
   async readOctokit(installationId: number): Promise<GithubClient> {
-    const app = await this.probot.auth();
+    const app = await this.app();
     type Factory = (options: { octokit: object; octokitOptions: Record<string, unknown> }) => unknown;
     const factory: Factory = ({ octokit, octokitOptions, ...otherOptions }) => {
       const Octokit = octokit.constructor as new (options: Record<string, unknown>) => unknown;
@@ -70,12 +100,12 @@ export class GithubAccess {
         auth: { ...(octokitOptions.auth as object), otherOptions, installationId },
       });
     };
-    return (await app.auth({ type: 'installation', installationId, factory })) as GithubClient;
+    return this.bounded((await app.auth({ type: 'installation', installationId, factory })) as GithubClient);
   }
 
   /** Every installation of the App: its id and the login of the account it is on. */
   async listInstallations(): Promise<Array<{ id: number; account: string }>> {
-    const app = await this.probot.auth();
+    const app = await this.app();
     const all = await app.paginate(app.rest.apps.listInstallations, { per_page: 100 });
     return all.map((installation) => {
       const account = installation.account as { login?: string; slug?: string } | null;
@@ -86,7 +116,7 @@ export class GithubAccess {
   /** The login GitHub shows for runs the App starts: `<slug>[bot]`. */
   async botLogin(): Promise<string> {
     if (!this.slug) {
-      const app = await this.probot.auth();
+      const app = await this.app();
       this.slug = (await app.rest.apps.getAuthenticated()).data?.slug ?? 'app';
     }
     return `${this.slug}[bot]`;
