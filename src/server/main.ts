@@ -1,6 +1,10 @@
 import { createProbot } from 'probot';
+import { githubFetch } from '../../app/index.ts';
 import { readServerConfig } from './config.ts';
 import { startServer } from './server.ts';
+
+/** Orchestrators (Kubernetes, systemd, Docker) kill 10 s after SIGTERM; exit before that, on our own terms. */
+const STOP_WITHIN_MS = 8_000;
 
 /** `npm start`: the product, on the embedded catalog unless PORT_BASE_URL names a Port API, until SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -14,7 +18,10 @@ async function main(): Promise<void> {
     ...config,
     env,
     credentials: remoteCredentials,
-    probot: config.github.ok ? createProbot({ env, overrides: { logLevel: config.logLevel as 'warn' } }) : undefined,
+    // githubFetch here too bounds the installation token exchange, which Octokit's auth makes outside the App's clients.
+    probot: config.github.ok
+      ? createProbot({ env, overrides: { logLevel: config.logLevel as 'warn', request: { fetch: githubFetch() } } })
+      : undefined,
     app: {
       allowedWorkflows: config.allowedWorkflows,
       reconcileIntervalMs: config.reconcileIntervalMs,
@@ -52,6 +59,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`${signal} received: closing`);
+    // Unfinished work is in the outbox and the App's store, which the next start takes up: never wait long for it.
+    setTimeout(() => {
+      console.error(
+        `not closed within ${STOP_WITHIN_MS / 1000} s of ${signal}: exiting; unfinished work stays in the outbox`,
+      );
+      process.exit(1);
+    }, STOP_WITHIN_MS).unref();
     await server.close();
     process.exit(0);
   };

@@ -63,6 +63,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   }
   const wharfApp = new WharfApp({
     allowedWorkflows: [],
+    secrets: Object.values(options.secrets ?? {}),
     ...options.app,
     dataDir: options.dataDir,
     portSecret: portCredentials.clientSecret,
