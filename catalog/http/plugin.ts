@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseJson } from '../../src/json/index.ts';
+import { jsonValueProblem, parseJson } from '../../src/json/index.ts';
 import type { Credentials } from '../auth/index.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, invalidRequest } from '../errors.ts';
 import type { Actor, CatalogContext } from '../operations/index.ts';
 import { RateLimiter, type RateLimitSettings } from './rate-limit.ts';
 import { registerActionRoutes } from './routes/actions.ts';
@@ -40,9 +40,10 @@ export async function catalogRoutes(app: FastifyInstance, options: CatalogHttpOp
   app.addContentTypeParser(
     'application/json',
     { parseAs: 'string', bodyLimit: MAX_BODY_BYTES },
-    (_request, body, done) => {
+    (request, body, done) => {
       try {
-        done(null, parseRequestBody(String(body)));
+        const itemsKey = BODIES_CHECKED_PER_ITEM.get(`${request.method} ${request.routeOptions.url}`);
+        done(null, parseRequestBody(String(body), itemsKey));
       } catch (error) {
         done(error as ApiError, undefined);
       }
@@ -82,14 +83,29 @@ export async function catalogRoutes(app: FastifyInstance, options: CatalogHttpOp
   registerRunRoutes(app, ctx);
 }
 
-/** A JSON request body; an empty one is none. Malformed JSON is a 400 naming where it breaks. */
-export function parseRequestBody(text: string): unknown {
+/**
+ * Bodies whose items (under this key) are written one by one, each failing on its own: the route checks each
+ * item's JSON (jsonValueProblem), so an item nested too deep fails alone instead of the whole body.
+ */
+const BODIES_CHECKED_PER_ITEM = new Map([['POST /v1/blueprints/:blueprint/entities/bulk', 'entities']]);
+
+/**
+ * A JSON request body; an empty one is none. Malformed JSON is a 400 naming where it breaks; JSON that wharf
+ * cannot keep as sent (too deep, a number out of range, a `__proto__` key) is a 422 naming the path. Items under
+ * `itemsKey` are left for the route to check one by one.
+ */
+export function parseRequestBody(text: string, itemsKey?: string): unknown {
   if (text.trim() === '') return undefined;
+  let body: unknown;
   try {
-    return parseJson(text);
+    body = parseJson(text);
   } catch (error) {
     throw new ApiError(400, 'bad_request', `request body is not valid JSON: ${(error as Error).message}`);
   }
+  const items = itemsKey === undefined ? undefined : (body as Record<string, unknown> | null)?.[itemsKey];
+  const problem = jsonValueProblem(body, 'body', Array.isArray(items) ? items : undefined);
+  if (problem) throw invalidRequest(`${problem.path}: ${problem.problem}`);
+  return body;
 }
 
 /** The actor of a write: the authenticated client, and the run given as `run_id`. */

@@ -1,3 +1,4 @@
+import { jsonValueProblem } from '../../src/json/index.ts';
 import { ApiError, invalidRequest, notFound } from '../errors.ts';
 import type { Blueprint, Entity, EntityInput, RelationValue } from '../model.ts';
 import { inSavepoint } from '../store/index.ts';
@@ -91,7 +92,10 @@ export function writeEntity(
   return { entity, created: !existing };
 }
 
-/** Writes each entity in its own savepoint of one transaction: a failing entity leaves nothing and stops nothing. */
+/**
+ * Writes each entity in its own savepoint of one transaction: a failing entity leaves nothing and stops nothing.
+ * The request parser leaves each entity's JSON (depth, numbers, keys) to be checked here, so that it fails alone.
+ */
 export function writeEntities(
   ctx: CatalogContext,
   blueprintId: string,
@@ -104,7 +108,10 @@ export function writeEntities(
   ctx.write(() => {
     bodies.forEach((body, index) => {
       try {
-        const input = parseEntityInput(body, `entities[${index}]`);
+        const root = `entities[${index}]`;
+        const jsonProblem = jsonValueProblem(body, root);
+        if (jsonProblem) throw invalidRequest(`${jsonProblem.path}: ${jsonProblem.problem}`);
+        const input = parseEntityInput(body, root);
         const written = inSavepoint(ctx.db, () => writeEntity(ctx, blueprintId, input, options, actor));
         result.entities.push({ identifier: written.entity.identifier, index, created: written.created });
       } catch (error) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { reservedKeyProblem } from '../../src/json/index.ts';
 import { invalidRequest, parseOrInvalid } from '../errors.ts';
 import type { EntityInput } from '../model.ts';
 
@@ -19,5 +20,16 @@ export function parseEntityInput(body: unknown, root: string): EntityInput {
   if (body !== null && typeof body === 'object' && typeof (body as { identifier?: unknown }).identifier === 'object') {
     throw invalidRequest(`${root}.identifier: a search query as identifier is not supported here; give a string`);
   }
-  return parseOrInvalid(entityInputSchema, body, root);
+  const input = parseOrInvalid(entityInputSchema, body, root);
+  refuseReservedKeys(`${root}.properties`, input.properties);
+  refuseReservedKeys(`${root}.relations`, input.relations);
+  return input;
+}
+
+// A blueprint cannot define these names, and reading them from a plain object finds JavaScript's own members.
+function refuseReservedKeys(field: string, record: Record<string, unknown> | undefined): void {
+  for (const key of Object.keys(record ?? {})) {
+    const problem = reservedKeyProblem(key);
+    if (problem) throw invalidRequest(`${field}.${key}: ${problem}`);
+  }
 }

@@ -6,6 +6,7 @@
  *   up to 100 characters.
  * Each `...Problem` function answers a phrase to put after the field's name, or undefined when the value is fine.
  */
+import { reservedKeyProblem } from '../../src/json/index.ts';
 import { describeValue } from './describe.ts';
 
 interface IdentifierRule {
@@ -68,7 +69,10 @@ export function blueprintIdentifierProblem(identifier: unknown): string | undefi
   return identifierProblem(identifier, BLUEPRINT_IDENTIFIER);
 }
 
-/** The rule for property, relation, mirror, calculation and aggregation property identifiers. */
+/**
+ * The rule for property, relation, mirror, calculation and aggregation property identifiers (and action inputs).
+ * `constructor` and `prototype` fit the pattern but would be found on every entity's plain object.
+ */
 export function schemaKeyProblem(key: string): string | undefined {
-  return identifierProblem(key, SCHEMA_KEY);
+  return identifierProblem(key, SCHEMA_KEY) ?? reservedKeyProblem(key);
 }

@@ -8,6 +8,7 @@ import { invalidRequest } from '../errors.ts';
 import type { BlueprintProperty, PropertyType } from '../model.ts';
 import { describeList, describeValue, isPlainObject } from './describe.ts';
 import { FORMATS_BY_TYPE, PROPERTY_TYPES } from './formats.ts';
+import { userPatternProblem } from './user-pattern.ts';
 import { compileValueCheck, type ValueCheck } from './value-check.ts';
 
 const SPECS = ['open-api', 'embedded-url', 'async-api'];
@@ -96,11 +97,8 @@ function checkConstraintKeywords(path: string, definition: Record<string, unknow
     if (typeof definition.pattern !== 'string') {
       throw invalidRequest(`${path}.pattern: must be a string (got ${describeValue(definition.pattern)})`);
     }
-    try {
-      new RegExp(definition.pattern, 'u'); // ajv compiles patterns with the u flag too
-    } catch (error) {
-      throw invalidRequest(`${path}.pattern: is not a valid regular expression (${(error as Error).message})`);
-    }
+    const problem = userPatternProblem(definition.pattern);
+    if (problem) throw invalidRequest(`${path}.pattern: ${problem}`);
   }
 }
 

@@ -3,6 +3,7 @@
  * properties) and the check of a run's inputs against it. Inputs of format `entity` name an entity of `blueprint`:
  * an identifier, or an object with one.
  */
+import { reservedKeyProblem } from '../../src/json/index.ts';
 import { ApiError, invalidRequest } from '../errors.ts';
 import type { UserInputs } from '../model.ts';
 import { describeNames, describeValue, isPlainObject } from './describe.ts';
@@ -27,6 +28,8 @@ export function parseUserInputs(path: string, raw: unknown): UserInputs {
   }
   for (const [name, definition] of Object.entries(properties)) {
     const field = `${path}.properties.${name}`;
+    const reserved = reservedKeyProblem(name);
+    if (reserved) throw invalidRequest(`${field}: input name ${reserved}`);
     if (isPlainObject(definition) && isEntityFormat(definition)) {
       if (typeof definition.blueprint !== 'string' && !isPlainObject(definition.items)) {
         throw invalidRequest(`${field}.blueprint: an input of format "entity" names its blueprint`);
@@ -38,7 +41,7 @@ export function parseUserInputs(path: string, raw: unknown): UserInputs {
   const { required } = raw;
   if (Array.isArray(required)) {
     for (const [index, name] of required.entries()) {
-      if (typeof name !== 'string' || !(name in properties)) {
+      if (typeof name !== 'string' || !Object.hasOwn(properties, name)) {
         throw invalidRequest(
           `${path}.required[${index}]: ${describeValue(name)} is not an input (inputs: ${describeNames(Object.keys(properties))})`,
         );

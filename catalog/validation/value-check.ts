@@ -4,8 +4,10 @@
  * `.url`), `problem` a phrase such as `must be a number (got "three")`. Callers put the property name in front.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { BoundedCache } from './bounded-cache.ts';
 import { describeList, describeValue, isPlainObject } from './describe.ts';
 import { FORMAT_DESCRIPTIONS, LABELED_URL_SCHEMA, STRING_FORMAT_CHECKS } from './formats.ts';
+import { re2RegExpEngine, UnsupportedPatternError } from './user-pattern.ts';
 
 export interface ValueProblem {
   path: string;
@@ -31,8 +33,15 @@ const CONSTRAINT_KEYWORDS = [
 ] as const;
 
 // strict off: keywords that do not apply to a type (minimum on a string) are ignored, as JSON Schema says,
-// instead of logging warnings. One shared instance; see compileValueCheck for why it keeps no schema.
-const ajv = new Ajv({ strict: false, allErrors: false, formats: STRING_FORMAT_CHECKS });
+// instead of logging warnings. Patterns are users' and run on RE2 (user-pattern.ts).
+const newAjv = (): Ajv =>
+  new Ajv({ strict: false, allErrors: false, formats: STRING_FORMAT_CHECKS, code: { regExp: re2RegExpEngine } });
+
+// ajv keeps every pattern it compiled in its instance's scope, for good: a fresh instance now and then bounds that.
+// Compiled checks keep working after their instance is replaced.
+const COMPILES_PER_INSTANCE = 1000;
+let ajv = newAjv();
+let compilesOnInstance = 0;
 
 /** The JSON Schema that a property definition stands for. */
 export function valueSchema(definition: Record<string, unknown>): Record<string, unknown> {
@@ -48,23 +57,32 @@ export function valueSchema(definition: Record<string, unknown>): Record<string,
 }
 
 // Compiled checks by schema text. Most properties share a handful of schemas ({"type":"string"}...), and a
-// changed blueprint recompiles all of its properties: this makes that cheap. It grows only with distinct schemas.
-const checksBySchema = new Map<string, ValueCheck>();
+// changed blueprint recompiles all of its properties: this makes that cheap. Blueprints' validators hold their
+// own checks, so one dropped here only costs a compile.
+const checksBySchema = new BoundedCache<string, ValueCheck>(5000);
 
 /** Throws ajv's error when the definition does not compile (callers check definitions before compiling). */
 export function compileValueCheck(definition: Record<string, unknown>): ValueCheck {
   const schema = valueSchema(definition);
-  const key = JSON.stringify(schema);
-  let check = checksBySchema.get(key);
-  if (!check) {
+  return checksBySchema.getOrMake(JSON.stringify(schema), () => {
+    if (++compilesOnInstance > COMPILES_PER_INSTANCE) {
+      ajv = newAjv();
+      compilesOnInstance = 1;
+    }
     const validate = ajv.compile(schema);
     // ajv also caches compiled schemas, by object identity, so every compile would stay; the map above is the
     // cache. The compiled function keeps working after removal.
     ajv.removeSchema(schema);
-    check = (value) => (validate(value) ? undefined : describeFirstError(validate, value));
-    checksBySchema.set(key, check);
-  }
-  return check;
+    return (value) => {
+      try {
+        return validate(value) ? undefined : describeFirstError(validate, value);
+      } catch (error) {
+        // Only a pattern stored before patterns were checked on write gets here; the value cannot be checked.
+        if (!(error instanceof UnsupportedPatternError)) throw error;
+        return { path: '', problem: `cannot be checked: its pattern ${error.message}; change the pattern` };
+      }
+    };
+  });
 }
 
 function describeFirstError(validate: ValidateFunction, value: unknown): ValueProblem {
