@@ -193,6 +193,24 @@ describe('entitiesFile is bounded', () => {
   });
 });
 
+describe('JSON that would overflow the stack or lose data is refused where it is written', () => {
+  test('properties nested 20 000 deep name the input and the path', async () => {
+    const deep = `{"config": ${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
+    const step = await runAction({ ...nowhere, blueprint: 'service', properties: deep });
+    expect(step.exitCode).toBe(1);
+    expect(step.errors).toEqual([
+      'Input "properties" config[0][0][0][0][0]...[0][0] (64 levels): JSON is nested more than 64 levels deep here (the limit is 64)',
+    ]);
+  });
+
+  test('an entities file with a number beyond a double names the file and the path', async () => {
+    repoFolder('numbers', { 'n.json': '{"identifier": "n", "blueprint": "service", "properties": {"size": 1e400}}' });
+    expect(await entitiesFileFailure('numbers/n.json')).toMatch(
+      /^Input "entitiesFile" "numbers\/n.json": properties.size: is a number too large to store/,
+    );
+  });
+});
+
 describe('every input problem is reported at once', () => {
   test('dryRun with CREATE_RUN is reported along with the other problems', async () => {
     const step = await runAction({ ...nowhere, operation: 'CREATE_RUN', action: 'a', dryRun: 'true', properties: '{' });

@@ -4,6 +4,7 @@ import { type BulkEntity, MAX_BODY_BYTES } from '../port/index.ts';
 import { readDocuments } from './documents.ts';
 import { describeIssues, type EntityDocument, entityListSchema } from './entity-schema.ts';
 import { InputError, missingBlueprints, withBlueprints } from './inputs.ts';
+import { valueProblem } from './json-input.ts';
 import { type Checked, isInside, readBoundedFile, realPathInside, realRoot } from './workspace-files.ts';
 
 /** The prefix of a property value that stands for a file's text, as in the vendor's GitOps (port.yml). */
@@ -58,6 +59,11 @@ export async function loadEntitiesFiles(
     }
     for (const [position, document] of documents.value.entries()) {
       const at = documents.value.length > 1 ? `${where} (document ${position + 1})` : where;
+      const unsafe = valueProblem(document);
+      if (unsafe !== undefined) {
+        problem(at, `: ${unsafe}`);
+        continue;
+      }
       const checked = entityListSchema.safeParse(document);
       if (!checked.success) {
         for (const message of describeIssues(checked.error.issues))

@@ -1,4 +1,4 @@
-import { JsonSyntaxError, parseJson } from '../json/index.ts';
+import { JsonSyntaxError, jsonValueProblem, parseJson } from '../json/index.ts';
 
 export type JsonInputResult = { ok: true; value: unknown } | { ok: false; problem: string };
 
@@ -8,6 +8,24 @@ export type JsonInputResult = { ok: true; value: unknown } | { ok: false; proble
  * problem is the one in the text as written, with its line, column and position.
  */
 export function parseJsonInput(text: string): JsonInputResult {
+  const parsed = parseAsWritten(text);
+  if (!parsed.ok) return parsed;
+  const problem = valueProblem(parsed.value);
+  return problem === undefined ? parsed : { ok: false, problem };
+}
+
+/**
+ * What wharf refuses in a parsed value (too deep, a number beyond a double, a `__proto__` key), as a problem that
+ * says where: `a.b[0]: ...`. Too deep matters most here: the client's JSON.stringify would overflow the stack.
+ */
+export function valueProblem(value: unknown): string | undefined {
+  const found = jsonValueProblem(value, '');
+  if (!found) return undefined;
+  const path = found.path.replace(/^\./, '');
+  return path === '' ? found.problem : `${path}: ${found.problem}`;
+}
+
+function parseAsWritten(text: string): JsonInputResult {
   try {
     return { ok: true, value: parseJson(text) };
   } catch (error) {
