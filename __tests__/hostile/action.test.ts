@@ -41,14 +41,17 @@ function repoFolder(name: string, files: Record<string, string>): string {
   return folder;
 }
 
-/** Runs a BULK_UPSERT of these entitiesFile patterns; it must fail on its inputs, before any network call. */
-async function entitiesFileFailure(entitiesFile: string): Promise<string> {
-  const step = await runAction({ ...nowhere, operation: 'BULK_UPSERT', entitiesFile }, { workspace });
+/** Runs a step with these inputs; it must fail on its inputs, before any network call. Returns its error. */
+async function inputFailure(inputs: Record<string, string>): Promise<string> {
+  const step = await runAction({ ...nowhere, ...inputs }, { workspace });
   expect(step.exitCode).toBe(1);
   expect(step.log).not.toMatch(/getAccessToken|network error/);
   expect(step.summary).toContain('not started');
   return step.errors.join('\n');
 }
+
+/** A BULK_UPSERT of these entitiesFile patterns, which must fail on its inputs. */
+const entitiesFileFailure = (entitiesFile: string) => inputFailure({ operation: 'BULK_UPSERT', entitiesFile });
 
 describe('answers are read up to a limit', () => {
   test('an endless answer fails the call, naming the operation, the path and the limit (1 MiB)', async () => {
@@ -80,30 +83,23 @@ describe('answers are read up to a limit', () => {
     );
   });
 
+  /** The errors of a GET step against `baseUrl`, which must fail. */
+  async function failedGet(baseUrl: string, blueprint: string): Promise<string[]> {
+    const step = await runAction({ ...connection(baseUrl), operation: 'GET', blueprint, identifier: 'x' });
+    expect(step.exitCode).toBe(1);
+    return step.errors;
+  }
+
   test('the Action: an endless token answer and an endless entity fail the step naming call, path and limit', async () => {
     const endlessToken = await startHostileServer(() => ({ kind: 'endless' }));
     try {
-      const step = await runAction({
-        ...connection(endlessToken.url),
-        operation: 'GET',
-        blueprint: 's',
-        identifier: 'x',
-      });
-      expect(step.exitCode).toBe(1);
-      expect(step.errors).toEqual([
+      expect(await failedGet(endlessToken.url, 's')).toEqual([
         'getAccessToken POST /v1/auth/access_token failed: 200: the answer is larger than 1 MiB, the limit for this call',
       ]);
     } finally {
       await endlessToken.close();
     }
-    const step = await runAction({
-      ...connection(hostile.url),
-      operation: 'GET',
-      blueprint: 'endless',
-      identifier: 'x',
-    });
-    expect(step.exitCode).toBe(1);
-    expect(step.errors).toEqual([
+    expect(await failedGet(hostile.url, 'endless')).toEqual([
       'getEntity GET /v1/blueprints/endless/entities/x failed: 200: the answer is larger than 2 MiB, the limit for this call',
     ]);
   });
@@ -196,11 +192,9 @@ describe('entitiesFile is bounded', () => {
 describe('JSON that would overflow the stack or lose data is refused where it is written', () => {
   test('properties nested 20 000 deep name the input and the path', async () => {
     const deep = `{"config": ${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
-    const step = await runAction({ ...nowhere, blueprint: 'service', properties: deep });
-    expect(step.exitCode).toBe(1);
-    expect(step.errors).toEqual([
+    expect(await inputFailure({ blueprint: 'service', properties: deep })).toBe(
       'Input "properties" config[0][0][0][0][0]...[0][0] (64 levels): JSON is nested more than 64 levels deep here (the limit is 64)',
-    ]);
+    );
   });
 
   test('an entities file with a number beyond a double names the file and the path', async () => {
@@ -212,32 +206,24 @@ describe('JSON that would overflow the stack or lose data is refused where it is
 });
 
 describe('every input problem is reported at once', () => {
-  test('dryRun with CREATE_RUN is reported along with the other problems', async () => {
-    const step = await runAction({ ...nowhere, operation: 'CREATE_RUN', action: 'a', dryRun: 'true', properties: '{' });
-    expect(step.exitCode).toBe(1);
-    expect(step.errors).toEqual([
+  test.each([
+    [
+      'dryRun with CREATE_RUN',
+      { operation: 'CREATE_RUN', action: 'a', dryRun: 'true', properties: '{' },
       [
-        '2 inputs are wrong:',
-        '- Input "properties" is not valid JSON: expected "}" at line 1, column 2 (position 1)',
-        '- Input "dryRun" is not supported for CREATE_RUN: the API cannot check a run without starting it',
-      ].join('\n'),
-    ]);
-  });
-
-  test('entities without a blueprint are reported along with the other problems', async () => {
-    const step = await runAction({
-      ...nowhere,
-      operation: 'BULK_UPSERT',
-      entities: '[{"identifier": "a"}]',
-      team: '[',
-    });
-    expect(step.exitCode).toBe(1);
-    expect(step.errors).toEqual([
+        'Input "properties" is not valid JSON: expected "}" at line 1, column 2 (position 1)',
+        'Input "dryRun" is not supported for CREATE_RUN: the API cannot check a run without starting it',
+      ],
+    ],
+    [
+      'an entity without a blueprint',
+      { operation: 'BULK_UPSERT', entities: '[{"identifier": "a"}]', team: '[' },
       [
-        '2 inputs are wrong:',
-        '- Input "team" is not valid JSON: expected "]" at line 1, column 2 (position 1)',
-        '- Input "entities" [0] has no "blueprint" (give it one, or the "blueprint" input)',
-      ].join('\n'),
-    ]);
+        'Input "team" is not valid JSON: expected "]" at line 1, column 2 (position 1)',
+        'Input "entities" [0] has no "blueprint" (give it one, or the "blueprint" input)',
+      ],
+    ],
+  ])('%s is reported along with the other problems', async (_case, inputs, problems) => {
+    expect(await inputFailure(inputs)).toBe(['2 inputs are wrong:', ...problems.map((line) => `- ${line}`)].join('\n'));
   });
 });
