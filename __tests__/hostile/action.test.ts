@@ -18,6 +18,7 @@ beforeAll(async () => {
   hostile = await startHostileServer((method, path) => {
     if (path === '/v1/auth/access_token') return { kind: 'token' };
     if (path === '/v1/blueprints/announced') return { kind: 'announced', bytes: 1024 ** 3 };
+    if (path === '/v1/actions/stalled/runs') return { kind: 'stalled' };
     if (method === 'POST' && path === '/v1/entities/search') return { kind: 'sized', bytes: 1.5 * 1024 * 1024 };
     return { kind: 'endless' };
   });
@@ -101,6 +102,19 @@ describe('answers are read up to a limit', () => {
     }
     expect(await failedGet(hostile.url, 'endless')).toEqual([
       'getEntity GET /v1/blueprints/endless/entities/x failed: 200: the answer is larger than 2 MiB, the limit for this call',
+    ]);
+  });
+
+  test('the Action: an answer that stops midway is cut off by requestTimeout, and says so', async () => {
+    const step = await runAction({
+      ...connection(hostile.url),
+      operation: 'CREATE_RUN',
+      action: 'stalled',
+      requestTimeout: '0.2',
+    });
+    expect(step.exitCode).toBe(1);
+    expect(step.errors).toEqual([
+      'createRun POST /v1/actions/stalled/runs failed: network error: timed out after 200 ms (not resent: the request may have reached the server, and createRun is not safe to repeat)',
     ]);
   });
 });

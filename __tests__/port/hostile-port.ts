@@ -9,6 +9,8 @@ export type HostileAnswer =
   | { kind: 'announced'; bytes: number }
   /** 200 with a valid `{"ok":true,"entities":[...]}` answer of about `bytes`. */
   | { kind: 'sized'; bytes: number }
+  /** 200 with the start of a JSON body, then nothing until the client hangs up. */
+  | { kind: 'stalled' }
   /** 401 whose message quotes the request body as sent, JSON escapes included. */
   | { kind: 'echo' }
   /** The catalog's token answer. */
@@ -44,6 +46,9 @@ export async function startHostileServer(
       case 'token':
         res.writeHead(200, { 'content-type': 'application/json' });
         return void res.end(JSON.stringify({ ok: true, accessToken: 'endless-token', expiresIn: 3600 }));
+      case 'stalled':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return void res.write('{"ok":true,');
       case 'announced':
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(answer.bytes) });
         return void res.write('{');
