@@ -10,6 +10,7 @@ export type ApiErrorCode =
   | 'not_found'
   | 'identifier_taken'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'invalid_request'
   | 'blueprint_schema_mismatch'
   | 'user_inputs_schema_invalid'

@@ -116,6 +116,7 @@ export function openCatalog(options: CatalogOptions): Catalog {
         ctx,
         credentials,
         rateLimit: options.rateLimit ?? DEFAULT_RATE_LIMIT,
+        warn,
       });
     },
     startDeliveries: () => worker.start(),

@@ -1,6 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { parseJson } from '../../src/json/index.ts';
-import { type SignatureProblem, verifyPortSignature } from '../../src/signing/index.ts';
+import {
+  MAX_SIGNATURES,
+  SIGNATURE_HEADER,
+  type SignatureProblem,
+  TIMESTAMP_HEADER,
+  verifyPortSignature,
+} from '../../src/signing/index.ts';
 import type { AppStore } from '../store/index.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import { checkInvocation } from './invocation.ts';
@@ -10,7 +16,8 @@ const TOLERANCE_SECONDS = 300;
 
 const SIGNATURE_PROBLEMS: Record<SignatureProblem, string> = {
   missing: 'the request is not signed: x-port-timestamp and x-port-signature are required',
-  malformed: 'x-port-timestamp is not a number of seconds',
+  'malformed-timestamp': 'x-port-timestamp is not a number of seconds',
+  'malformed-signature': `x-port-signature is malformed: expected "v1,<base64 HMAC-SHA256>" (at most ${MAX_SIGNATURES}, separated by single spaces)`,
   stale: `x-port-timestamp is more than ${TOLERANCE_SECONDS} s away from now`,
   mismatch: 'x-port-signature does not match the body and the Port client secret',
 };
@@ -31,20 +38,21 @@ export async function invocationRoute(
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const header = (name: string): string | undefined => {
       const value = request.headers[name];
-      return Array.isArray(value) ? value[0] : value;
+      return Array.isArray(value) ? value.join(', ') : value;
     };
-    const signature = header('x-port-signature');
-    const problem = verifyPortSignature({
+    const signed = verifyPortSignature({
       secret: options.secret,
       rawBody,
-      timestamp: header('x-port-timestamp'),
-      signature,
+      timestamp: header(TIMESTAMP_HEADER),
+      signature: header(SIGNATURE_HEADER),
       toleranceSeconds: TOLERANCE_SECONDS,
     });
-    if (problem)
-      return reply.status(401).send({ ok: false, error: 'unauthorized', message: SIGNATURE_PROBLEMS[problem] });
-    // A signature is good once: the same request sent again within its lifetime is a replay.
-    if (!options.store.claimOnce(`signature:${signature}`, 2 * TOLERANCE_SECONDS * 1000, Date.now())) {
+    if (!signed.ok) {
+      return reply.status(401).send({ ok: false, error: 'unauthorized', message: SIGNATURE_PROBLEMS[signed.problem] });
+    }
+    // A signature is good once: the same request sent again within its lifetime is a replay, however its header
+    // is dressed (the canonical signature is the key, not the header as sent).
+    if (!options.store.claimOnce(`signature:${signed.signature}`, 2 * TOLERANCE_SECONDS * 1000, Date.now())) {
       return reply
         .status(401)
         .send({ ok: false, error: 'unauthorized', message: 'this signed request was already received (replay)' });

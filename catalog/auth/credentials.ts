@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, tightenIfPresent } from '../../src/files/index.ts';
 
 export interface Credentials {
   clientId: string;
@@ -25,6 +26,7 @@ export function loadCredentials(
   }
   const file = join(dataDir, CREDENTIALS_FILE);
   try {
+    tightenIfPresent(file);
     const stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<Credentials>;
     if (typeof stored.clientId === 'string' && typeof stored.clientSecret === 'string') {
       return { clientId: stored.clientId, clientSecret: stored.clientSecret, source: 'stored' };
@@ -37,8 +39,8 @@ export function loadCredentials(
     clientId: `wharf_${randomBytes(12).toString('base64url')}`,
     clientSecret: randomBytes(32).toString('base64url'),
   };
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, `${JSON.stringify(generated, null, 2)}\n`, { mode: 0o600 });
+  ensurePrivateDir(dataDir);
+  writeFileSync(file, `${JSON.stringify(generated, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
   return { ...generated, source: 'generated' };
 }
 

@@ -1,4 +1,5 @@
 import { portSignatureHeaders } from '../../src/signing/index.ts';
+import { MAX_ANSWER_BYTES, readAnswer } from './read-answer.ts';
 
 export interface SignedRequest {
   url: string;
@@ -9,8 +10,14 @@ export interface SignedRequest {
 
 export interface SignedResponse {
   status: number;
+  /** The answer's body, read up to MAX_ANSWER_BYTES. */
   text: string;
+  /** The answer was longer than MAX_ANSWER_BYTES; the rest was not read. */
+  truncated?: boolean;
 }
+
+/** What wharf sets on every signed request; an action's own headers may not replace them. */
+const CONTENT_HEADERS = { 'content-type': 'application/json' };
 
 /**
  * Sends `body` as JSON, signed as the vendor signs its webhooks (a fresh timestamp on every attempt, so a retry
@@ -22,17 +29,23 @@ export async function sendSigned(request: SignedRequest, secret: string, timeout
   const rawBody = hasBody ? JSON.stringify(request.body ?? {}) : '';
   const response = await fetch(request.url, {
     method,
-    headers: {
-      'content-type': 'application/json',
-      'user-agent': 'wharf-catalog',
-      ...request.headers,
-      ...portSignatureHeaders(secret, rawBody),
-    },
+    headers: signedHeaders(request.headers, portSignatureHeaders(secret, rawBody)),
     ...(hasBody && { body: rawBody }),
     signal: AbortSignal.timeout(timeoutMs),
   });
-  const text = await response.text();
-  return { status: response.status, text };
+  const { text, truncated } = await readAnswer(response);
+  return { status: response.status, text, truncated };
+}
+
+/**
+ * The action's headers, then wharf's: header names are case-insensitive, so `Content-Type` or `X-Port-Signature`
+ * from an action replaces nothing of the signature and sends no second, conflicting value.
+ */
+function signedHeaders(own: Record<string, string> | undefined, signature: Record<string, string>): Headers {
+  const headers = new Headers({ 'user-agent': 'wharf-catalog' });
+  for (const [name, value] of Object.entries(own ?? {})) headers.set(name, value);
+  for (const [name, value] of Object.entries({ ...CONTENT_HEADERS, ...signature })) headers.set(name, value);
+  return headers;
 }
 
 /** Answers worth another try: the receiver may succeed later. Other 4xx are the request's own fault. */
@@ -41,8 +54,9 @@ export function isRetryableStatus(status: number): boolean {
 }
 
 export function describeAnswer(response: SignedResponse): string {
-  const text = response.text.trim().replace(/\s+/g, ' ');
-  return `answered ${response.status}${text ? `: ${text.length > 300 ? `${text.slice(0, 300)}...` : text}` : ''}`;
+  const text = response.text.slice(0, 1000).trim().replace(/\s+/g, ' ');
+  const cut = response.truncated ? ` (an answer over ${MAX_ANSWER_BYTES} bytes, 1 MiB, read only that far)` : '';
+  return `answered ${response.status}${cut}${text ? `: ${text.length > 300 ? `${text.slice(0, 300)}...` : text}` : ''}`;
 }
 
 export function describeNetworkError(error: unknown): string {

@@ -18,6 +18,8 @@ export interface CatalogHttpOptions {
   ctx: CatalogContext;
   credentials: Credentials;
   rateLimit: RateLimitSettings;
+  /** Where failed credential attempts are reported (never with the secret). */
+  warn?: ((message: string) => void) | undefined;
 }
 
 declare module 'fastify' {
@@ -35,8 +37,9 @@ export async function catalogRoutes(app: FastifyInstance, options: CatalogHttpOp
   const limiter = new RateLimiter(options.rateLimit);
   app.decorateRequest('clientId', '');
 
-  // Parsed here rather than by fastify so a malformed body is answered with the parser's position.
-  app.removeContentTypeParser('application/json');
+  // Parsed here rather than by fastify so a malformed body is answered with the parser's position. Every other
+  // content type is refused (415) rather than handed to a route as a string it would misreport as a type error.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     'application/json',
     { parseAs: 'string', bodyLimit: MAX_BODY_BYTES },
@@ -53,7 +56,7 @@ export async function catalogRoutes(app: FastifyInstance, options: CatalogHttpOp
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-trace-id', request.id);
     const routeKey = `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`;
-    if (!PUBLIC_ROUTES.has(routeKey)) request.clientId = authenticate(ctx, request);
+    if (!PUBLIC_ROUTES.has(routeKey)) request.clientId = authenticate(ctx, options.credentials, request);
     const state = limiter.take(request.clientId || `ip:${request.ip}`, Date.now());
     reply.headers(state.headers);
     if (!state.allowed) {
@@ -66,15 +69,15 @@ export async function catalogRoutes(app: FastifyInstance, options: CatalogHttpOp
   });
 
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => sendError(error, request, reply));
-  app.setNotFoundHandler((request, reply) =>
-    sendError(
-      new ApiError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`),
-      request,
-      reply,
-    ),
+  // Under /v1 only, so an unknown /v1 path still asks for a token first; other paths are the server's to answer.
+  await app.register(
+    async (v1) => {
+      v1.setNotFoundHandler((request, reply) => sendError(noRoute(request.method, request.url), request, reply));
+    },
+    { prefix: '/v1' },
   );
 
-  registerAuthRoutes(app, ctx, options.credentials);
+  registerAuthRoutes(app, ctx, options.credentials, options.warn ?? ((message) => app.log.warn(message)));
   registerBlueprintRoutes(app, ctx);
   registerEntityRoutes(app, ctx);
   registerSearchRoutes(app, ctx);
@@ -113,7 +116,7 @@ export function actorOf(request: FastifyRequest, runId?: string): Actor {
   return { clientId: request.clientId, runId };
 }
 
-function authenticate(ctx: CatalogContext, request: FastifyRequest): string {
+function authenticate(ctx: CatalogContext, credentials: Credentials, request: FastifyRequest): string {
   const header = request.headers.authorization;
   if (!header) {
     throw new ApiError(
@@ -123,7 +126,7 @@ function authenticate(ctx: CatalogContext, request: FastifyRequest): string {
     );
   }
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  const clientId = match ? ctx.tokens.verify(match[1]!, Date.now()) : undefined;
+  const clientId = match ? ctx.tokens.verify(match[1]!, credentials, Date.now()) : undefined;
   if (!clientId) {
     throw new ApiError(
       401,
@@ -134,15 +137,23 @@ function authenticate(ctx: CatalogContext, request: FastifyRequest): string {
   return clientId;
 }
 
+/** 404 `not_found` for a path no route serves. */
+export function noRoute(method: string, url: string): ApiError {
+  return new ApiError(404, 'not_found', `no route ${method} ${url.split('?')[0]}`);
+}
+
 function sendError(error: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const answer = errorAnswer(error);
+  const answer = errorAnswer(error, request.headers['content-type']);
   if (answer.status >= 500) request.log.error({ err: error }, 'request failed');
   return reply.status(answer.status).send(answer.body);
 }
 
 /** The contract's error envelope for an error, and its status. */
-export function errorAnswer(error: FastifyError | ApiError): { status: number; body: Record<string, unknown> } {
-  const apiError = toApiError(error);
+export function errorAnswer(
+  error: FastifyError | ApiError,
+  contentType?: string,
+): { status: number; body: Record<string, unknown> } {
+  const apiError = toApiError(error, contentType);
   return {
     status: apiError.status,
     body: { ok: false, error: apiError.code, message: apiError.message, ...apiError.details },
@@ -150,13 +161,17 @@ export function errorAnswer(error: FastifyError | ApiError): { status: number; b
 }
 
 /** Fastify's own errors (body too large, wrong content type) in the contract's envelope. */
-function toApiError(error: FastifyError | ApiError): ApiError {
+function toApiError(error: FastifyError | ApiError, contentType: string | undefined): ApiError {
   if (error instanceof ApiError) return error;
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new ApiError(413, 'payload_too_large', `request body is larger than ${MAX_BODY_BYTES} bytes (1 MiB)`);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new ApiError(415 as number, 'bad_request', `unsupported content type: send application/json`);
+      return new ApiError(
+        415,
+        'unsupported_media_type',
+        `request body of content type "${contentType ?? '(none)'}" is not supported: send JSON with "Content-Type: application/json"`,
+      );
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new ApiError(400, 'bad_request', 'request body length does not match Content-Length');
     default:

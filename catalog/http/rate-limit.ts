@@ -1,3 +1,5 @@
+import { FixedWindows, secondsUntilReset } from '../../src/throttle/index.ts';
+
 export interface RateLimitSettings {
   /** Requests allowed per client in one period. */
   limit: number;
@@ -15,21 +17,16 @@ export interface RateLimitState {
  */
 export class RateLimiter {
   private readonly settings: RateLimitSettings;
-  private readonly windows = new Map<string, { resetAt: number; used: number }>();
+  private readonly windows: FixedWindows;
 
   constructor(settings: RateLimitSettings) {
     this.settings = settings;
+    this.windows = new FixedWindows(settings.periodSeconds);
   }
 
   take(client: string, nowMs: number): RateLimitState {
     const { limit, periodSeconds } = this.settings;
-    let window = this.windows.get(client);
-    if (!window || window.resetAt * 1000 <= nowMs) {
-      if (this.windows.size >= 10_000) this.forgetEnded(nowMs);
-      window = { resetAt: Math.ceil(nowMs / 1000) + periodSeconds, used: 0 };
-      this.windows.set(client, window);
-    }
-    window.used++;
+    const window = this.windows.count(client, nowMs);
     const allowed = window.used <= limit;
     const headers: Record<string, string> = {
       'x-ratelimit-limit': String(limit),
@@ -37,12 +34,7 @@ export class RateLimiter {
       'x-ratelimit-reset': String(window.resetAt),
       'x-ratelimit-period': String(periodSeconds),
     };
-    if (!allowed) headers['retry-after'] = String(Math.max(1, window.resetAt - Math.floor(nowMs / 1000)));
+    if (!allowed) headers['retry-after'] = String(secondsUntilReset(window, nowMs));
     return { allowed, headers };
-  }
-
-  /** Windows of clients seen once (addresses without a token) would otherwise pile up. */
-  private forgetEnded(nowMs: number): void {
-    for (const [client, window] of this.windows) if (window.resetAt * 1000 <= nowMs) this.windows.delete(client);
   }
 }

@@ -7,7 +7,7 @@
 import { CANONICAL_INSTANT, isDateTime, presetRange, toInstant, type InstantRange } from './dates.ts';
 import { jsonTypeOf, someElement, valueOf, type Field } from './fields.ts';
 import type { DateWindow, ListValue, Operator } from './schema.ts';
-import { FALSE, Sql, combine, list, sql } from './sql.ts';
+import { FALSE, Sql, list, sql } from './sql.ts';
 
 export type PositiveOperator =
   '=' | '>' | '>=' | '<' | '<=' | 'contains' | 'beginsWith' | 'endsWith' | 'containsAny' | 'in' | 'isEmpty' | 'between';
@@ -145,10 +145,7 @@ function endsWith(field: Field, suffix: string): Sql {
 /** A string containing any of the values; an array holding any of them. */
 function containsAny(field: Field, values: ListValue): Sql {
   if (values.length === 0) return FALSE;
-  const substrings = combine(
-    values.map((value) => sql`instr(${valueOf(field)}, ${value}) > 0`),
-    'OR',
-  );
+  const substrings = sql`EXISTS (SELECT 1 FROM (${list(values)}) WHERE instr(${valueOf(field)}, value) > 0)`;
   if (field.kind === 'column') return substrings;
   const member = someElement(field, sql`type IN (${new Sql(SCALAR_TYPES)}) AND value IN (${list(values)})`);
   return sql`CASE ${jsonTypeOf(field)} WHEN 'text' THEN ${substrings} WHEN 'array' THEN ${member} ELSE 0 END`;

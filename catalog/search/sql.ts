@@ -31,12 +31,12 @@ export function sql(strings: TemplateStringsArray, ...values: readonly (Sql | SQ
 export const TRUE = new Sql('1');
 export const FALSE = new Sql('0');
 
-/** `a, b, c` as parameters, for `IN (...)`. */
-export function list(values: readonly SQLInputValue[]): Sql {
-  return join(
-    values.map((value) => sql`${value}`),
-    ', ',
-  );
+/**
+ * The values as rows of a subquery, for `IN (...)` and `EXISTS (...)`: one JSON parameter however many values
+ * there are, so a long list never meets SQLite's limit on parameters (32,766) and is read into a lookup once.
+ */
+export function list(values: readonly (string | number)[]): Sql {
+  return sql`SELECT value FROM json_each(${JSON.stringify(values)})`;
 }
 
 /**

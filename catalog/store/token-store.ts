@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 
 export interface IssuedToken {
@@ -6,11 +6,25 @@ export interface IssuedToken {
   expiresAt: number;
 }
 
-const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+/** The credential pair a token is issued for; a token is only good while the server runs with the same pair. */
+export interface TokenCredential {
+  clientId: string;
+  clientSecret: string;
+}
 
 /**
- * Access tokens. Only a hash is stored, so a copied database file grants nothing; the plain token of the live
- * one is kept in memory so that asking again returns it, as the vendor does (one active token per client).
+ * What is stored for a token: an HMAC of it keyed with the credential that issued it. A copied database file
+ * grants nothing, and once PORT_CLIENT_ID or PORT_CLIENT_SECRET changes no earlier token hashes to a stored row,
+ * so every one of them is refused without a migration or a purge.
+ */
+function tokenKey(token: string, credential: TokenCredential): string {
+  const binding = createHash('sha256').update(credential.clientId).update('\0').update(credential.clientSecret);
+  return createHmac('sha256', binding.digest()).update(token).digest('hex');
+}
+
+/**
+ * Access tokens. The plain token of the live one is kept in memory so that asking again returns it, as the vendor
+ * does (one active token per credential).
  */
 export class TokenStore {
   private readonly active = new Map<string, IssuedToken>();
@@ -27,23 +41,25 @@ export class TokenStore {
     this.purgeStatement = db.prepare('DELETE FROM access_tokens WHERE expires_at <= ?');
   }
 
-  issue(clientId: string, lifetimeMs: number, now: number): IssuedToken {
-    const current = this.active.get(clientId);
+  issue(credential: TokenCredential, lifetimeMs: number, now: number): IssuedToken {
+    const current = this.active.get(credential.clientId);
     if (current && current.expiresAt > now) return current;
     this.purgeStatement.run(now);
     const issued = { accessToken: randomBytes(32).toString('base64url'), expiresAt: now + lifetimeMs };
-    this.insertStatement.run(hashToken(issued.accessToken), clientId, issued.expiresAt);
-    this.active.set(clientId, issued);
+    this.insertStatement.run(tokenKey(issued.accessToken, credential), credential.clientId, issued.expiresAt);
+    this.active.set(credential.clientId, issued);
     return issued;
   }
 
-  /** The client the token was issued to, when it is known and not expired. */
-  verify(token: string, now: number): string | undefined {
-    // Every request carries a token: the live ones are answered from memory, without hashing or a query.
+  /** The client the token was issued to, when `credential` issued it and it has not expired. */
+  verify(token: string, credential: TokenCredential, now: number): string | undefined {
+    // Every request carries a token: the live ones are answered from memory, without hashing or a query. The
+    // process serves one credential, so a token verified once stays bound to it.
     const known = this.verified.get(token);
     if (known) return known.expiresAt > now ? known.clientId : undefined;
-    const row = this.findStatement.get(hashToken(token)) as { clientId: string; expiresAt: number } | undefined;
-    if (!row || row.expiresAt <= now) return undefined;
+    const row = this.findStatement.get(tokenKey(token, credential)) as
+      { clientId: string; expiresAt: number } | undefined;
+    if (!row || row.expiresAt <= now || row.clientId !== credential.clientId) return undefined;
     if (this.verified.size >= 1000) this.verified.clear();
     this.verified.set(token, row);
     return row.clientId;

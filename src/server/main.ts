@@ -34,11 +34,14 @@ async function main(): Promise<void> {
     console.log(`embedded catalog: ${server.url}/v1 (data in ${config.dataDir})`);
     if (credentials.source === 'environment') {
       console.log('credentials: PORT_CLIENT_ID / PORT_CLIENT_SECRET from the environment');
-    } else {
-      // Printed so a new user can try the API at once; the pair stays in the data directory for later starts.
-      console.log(`credentials (${credentials.source}, kept in ${config.dataDir}/credentials.json):`);
+    } else if (credentials.source === 'generated') {
+      // Printed once, so a new user can try the API at once; later starts read it from the data directory and
+      // keep it out of their logs.
+      console.log(`credentials (generated, kept in ${config.dataDir}/credentials.json):`);
       console.log(`  PORT_CLIENT_ID=${credentials.clientId}`);
       console.log(`  PORT_CLIENT_SECRET=${credentials.clientSecret}`);
+    } else {
+      console.log(`credentials: PORT_CLIENT_ID=${credentials.clientId}, secret in ${config.dataDir}/credentials.json`);
     }
   } else {
     console.log(`reporting to the Port API at ${config.portBaseUrl}`);

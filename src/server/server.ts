@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Probot } from 'probot';
 import { INVOCATIONS_PATH, WEBHOOKS_PATH, WharfApp, type WharfAppOptions } from '../../app/index.ts';
 import { type Catalog, type DeliverySettings, openCatalog } from '../../catalog/index.ts';
+import { errorAnswer, noRoute } from '../../catalog/http/index.ts';
 import { createPortClient } from '../port/index.ts';
 import type { ServerConfig } from './config.ts';
 import { inProcessFetch } from './in-process-fetch.ts';
@@ -91,6 +92,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       }),
   });
   app.get('/healthz', async () => ({ ok: true }));
+  // Paths nobody serves answer 404 in the API's envelope; the catalog answers its own /v1 paths (a token first).
+  app.setNotFoundHandler((request, reply) => {
+    const { status, body } = errorAnswer(noRoute(request.method, request.url));
+    return reply.status(status).send(body);
+  });
   app.get('/metrics', async (_request, reply) =>
     reply.type('text/plain; version=0.0.4').send(wharfApp.metrics.render()),
   );

@@ -1,15 +1,19 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { ensurePrivateDir, ensurePrivateFile, tightenIfPresent } from '../files/index.ts';
 
 /**
  * Opens (creating when absent) a SQLite database and brings its schema up to date with `migrations`: numbered
  * schema changes, each run once, in order, in one transaction; `PRAGMA user_version` records the last applied.
  * WAL with synchronous=NORMAL: a committed transaction is in the WAL before the call returns, so it survives the
  * process being killed; only an operating-system crash can lose the last commits.
+ * The directory is the owner's alone (0700) and so are the files (0600), also when they existed with looser modes.
  */
 export function openDatabase(file: string, migrations: readonly string[]): DatabaseSync {
-  mkdirSync(dirname(file), { recursive: true });
+  ensurePrivateDir(dirname(file));
+  // Created before SQLite opens it: SQLite gives its -wal and -shm files the database file's mode.
+  ensurePrivateFile(file);
+  for (const companion of [`${file}-wal`, `${file}-shm`, `${file}-journal`]) tightenIfPresent(companion);
   const db = new DatabaseSync(file);
   db.exec(`
     PRAGMA journal_mode = WAL;

@@ -6,6 +6,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { FailedAttempts } from '../../../src/throttle/index.ts';
 import type { GithubAccess } from '../../github/index.ts';
 import type { CatalogSync } from '../catalog-sync.ts';
 
@@ -24,15 +25,35 @@ export function hasBearer(authorization: string | undefined, secret: string): bo
 
 export async function resyncRoute(
   app: FastifyInstance,
-  options: { secret: string; sync: () => CatalogSync | undefined; github: GithubAccess | undefined },
+  options: {
+    secret: string;
+    sync: () => CatalogSync | undefined;
+    github: GithubAccess | undefined;
+    /** Where failed attempts are reported (never with the token). */
+    warn?: ((message: string) => void) | undefined;
+  },
 ): Promise<void> {
+  const failures = new FailedAttempts();
+  const warn = options.warn ?? ((message: string) => app.log.warn(message));
+
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) =>
     done(null, body),
   );
 
   const guard = (request: FastifyRequest, reply: FastifyReply): CatalogSync | undefined => {
+    // Refused before the token is compared, so a source over its limit learns nothing from further guesses.
+    const retryAfter = failures.retryAfter(request.ip, Date.now());
+    if (retryAfter !== undefined) {
+      void reply
+        .status(429)
+        .header('retry-after', String(retryAfter))
+        .send({ ok: false, error: 'rate_limit_exceeded', message: failures.describeRefusal(request.ip, retryAfter) });
+      return undefined;
+    }
     if (!hasBearer(request.headers.authorization, options.secret)) {
+      failures.fail(request.ip, Date.now());
+      warn(`${request.method} ${request.url.split('?')[0]}: wrong or missing bearer token from ${request.ip}`);
       void reply.status(401).header('www-authenticate', 'Bearer').send({
         ok: false,
         error: 'unauthorized',
