@@ -75,6 +75,18 @@ describe('content types and unknown paths', () => {
     expect((await catalog.api('GET', '/v1/blueprints/x')).status).toBe(404);
   });
 
+  test('a body without a content type is a 415 saying so', async () => {
+    const response = await fromAddress('127.0.0.1', `${catalog.url}/v1/blueprints`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${catalog.token}`, 'content-length': '2' },
+      body: '{}',
+    });
+    expect(response.status).toBe(415);
+    expect(response.body.message).toBe(
+      'request body without a Content-Type is not supported: send JSON with "Content-Type: application/json"',
+    );
+  });
+
   test('without a token, a /v1 route still answers 401 first, whatever the body', async () => {
     const response = await fetch(`${catalog.url}/v1/blueprints`, {
       method: 'POST',
@@ -214,6 +226,17 @@ describe('searches with very many values or rules', () => {
     });
     expect(response.status).toBe(422);
     expect(response.body.message).toBe('body.rules[0].rules[0].value: containsAny with 5,000 values; at most 1,000');
+  });
+
+  test('a blueprint search projecting 100,000 paths is a 422 naming the field and the limit', async () => {
+    const { result, slowestHealthzMs } = await duringAttack(catalog.url, () =>
+      catalog.api<Problem>('POST', '/v1/blueprints/service/entities/search', {
+        include: manyValues(100_000),
+      }),
+    );
+    expect(result.status).toBe(422);
+    expect(result.body.message).toBe('body.include: at most 1,000 paths');
+    expect(slowestHealthzMs).toBeLessThan(1000);
   });
 
   test('a long text value runs', async () => {

@@ -170,7 +170,7 @@ function toApiError(error: FastifyError | ApiError, contentType: string | undefi
       return new ApiError(
         415,
         'unsupported_media_type',
-        `request body of content type "${contentType ?? '(none)'}" is not supported: send JSON with "Content-Type: application/json"`,
+        `request body ${contentType ? `of content type "${contentType}"` : 'without a Content-Type'} is not supported: send JSON with "Content-Type: application/json"`,
       );
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new ApiError(400, 'bad_request', 'request body length does not match Content-Length');

@@ -5,10 +5,18 @@ import { compileSearchQuery, parseSearchQuery } from '../search/index.ts';
 import type { CatalogContext } from './context.ts';
 import { requireBlueprint } from './entities.ts';
 
+/** Each path is applied to every entity of the page: bounded, as the query string bounds them on other routes. */
+export const MAX_PROJECTION_PATHS = 1000;
+
+const projectionPaths = z
+  .array(z.string())
+  .max(MAX_PROJECTION_PATHS, `at most ${MAX_PROJECTION_PATHS.toLocaleString('en-US')} paths`)
+  .optional();
+
 const blueprintSearchSchema = z.strictObject({
   query: z.unknown().optional(),
-  include: z.array(z.string()).optional(),
-  exclude: z.array(z.string()).optional(),
+  include: projectionPaths,
+  exclude: projectionPaths,
   limit: z.number().int().min(1).max(1000).default(200),
   from: z.string().optional(),
 });
