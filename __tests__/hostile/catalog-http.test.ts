@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { portSignatureHeaders } from '../../src/signing/index.ts';
+import { FailedAttempts } from '../../src/throttle/index.ts';
 import { startServer } from '../../src/server/server.ts';
 import { startTestCatalog, type TestCatalog, TEST_CREDENTIALS } from '../helpers/catalog-server.ts';
 import { type ChildServer, startChildServer } from '../helpers/child-server.ts';
@@ -314,6 +315,22 @@ describe('failed credential attempts', () => {
     expect(warnings).toHaveLength(10);
     expect(warnings[0]).toBe('POST /api/resync: wrong or missing bearer token from 127.0.0.5');
     expect(warnings.join('\n')).not.toContain('wrong-secret');
+  });
+});
+
+describe('what the throttle remembers', () => {
+  test('stays bounded however many sources fail, and forgets ended windows first', () => {
+    const attempts = new FailedAttempts({ limit: 3, periodSeconds: 60, maxSources: 100 });
+    const start = Date.UTC(2026, 0, 1);
+    for (let source = 0; source < 10_000; source++) attempts.fail(`10.0.${source >> 8}.${source & 255}`, start);
+    expect(attempts.sources).toBe(100);
+    // The latest sources are the ones remembered: one more failure each puts them over the limit.
+    for (let failure = 0; failure < 2; failure++) attempts.fail('10.0.39.15', start);
+    expect(attempts.retryAfter('10.0.39.15', start + 1000)).toBe(59);
+    expect(attempts.retryAfter('10.0.39.15', start + 60_000)).toBeUndefined();
+    // Once their windows ended, a new source takes the room of all of them rather than pushing out one.
+    attempts.fail('192.0.2.1', start + 60_000);
+    expect(attempts.sources).toBe(1);
   });
 });
 

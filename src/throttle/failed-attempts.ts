@@ -34,6 +34,11 @@ export class FailedAttempts {
     this.failures.count(source, nowMs);
   }
 
+  /** Sources remembered now; never more than `maxSources`. */
+  get sources(): number {
+    return this.failures.size;
+  }
+
   /** The message of a 429 for a source that must wait `retryAfter` seconds. */
   describeRefusal(source: string, retryAfter: number): string {
     const { limit, periodSeconds } = this.settings;
