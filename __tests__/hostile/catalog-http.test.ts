@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { portSignatureHeaders } from '../../src/signing/index.ts';
 import { FailedAttempts } from '../../src/throttle/index.ts';
+import { inProcessFetch } from '../../src/server/in-process-fetch.ts';
 import { startServer } from '../../src/server/server.ts';
 import { startTestCatalog, type TestCatalog, TEST_CREDENTIALS } from '../helpers/catalog-server.ts';
 import { type ChildServer, startChildServer } from '../helpers/child-server.ts';
@@ -315,6 +316,27 @@ describe('failed credential attempts', () => {
     expect(warnings).toHaveLength(10);
     expect(warnings[0]).toBe('POST /api/resync: wrong or missing bearer token from 127.0.0.5');
     expect(warnings.join('\n')).not.toContain('wrong-secret');
+  });
+});
+
+describe('failed credential attempts on 127.0.0.1', () => {
+  test("do not throttle the App's own calls to the catalog in memory", async () => {
+    const wrong = JSON.stringify({ clientId: 'someone', clientSecret: 'guess' });
+    for (let attempt = 0; attempt < 11; attempt++) {
+      await fromAddress('127.0.0.1', `${catalog.url}/v1/auth/access_token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: wrong,
+      });
+    }
+    const appFetch = inProcessFetch(catalog.server.app, catalog.url, catalog.server.catalog!);
+    const response = await appFetch(`${catalog.url}/v1/auth/access_token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(TEST_CREDENTIALS),
+      signal: AbortSignal.timeout(5000),
+    });
+    expect(response.status).toBe(200);
   });
 });
 

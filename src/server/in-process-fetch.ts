@@ -2,6 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Catalog } from '../../catalog/index.ts';
 import type { PortFetch, PortFetchAnswer } from '../port/index.ts';
 
+/** What the catalog sees as the address of the App's calls in memory. */
+const IN_PROCESS_ADDRESS = 'in-process';
+
 /**
  * A fetch for the App's Port client when the embedded catalog runs in this process. The run calls of every report
  * are answered by the catalog directly (`Catalog.answerInProcess`); any other call goes to this server's own routes
@@ -26,6 +29,8 @@ export function inProcessFetch(app: FastifyInstance, baseUrl: string, catalog: C
     const response = await app.inject({
       method: init.method as 'GET',
       url: target,
+      // A source of its own: failures from outside on 127.0.0.1 (or a proxy there) never throttle the App's calls.
+      remoteAddress: IN_PROCESS_ADDRESS,
       headers: init.headers,
       ...(init.body !== undefined && { payload: init.body }),
     });
