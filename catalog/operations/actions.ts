@@ -1,6 +1,6 @@
 import { ApiError, invalidRequest, notFound } from '../errors.ts';
 import type { Action } from '../model.ts';
-import { parseActionDefinition } from '../validation/index.ts';
+import { type ActionDefinition, checkTemplates, parseActionDefinition } from '../validation/index.ts';
 import type { Actor, CatalogContext } from './context.ts';
 
 export function requireAction(ctx: CatalogContext, identifier: string): Action {
@@ -9,23 +9,41 @@ export function requireAction(ctx: CatalogContext, identifier: string): Action {
   return action;
 }
 
-export function createAction(ctx: CatalogContext, body: unknown, actor: Actor): Action {
-  const definition = parseActionDefinition(body, { blueprintExists: (id) => ctx.blueprints.has(id) });
-  if (ctx.actions.get(definition.identifier)) {
-    throw new ApiError(409, 'identifier_taken', `action "${definition.identifier}" already exists`);
-  }
-  return saveAction(ctx, definition, undefined, actor);
+/** Checks the action, compiles its templates (off the event loop), then writes it in its own transaction. */
+export async function createAction(ctx: CatalogContext, body: unknown, actor: Actor): Promise<Action> {
+  await checkActionTemplates(parseAction(ctx, body));
+  // Checked again in the transaction: blueprints and actions may have changed while the templates compiled.
+  return ctx.write(() => {
+    const definition = parseAction(ctx, body);
+    if (ctx.actions.get(definition.identifier)) {
+      throw new ApiError(409, 'identifier_taken', `action "${definition.identifier}" already exists`);
+    }
+    return saveAction(ctx, definition, undefined, actor);
+  });
 }
 
-export function replaceAction(ctx: CatalogContext, identifier: string, body: unknown, actor: Actor): Action {
-  const existing = requireAction(ctx, identifier);
+export async function replaceAction(
+  ctx: CatalogContext,
+  identifier: string,
+  body: unknown,
+  actor: Actor,
+): Promise<Action> {
+  requireAction(ctx, identifier);
   const given = (body as { identifier?: unknown } | null)?.identifier;
   if (given !== undefined && given !== identifier) {
     throw invalidRequest(`identifier: "${String(given)}" differs from the action in the path ("${identifier}")`);
   }
   const withIdentifier = body !== null && typeof body === 'object' ? { ...body, identifier } : body;
-  const definition = parseActionDefinition(withIdentifier, { blueprintExists: (id) => ctx.blueprints.has(id) });
-  return saveAction(ctx, definition, existing, actor);
+  await checkActionTemplates(parseAction(ctx, withIdentifier));
+  return ctx.write(() => saveAction(ctx, parseAction(ctx, withIdentifier), requireAction(ctx, identifier), actor));
+}
+
+function parseAction(ctx: CatalogContext, body: unknown): ActionDefinition {
+  return parseActionDefinition(body, { blueprintExists: (id) => ctx.blueprints.has(id) });
+}
+
+function checkActionTemplates(definition: ActionDefinition): Promise<void> {
+  return checkTemplates(definition.invocationMethod, 'invocationMethod');
 }
 
 /** Runs keep what they need of their action, so deleting it leaves them readable and reportable. */
@@ -45,7 +63,7 @@ export function deleteAction(ctx: CatalogContext, identifier: string, actor: Act
 
 function saveAction(
   ctx: CatalogContext,
-  definition: Omit<Action, 'createdAt' | 'createdBy' | 'updatedAt' | 'updatedBy'>,
+  definition: ActionDefinition,
   existing: Action | undefined,
   actor: Actor,
 ): Action {

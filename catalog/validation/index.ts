@@ -13,3 +13,5 @@ export { compileEntityValidator, type EntityToValidate, type EntityValidator } f
 export { entityIdentifierProblem } from './identifiers.ts';
 export { parseUserInputs, compileUserInputsValidator, type UserInputsValidator } from './user-inputs.ts';
 export { parseActionDefinition, type ActionDefinition } from './action-definition.ts';
+export { checkTemplates, MAX_ACTION_TEMPLATES } from './action-templates.ts';
+export { MAX_PATTERN_PROGRAM_SIZE } from './user-pattern.ts';

@@ -94,7 +94,8 @@ function pathOf(root: string, frame: Frame, lastKey?: string | number): string {
   if (segments.length <= SEGMENTS_SHOWN_FIRST + SEGMENTS_SHOWN_LAST + 1) return root + segments.join('');
   const first = segments.slice(0, SEGMENTS_SHOWN_FIRST).join('');
   const last = segments.slice(-SEGMENTS_SHOWN_LAST).join('');
-  return `${root}${first}...${last} (${segments.length} levels)`;
+  // `a.b...y.z`: the dot that would open the last segments is the ellipsis's.
+  return `${root}${first}...${last.replace(/^\./, '')} (${segments.length} levels)`;
 }
 
 function formatSegment(key: string | number): string {

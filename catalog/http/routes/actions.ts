@@ -16,7 +16,7 @@ export function registerActionRoutes(app: FastifyInstance, ctx: CatalogContext):
   app.get('/v1/actions', async () => ({ ok: true, actions: ctx.actions.list() }));
 
   app.post('/v1/actions', async (request, reply) => {
-    const action = ctx.write(() => createAction(ctx, request.body, actorOf(request)));
+    const action = await createAction(ctx, request.body, actorOf(request));
     return reply.status(201).send({ ok: true, action });
   });
 
@@ -27,7 +27,7 @@ export function registerActionRoutes(app: FastifyInstance, ctx: CatalogContext):
 
   app.put<ActionParams>('/v1/actions/:action', async (request) => ({
     ok: true,
-    action: ctx.write(() => replaceAction(ctx, request.params.action, request.body, actorOf(request))),
+    action: await replaceAction(ctx, request.params.action, request.body, actorOf(request)),
   }));
 
   app.delete<ActionParams>('/v1/actions/:action', async (request) => {
