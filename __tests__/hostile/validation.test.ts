@@ -31,6 +31,14 @@ const action = (identifier: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+/** Writes a CREATE action with these inputs. */
+const postActionWithInputs = (identifier: string, userInputs: Record<string, unknown>) =>
+  catalog.api<Problem>(
+    'POST',
+    '/v1/actions',
+    action(identifier, { trigger: { type: 'self-service', operation: 'CREATE', userInputs } }),
+  );
+
 /** `{"a": {"a": ... "leaf" ...}}`, `levels` objects deep. */
 function nested(levels: number): unknown {
   let value: unknown = 'leaf';
@@ -89,8 +97,7 @@ describe('user patterns run in linear time', () => {
 
   test('a catastrophic userInputs pattern is checked at run creation at once', async () => {
     const userInputs = { properties: { name: { type: 'string', pattern: EVIL } } };
-    const trigger = { type: 'self-service', operation: 'CREATE', userInputs };
-    expect((await catalog.api('POST', '/v1/actions', action('evil_inputs', { trigger }))).status).toBe(201);
+    expect((await postActionWithInputs('evil_inputs', userInputs)).status).toBe(201);
     const { result, slowestHealthzMs } = await duringAttack(catalog.url, () =>
       catalog.api<Problem>('POST', '/v1/actions/evil_inputs/runs', { properties: { name: EVIL_INPUT } }),
     );
@@ -121,11 +128,7 @@ describe('user patterns run in linear time', () => {
 
   test('a userInputs pattern RE2 cannot run is refused on write, naming the input', async () => {
     const userInputs = { properties: { tag: { type: 'string', pattern: '^(?!latest$).+' } } };
-    const response = await catalog.api<Problem>(
-      'POST',
-      '/v1/actions',
-      action('lookahead_input', { trigger: { type: 'self-service', operation: 'CREATE', userInputs } }),
-    );
+    const response = await postActionWithInputs('lookahead_input', userInputs);
     expect(response.status).toBe(422);
     expect(response.body.message).toBe(
       'trigger.userInputs.properties.tag.pattern: "^(?!latest$).+" uses negative lookahead "(?!", which wharf\'s linear-time regex engine (RE2) does not run',
@@ -229,11 +232,7 @@ describe('reserved keys', () => {
 
   test('an action input named "constructor" is refused', async () => {
     const userInputs = { properties: { constructor: { type: 'string' } }, required: ['constructor'] };
-    const response = await catalog.api<Problem>(
-      'POST',
-      '/v1/actions',
-      action('ctor', { trigger: { type: 'self-service', operation: 'CREATE', userInputs } }),
-    );
+    const response = await postActionWithInputs('ctor', userInputs);
     expect(response.status).toBe(422);
     expect(response.body.message).toBe(
       'trigger.userInputs.properties.constructor: input name "constructor" is reserved: every JavaScript object already has a member of that name',

@@ -260,3 +260,23 @@ describe('compileEntityValidator: applyDefaults', () => {
     expect(blueprint.schema.properties.config!.default).toEqual({ retries: 3 });
   });
 });
+
+describe('a pattern stored before patterns were checked on write', () => {
+  // Such a blueprint is read back as stored, not parsed again: its lookahead reaches the validator as written.
+  const legacy = compileEntityValidator({
+    ...blueprint,
+    schema: { properties: { tag: { type: 'string', pattern: '^(?!latest$)' } }, required: [] },
+    relations: {},
+  });
+
+  test('refuses the value naming the property and why, instead of running the pattern', () => {
+    expect(
+      apiErrorMessage(
+        () => legacy.validate({ properties: { tag: 'v1' }, relations: {}, team: [] }),
+        'blueprint_schema_mismatch',
+      ),
+    ).toBe(
+      'property "tag" cannot be checked: its pattern "^(?!latest$)" uses negative lookahead "(?!", which wharf\'s linear-time regex engine (RE2) does not run; change the pattern',
+    );
+  });
+});
