@@ -1,4 +1,5 @@
 import { renderTemplates, TemplateError } from '../../src/jq/index.ts';
+import { createRedactor } from '../../src/port/index.ts';
 import { describeAnswer, describeNetworkError, isRetryableStatus, sendSigned } from '../delivery/index.ts';
 import type { DeliveryHandler, DeliveryOutcome } from '../../src/outbox/index.ts';
 import { ApiError } from '../errors.ts';
@@ -19,18 +20,39 @@ export interface InvocationSettings {
 
 const SUPPORTED = 'WEBHOOK, GITHUB and UPSERT_ENTITY';
 
-/** Invokes runs from the outbox: renders the action's templates and calls its backend. */
+/**
+ * Invokes runs from the outbox: renders the action's templates and calls its backend. Every line it writes to a
+ * run passes through a redactor of the secrets: a template can put a secret into a URL, a header or a jq error
+ * ("Cannot parse 's3cr3t' as JSON"), and a receiver can quote it back.
+ */
 export function invocationHandler(ctx: CatalogContext, settings: InvocationSettings): DeliveryHandler {
+  const { redact } = createRedactor(Object.values(settings.secrets));
+  const safeCtx: RunWriter = {
+    ctx,
+    end: (runId, status, message) => endRun(ctx, runId, status, redact(message)),
+    log: (runId, message) => logToRun(ctx, runId, redact(message)),
+  };
   return {
     maxAttempts: settings.maxAttempts,
-    attempt: (delivery) => invokeRun(ctx, (delivery.payload as { runId: string }).runId, settings),
+    attempt: async (delivery) => {
+      const outcome = await invokeRun(safeCtx, (delivery.payload as { runId: string }).runId, settings);
+      return outcome.result === 'delivered' ? outcome : { ...outcome, error: redact(outcome.error) };
+    },
     giveUp(delivery, reason) {
-      endRun(ctx, (delivery.payload as { runId: string }).runId, 'FAILURE', `Invocation failed: ${reason}`);
+      safeCtx.end((delivery.payload as { runId: string }).runId, 'FAILURE', `Invocation failed: ${reason}`);
     },
   };
 }
 
-async function invokeRun(ctx: CatalogContext, runId: string, settings: InvocationSettings): Promise<DeliveryOutcome> {
+/** The catalog, and the two ways an invocation writes to its run, both redacted. */
+interface RunWriter {
+  ctx: CatalogContext;
+  end(runId: string, status: 'SUCCESS' | 'FAILURE', message: string): void;
+  log(runId: string, message: string): void;
+}
+
+async function invokeRun(run: RunWriter, runId: string, settings: InvocationSettings): Promise<DeliveryOutcome> {
+  const { ctx } = run;
   const stored = ctx.runs.get(runId);
   // Ended already (by its backend, or by hand): there is nothing left to invoke.
   if (!stored || isEnded(stored.run)) return { result: 'delivered' };
@@ -44,21 +66,20 @@ async function invokeRun(ctx: CatalogContext, runId: string, settings: Invocatio
     );
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error;
-    endRun(ctx, runId, 'FAILURE', `Invocation failed: could not render ${error.message}`);
+    run.end(runId, 'FAILURE', `Invocation failed: could not render ${error.message}`);
     return { result: 'delivered' };
   }
 
   switch (method.type) {
     case 'WEBHOOK':
-      return invokeWebhook(ctx, runId, method as unknown as WebhookInvocation, settings);
+      return invokeWebhook(run, runId, method as unknown as WebhookInvocation, settings);
     case 'GITHUB':
-      return invokeGithub(ctx, stored, method as unknown as GithubInvocation, settings);
+      return invokeGithub(run, stored, method as unknown as GithubInvocation, settings);
     case 'UPSERT_ENTITY':
-      upsertEntity(ctx, stored, method as unknown as UpsertEntityInvocation);
+      upsertEntity(run, stored, method as unknown as UpsertEntityInvocation);
       return { result: 'delivered' };
     default:
-      endRun(
-        ctx,
+      run.end(
         runId,
         'FAILURE',
         `Invocation method ${String(method.type)} is not supported by the embedded catalog (supported: ${SUPPORTED})`,
@@ -81,12 +102,12 @@ function templateContext(stored: StoredRun, secrets: Record<string, string>): Re
 }
 
 async function invokeWebhook(
-  ctx: CatalogContext,
+  run: RunWriter,
   runId: string,
   method: WebhookInvocation,
   settings: InvocationSettings,
 ): Promise<DeliveryOutcome> {
-  const stored = ctx.runs.get(runId)!;
+  const stored = run.ctx.runs.get(runId)!;
   const body = method.body !== undefined ? method.body : defaultWebhookBody(stored);
   const target = `${method.method ?? 'POST'} ${method.url}`;
   try {
@@ -97,13 +118,13 @@ async function invokeWebhook(
     );
     const ok = response.status >= 200 && response.status < 300;
     if (ok && method.synchronized) {
-      endRun(ctx, runId, 'SUCCESS', `Webhook ${target} ${describeAnswer(response)}`);
+      run.end(runId, 'SUCCESS', `Webhook ${target} ${describeAnswer(response)}`);
     } else if (ok) {
-      logToRun(ctx, runId, `Invoked webhook ${target} (${response.status})`);
+      run.log(runId, `Invoked webhook ${target} (${response.status})`);
     } else if (isRetryableStatus(response.status)) {
       return { result: 'retry', error: `webhook ${target} ${describeAnswer(response)}` };
     } else {
-      endRun(ctx, runId, 'FAILURE', `Invocation failed: webhook ${target} ${describeAnswer(response)}`);
+      run.end(runId, 'FAILURE', `Invocation failed: webhook ${target} ${describeAnswer(response)}`);
     }
     return { result: 'delivered' };
   } catch (error) {
@@ -126,7 +147,7 @@ function defaultWebhookBody(stored: StoredRun): unknown {
 
 /** Hands the run to the GitHub App with the invocation contract of design.md; the App reports from there. */
 async function invokeGithub(
-  ctx: CatalogContext,
+  run: RunWriter,
   stored: StoredRun,
   method: GithubInvocation,
   settings: InvocationSettings,
@@ -143,23 +164,20 @@ async function invokeGithub(
   try {
     const response = await sendSigned({ url, body }, settings.secret, settings.timeoutMs);
     if (response.status >= 200 && response.status < 300) {
-      logToRun(
-        ctx,
-        stored.run.id,
-        `Sent to the GitHub App at ${url} for ${method.org}/${method.repo} ${method.workflow}`,
-      );
+      run.log(stored.run.id, `Sent to the GitHub App at ${url} for ${method.org}/${method.repo} ${method.workflow}`);
       return { result: 'delivered' };
     }
     const error = `the GitHub App at ${url} ${describeAnswer(response)}`;
     if (isRetryableStatus(response.status)) return { result: 'retry', error };
-    endRun(ctx, stored.run.id, 'FAILURE', `Invocation failed: ${error}`);
+    run.end(stored.run.id, 'FAILURE', `Invocation failed: ${error}`);
     return { result: 'delivered' };
   } catch (error) {
     return { result: 'retry', error: `the GitHub App at ${url} ${describeNetworkError(error)}` };
   }
 }
 
-function upsertEntity(ctx: CatalogContext, stored: StoredRun, method: UpsertEntityInvocation): void {
+function upsertEntity(run: RunWriter, stored: StoredRun, method: UpsertEntityInvocation): void {
+  const { ctx } = run;
   const runId = stored.run.id;
   try {
     const input = parseEntityInput(method.mapping, 'invocationMethod.mapping');
@@ -175,14 +193,13 @@ function upsertEntity(ctx: CatalogContext, stored: StoredRun, method: UpsertEnti
         },
       ),
     );
-    endRun(
-      ctx,
+    run.end(
       runId,
       'SUCCESS',
       `${created ? 'Created' : 'Updated'} entity "${entity.identifier}" of blueprint "${method.blueprintIdentifier}"`,
     );
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    endRun(ctx, runId, 'FAILURE', `Could not upsert the entity: ${error.message}`);
+    run.end(runId, 'FAILURE', `Could not upsert the entity: ${error.message}`);
   }
 }

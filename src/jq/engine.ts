@@ -1,4 +1,5 @@
-import type { JqModule } from 'jq-web';
+import { DEFAULT_JQ_LIMITS, type JqLimits, jqLimitsFromEnv } from './limits.ts';
+import { type JqOutcome, JqPool, type JqOverrun } from './pool.ts';
 
 /** A jq program that did not compile or failed while running, with jq's own words. */
 export class JqError extends Error {
@@ -11,52 +12,97 @@ export class JqError extends Error {
   }
 }
 
-let engine: Promise<JqModule> | undefined;
+/**
+ * A jq program stopped by a limit (time or memory), not by jq. It is a property of the program and its input, so
+ * running it again would end the same way: callers treat it as a final failure, never as one to retry.
+ */
+export class JqLimitError extends JqError {
+  readonly overrun: JqOverrun;
 
-/** The jq WebAssembly module, loaded on first use (it takes a few milliseconds) and shared after. */
-function loadEngine(): Promise<JqModule> {
-  engine ??= import('jq-web').then((module) => module.default);
-  return engine;
+  constructor(overrun: JqOverrun, program: string, limits: JqLimits) {
+    super(describeOverrun(overrun, limits), program);
+    this.name = 'JqLimitError';
+    this.overrun = overrun;
+  }
+}
+
+export function describeOverrun(overrun: JqOverrun, limits: JqLimits): string {
+  return overrun === 'time'
+    ? `jq ran longer than ${limits.timeoutMs} ms and was stopped (limit: WHARF_JQ_TIMEOUT_MS)`
+    : `jq needed more than ${limits.memoryMb} MiB of memory and was stopped (limit: WHARF_JQ_MEMORY_MB)`;
+}
+
+let pool: JqPool | undefined;
+
+/** The process's jq pool, started on first use with the limits of the environment (or those configured). */
+function jqPool(): JqPool {
+  pool ??= new JqPool(jqLimitsFromEnv(process.env));
+  return pool;
+}
+
+/**
+ * Sets the limits of every later evaluation (the server calls it at start with its checked settings; tests with
+ * small limits). Workers of the previous settings are ended.
+ */
+export async function configureJq(limits: Partial<JqLimits>): Promise<void> {
+  const previous = pool;
+  pool = new JqPool({ ...(previous?.settings ?? DEFAULT_JQ_LIMITS), ...limits });
+  await previous?.close();
+}
+
+/** The limits evaluations run under now. */
+export function jqLimits(): JqLimits {
+  return jqPool().settings;
 }
 
 /**
  * Every output of `program` over `input`, in order. jq runs as its command line would, so this is real jq with
- * its errors; the program is wrapped in an array so that zero, one or many outputs read the same way.
+ * its errors; the program is wrapped in an array so that zero, one or many outputs read the same way. It runs in
+ * a worker thread, bounded in time and memory: the caller's event loop never runs user code.
  */
 export async function evaluateJq(program: string, input: unknown): Promise<unknown[]> {
-  const jq = await loadEngine();
-  // The WebAssembly build sets process.exitCode when jq fails; a jq error must not become the process's.
-  const exitCode = process.exitCode;
-  try {
-    return jq.json(input, `[${program}\n]`) as unknown[];
-  } catch (error) {
-    throw new JqError(describeJqFailure(error), program);
-  } finally {
-    process.exitCode = exitCode;
-  }
+  const wrapped = `[${program}\n]`;
+  const output = await run(wrapped, JSON.stringify(input) ?? 'null', program);
+  return JSON.parse(output) as unknown[];
 }
 
 /**
- * Why `program` does not compile, in jq's words, or undefined when it compiles. It is run bare over null so that
- * jq's message points into the program as written; runtime errors of that run do not count.
+ * Why `program` does not compile, in jq's words, or undefined when it compiles. The program is not run: it is
+ * compiled behind `empty`, which gives it no input. Only when that fails is it compiled bare, so that jq's message
+ * points into the program as written (a program that does not compile never runs).
  */
 export async function jqCompileProblem(program: string): Promise<string | undefined> {
-  const jq = await loadEngine();
-  const exitCode = process.exitCode;
-  try {
-    jq.json(null, program);
-    return undefined;
-  } catch (error) {
-    const text = error instanceof Error ? error.message : String(error);
-    return /compile error/.test(text) ? describeJqFailure(error) : undefined;
-  } finally {
-    process.exitCode = exitCode;
-  }
+  const pool = jqPool();
+  const guarded = await pool.evaluate(`empty | (${program}\n)`, 'null');
+  if (guarded.ok || !('message' in guarded) || !/compile error/.test(guarded.message)) return undefined;
+  return compileProblemOf(await pool.evaluate(program, 'null'), program, pool);
+}
+
+/**
+ * Like jqCompileProblem, and the program is also run once over null within the limits: a program that runs past
+ * them over null (`last(repeat(1))`) would over any input, so it throws JqLimitError. Runtime errors do not count.
+ */
+export async function jqTrialProblem(program: string): Promise<string | undefined> {
+  const pool = jqPool();
+  return compileProblemOf(await pool.evaluate(program, 'null'), program, pool);
+}
+
+function compileProblemOf(outcome: JqOutcome, program: string, pool: JqPool): string | undefined {
+  if (outcome.ok) return undefined;
+  if ('overrun' in outcome) throw new JqLimitError(outcome.overrun, program, pool.settings);
+  return /compile error/.test(outcome.message) ? describeJqFailure(outcome.message) : undefined;
+}
+
+async function run(program: string, input: string, asWritten: string): Promise<string> {
+  const pool = jqPool();
+  const outcome = await pool.evaluate(program, input);
+  if (outcome.ok) return outcome.output;
+  if ('overrun' in outcome) throw new JqLimitError(outcome.overrun, asWritten, pool.settings);
+  throw new JqError(describeJqFailure(outcome.message), asWritten);
 }
 
 /** jq's message without the wrapper's noise: "syntax error, unexpected INVALID_CHARACTER (line 1)". */
-function describeJqFailure(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+function describeJqFailure(text: string): string {
   const lines = text
     .split('\n')
     .map((line) => line.trim())

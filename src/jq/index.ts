@@ -1,2 +1,17 @@
-export { evaluateJq, JqError, jqCompileProblem } from './engine.ts';
-export { renderTemplates, TemplateError } from './template.ts';
+export {
+  configureJq,
+  evaluateJq,
+  JqError,
+  JqLimitError,
+  jqCompileProblem,
+  jqLimits,
+  jqTrialProblem,
+} from './engine.ts';
+export { DEFAULT_JQ_LIMITS, type JqLimits, jqLimitsFromEnv } from './limits.ts';
+export {
+  renderTemplates,
+  templateCompileProblem,
+  TemplateError,
+  type TemplateSlot,
+  templateSlots,
+} from './template.ts';

@@ -8,7 +8,8 @@ export {
   ENTITY_MAX_ANSWER_BYTES,
   LIST_MAX_ANSWER_BYTES,
 } from './answer-body.ts';
-export type { PortLogger } from './log.ts';
+export { createRedactor } from './log.ts';
+export type { PortLogger, Redactor } from './log.ts';
 export { secretForms } from './secret-forms.ts';
 export type {
   BlueprintSearchOptions,

@@ -5,7 +5,7 @@
  */
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { jqCompileProblem } from '../../../src/jq/index.ts';
+import { JqLimitError, jqCompileProblem, jqTrialProblem } from '../../../src/jq/index.ts';
 import { describeValue, formatPath } from './describe.ts';
 import { propertyKeyProblem } from './identifiers.ts';
 import { fileReferencePath, FILE_PREFIX } from './files.ts';
@@ -339,7 +339,35 @@ type Report = (path: readonly PropertyKey[], reason: string, target?: 'value' | 
 /** Fields whose value may be `file://path`; the others decide which entity an object becomes. */
 const FILE_FIELDS = new Set(['title', 'icon', 'team', 'properties', 'relations']);
 
+/**
+ * Each expression is compiled and run once over null within the jq limits, so that one that never ends
+ * (`last(repeat(1))`) is a configuration error at its line rather than a stall at every event. After the first
+ * such overrun the rest are only compiled: a file full of them must not occupy the jq workers for minutes.
+ */
+class ExpressionChecker {
+  private overran = false;
+
+  /** What is wrong with `expression`, as the configuration's error says it; undefined when nothing is. */
+  async problem(expression: string): Promise<string | undefined> {
+    try {
+      const problem = await (this.overran ? jqCompileProblem(expression) : jqTrialProblem(expression));
+      return problem && `jq does not compile: ${problem}${quotingHint(expression, problem)}`;
+    } catch (error) {
+      if (!(error instanceof JqLimitError)) throw error;
+      this.overran = true;
+      return `${error.message} when run over null: it would not end over real input either`;
+    }
+  }
+}
+
 async function checkExpressions(config: PortAppConfig, report: Report): Promise<void> {
+  const checker = new ExpressionChecker();
+  const checkExpression = (
+    path: readonly PropertyKey[],
+    expression: string,
+    fileAllowed: boolean,
+    counted: Report,
+  ): Promise<void> => checkOneExpression(checker, path, expression, fileAllowed, counted);
   for (const [index, resource] of config.resources.entries()) {
     const at = ['resources', index];
     let found = 0;
@@ -374,7 +402,8 @@ async function checkExpressions(config: PortAppConfig, report: Report): Promise<
   }
 }
 
-async function checkExpression(
+async function checkOneExpression(
+  checker: ExpressionChecker,
   path: readonly PropertyKey[],
   expression: string,
   fileAllowed: boolean,
@@ -388,8 +417,8 @@ async function checkExpression(
     }
     return;
   }
-  const problem = await jqCompileProblem(expression);
-  if (problem) report(path, `jq does not compile: ${problem}${quotingHint(expression, problem)}`);
+  const problem = await checker.problem(expression);
+  if (problem) report(path, problem);
 }
 
 /** `blueprint: service` is jq calling a function "service"; the vendor's own docs warn about this one. */

@@ -1,0 +1,178 @@
+import { Worker } from 'node:worker_threads';
+import type { JqLimits } from './limits.ts';
+import type { JqReply, JqRequest } from './protocol.ts';
+
+/** Why an evaluation was stopped by the pool rather than answered by jq. */
+export type JqOverrun = 'time' | 'memory';
+
+/** The outcome of one evaluation: jq's compact output, jq's own error text, or the limit it ran into. */
+export type JqOutcome =
+  { ok: true; output: string } | { ok: false; message: string } | { ok: false; overrun: JqOverrun };
+
+interface Job {
+  program: string;
+  input: string;
+  settle(outcome: JqOutcome): void;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  job: (Job & { id: number; timer: NodeJS.Timeout }) | undefined;
+}
+
+const WORKER_URL = new URL('./jq-worker.ts', import.meta.url);
+/** A worker whose jq memory grew past this share of the cap is replaced after its job: WebAssembly never shrinks. */
+const RECYCLE_SHARE = 0.5;
+
+/**
+ * A few worker threads that run jq, each evaluation with a time limit and each worker with a memory cap. A worker
+ * that overruns is terminated and replaced; the caller learns which limit it hit. Jobs wait in order for a worker.
+ */
+export class JqPool {
+  private readonly limits: JqLimits;
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(limits: JqLimits) {
+    this.limits = limits;
+  }
+
+  get settings(): JqLimits {
+    return this.limits;
+  }
+
+  evaluate(program: string, input: string): Promise<JqOutcome> {
+    if (this.closed) return Promise.reject(new Error('the jq pool is closed'));
+    return new Promise((settle) => {
+      this.queue.push({ program, input, settle });
+      this.dispatch();
+    });
+  }
+
+  /** Ends every worker; evaluations still waiting are answered with an error. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.settle({ ok: false, message: 'the jq pool was closed' });
+    await Promise.all(this.slots.splice(0).map((slot) => this.retire(slot, 'the jq pool was closed')));
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      const slot = this.slots.find((candidate) => candidate.ready && !candidate.job);
+      if (!slot) {
+        // A new worker takes jobs once it is ready (it keeps the process alive until then); start one per job that
+        // no starting worker will take, up to the pool's size.
+        const starting = this.slots.filter((candidate) => !candidate.ready).length;
+        if (starting < this.queue.length && this.slots.length < this.limits.workers) this.spawn();
+        else return;
+        continue;
+      }
+      this.assign(slot, this.queue.shift()!);
+    }
+  }
+
+  private spawn(): void {
+    const memoryLimitBytes = this.limits.memoryMb * 1024 * 1024;
+    const worker = new Worker(WORKER_URL, {
+      workerData: { memoryLimitBytes },
+      resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb, maxYoungGenerationSizeMb: 16 },
+      // jq-web prints emscripten's diagnostics ("Aborted()"): they say nothing the caller is not told.
+    });
+    const slot: Slot = { worker, ready: false, job: undefined };
+    this.slots.push(slot);
+    worker.on('message', (message: JqReply | { ready: true }) => {
+      if ('ready' in message) {
+        slot.ready = true;
+        worker.unref();
+        this.dispatch();
+      } else {
+        this.answered(slot, message);
+      }
+    });
+    worker.on('error', (error: Error & { code?: string }) => {
+      const overrun = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
+      this.lost(slot, overrun ? { ok: false, overrun: 'memory' } : { ok: false, message: error.message });
+    });
+    worker.on('exit', () => this.lost(slot, { ok: false, message: 'the jq worker stopped' }));
+  }
+
+  private assign(slot: Slot, job: Job): void {
+    const id = this.nextId++;
+    const timer = setTimeout(() => {
+      if (slot.job?.id !== id) return;
+      const { settle } = slot.job;
+      slot.job = undefined;
+      settle({ ok: false, overrun: 'time' });
+      void this.replace(slot);
+    }, this.limits.timeoutMs);
+    slot.job = { ...job, id, timer };
+    // Referenced while busy: an evaluation in flight keeps the process alive, an idle pool does not.
+    slot.worker.ref();
+    const request: JqRequest = { id, program: job.program, input: job.input };
+    slot.worker.postMessage(request);
+  }
+
+  private answered(slot: Slot, reply: JqReply): void {
+    const job = slot.job;
+    if (!job || job.id !== reply.id) return;
+    clearTimeout(job.timer);
+    slot.job = undefined;
+    slot.worker.unref();
+    if (reply.ok) {
+      job.settle({ ok: true, output: reply.output });
+    } else if (reply.memoryExceeded) {
+      job.settle({ ok: false, overrun: 'memory' });
+    } else {
+      job.settle({ ok: false, message: reply.message });
+    }
+    // After an abort jq's module state is unreliable, and grown memory is never given back: start afresh.
+    const exhausted = !reply.ok && (reply.memoryExceeded || /Aborted\(/.test(reply.message));
+    if (exhausted || reply.memoryBytes > this.limits.memoryMb * 1024 * 1024 * RECYCLE_SHARE) {
+      void this.replace(slot);
+    } else {
+      this.dispatch();
+    }
+  }
+
+  /** A worker that died on its own (out of heap, a crash): its job fails, and another worker takes its place. */
+  private lost(slot: Slot, outcome: JqOutcome): void {
+    if (!this.slots.includes(slot)) return;
+    const job = slot.job;
+    if (job) {
+      clearTimeout(job.timer);
+      slot.job = undefined;
+      job.settle(outcome);
+    } else if (!slot.ready) {
+      // It never became ready: jq could not be loaded. Fail the waiting jobs rather than respawn forever.
+      const reason = 'message' in outcome ? outcome.message : 'the jq worker could not start';
+      for (const waiting of this.queue.splice(0)) {
+        waiting.settle({ ok: false, message: `jq could not be started: ${reason}` });
+      }
+    }
+    this.slots.splice(this.slots.indexOf(slot), 1);
+    void slot.worker.terminate();
+    if (!this.closed) this.dispatch();
+  }
+
+  private async replace(slot: Slot): Promise<void> {
+    const index = this.slots.indexOf(slot);
+    if (index >= 0) this.slots.splice(index, 1);
+    await this.retire(slot, 'replaced');
+    if (!this.closed) this.dispatch();
+  }
+
+  private async retire(slot: Slot, reason: string): Promise<void> {
+    slot.worker.removeAllListeners('exit');
+    slot.worker.removeAllListeners('error');
+    slot.worker.on('error', () => {});
+    if (slot.job) {
+      clearTimeout(slot.job.timer);
+      slot.job.settle({ ok: false, message: reason });
+      slot.job = undefined;
+    }
+    await slot.worker.terminate();
+  }
+}
