@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseAllowedWorkflows } from '../../app/index.ts';
+import { type JqLimits, jqLimitsFromEnv } from '../jq/index.ts';
 
 /** Everything `npm start` reads from the environment, checked once at start. */
 export interface ServerConfig {
@@ -20,6 +21,8 @@ export interface ServerConfig {
   reconcileIntervalMs: number;
   /** Full resync of every installation this often; 0: only on install, config change and on demand. */
   resyncIntervalMs: number;
+  /** How far one evaluation of a user's jq may go: WHARF_JQ_TIMEOUT_MS, WHARF_JQ_MEMORY_MB, WHARF_JQ_WORKERS. */
+  jq: JqLimits;
 }
 
 const SECRET_PREFIX = 'WHARF_SECRET_';
@@ -59,6 +62,12 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
     throw new Error(`Invalid environment: ${problems.join('; ')}`);
   }
   const values = parsed.data;
+  let jq: JqLimits;
+  try {
+    jq = jqLimitsFromEnv(env);
+  } catch (error) {
+    throw new Error(`Invalid environment: ${(error as Error).message}`, { cause: error });
+  }
   return {
     port: values.PORT,
     host: values.HOST,
@@ -76,5 +85,6 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
     allowedWorkflows: parseAllowedWorkflows(values.WHARF_ALLOWED_WORKFLOWS),
     reconcileIntervalMs: values.WHARF_RECONCILE_INTERVAL_SECONDS * 1000,
     resyncIntervalMs: values.WHARF_RESYNC_INTERVAL_SECONDS * 1000,
+    jq,
   };
 }

@@ -1,5 +1,6 @@
 import { createProbot } from 'probot';
 import { githubFetch } from '../../app/index.ts';
+import { configureJq } from '../jq/index.ts';
 import { readServerConfig } from './config.ts';
 import { startServer } from './server.ts';
 
@@ -9,6 +10,7 @@ const STOP_WITHIN_MS = 8_000;
 /** `npm start`: the product, on the embedded catalog unless PORT_BASE_URL names a Port API, until SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const config = readServerConfig(process.env);
+  await configureJq(config.jq);
   const env = process.env;
   const remoteCredentials =
     config.portBaseUrl && env.PORT_CLIENT_ID && env.PORT_CLIENT_SECRET

@@ -1,5 +1,5 @@
 /** A resource of port-app-config.yml, ready to map batches of GitHub objects to entities. */
-import { evaluateJq } from '../../../src/jq/index.ts';
+import { evaluateJq, JqLimitError } from '../../../src/jq/index.ts';
 import type { RelationValue } from '../../../src/port/index.ts';
 import type { Kind, ResourceConfig } from './config.ts';
 import { describeValue } from './describe.ts';
@@ -91,7 +91,20 @@ export function compileResourceMapping(resource: ResourceConfig, options: Compil
       const files = context.includedFiles?.[index];
       return files ? { ...item, __includedFiles: files } : item;
     });
-    const outputs = (await evaluate(program, input))[0];
+    let outputs: unknown;
+    try {
+      outputs = (await evaluate(program, input))[0];
+    } catch (error) {
+      if (!(error instanceof JqLimitError)) throw error;
+      // Running it again would overrun again: every item of the batch fails, naming the expression and the limit.
+      const culprit = await overrunningExpression(resource, input, evaluate);
+      const reason = culprit ? `${JSON.stringify(culprit.expression)}: ${error.message}` : error.message;
+      return items.map((_item, index) => {
+        const result = new ResultBuilder(index, labels[index]!);
+        result.error(undefined, culprit?.field ?? 'port.entity.mappings', reason);
+        return result.done();
+      });
+    }
     if (!Array.isArray(outputs) || outputs.length !== items.length) {
       throw new Error(`the ${resource.kind} mapping program gave no result per item`);
     }
@@ -116,6 +129,54 @@ export function compileResourceMapping(resource: ResourceConfig, options: Compil
   }
 
   return { kind: resource.kind, resource, program, includedFiles, fileReferencePaths, filesToFetch, map };
+}
+
+/**
+ * Which expression of `resource` made its program overrun a jq limit over `input`: itemsToParse, the selector,
+ * then each field, each run alone in a program of the same shape until one overruns too. The others are quick
+ * (they ran within the limit as part of the whole), so finding it costs about one more limit.
+ */
+async function overrunningExpression(
+  resource: ResourceConfig,
+  input: unknown,
+  evaluate: JqEvaluator,
+): Promise<{ field: string; expression: string } | undefined> {
+  const bare = { identifier: '"x"', blueprint: '"x"', properties: {}, relations: {} };
+  const alone = (selector: string, mappings: ResourceConfig['port']['entity']['mappings']): ResourceConfig =>
+    ({
+      ...resource,
+      selector: { ...resource.selector, query: selector },
+      port: { ...resource.port, entity: { mappings } },
+    }) as ResourceConfig;
+  const candidates: { field: string; expression: string; resource: ResourceConfig }[] = [];
+  if (resource.port.itemsToParse !== undefined) {
+    candidates.push({
+      field: 'port.itemsToParse',
+      expression: resource.port.itemsToParse,
+      resource: alone('true', bare),
+    });
+  }
+  candidates.push({
+    field: 'selector.query',
+    expression: resource.selector.query,
+    resource: alone(resource.selector.query, bare),
+  });
+  for (const field of buildProgram(resource).fields) {
+    if (field.expression === undefined) continue;
+    candidates.push({
+      field: field.field,
+      expression: field.expression,
+      resource: alone('true', { ...bare, identifier: field.expression }),
+    });
+  }
+  for (const candidate of candidates) {
+    try {
+      await evaluate(buildProgram(candidate.resource).program, input);
+    } catch (error) {
+      if (error instanceof JqLimitError) return { field: candidate.field, expression: candidate.expression };
+    }
+  }
+  return undefined;
 }
 
 function jqReason(error: unknown): string {
