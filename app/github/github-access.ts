@@ -46,9 +46,11 @@ export class GithubAccess {
   }
 
   private bounded<T extends { hook: GithubClient['hook'] }>(octokit: T): T {
-    octokit.hook.wrap('request', (request, options) =>
-      request({ ...options, request: { ...options.request, fetch: this.fetch } }),
-    );
+    octokit.hook.wrap('request', (request, options) => {
+      // In place: the hooks inside this one (auth, retries) were bound to this very options object.
+      options.request = { ...options.request, fetch: this.fetch };
+      return request(options);
+    });
     return octokit;
   }
 

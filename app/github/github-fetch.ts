@@ -73,7 +73,13 @@ export function githubFetch(options: GithubFetchOptions = {}): typeof fetch {
     } catch (error) {
       if (timeout.aborted)
         throw new Error(`GitHub did not answer ${what} within ${timeoutMs / 1000} s`, { cause: error });
-      if (options.stop?.aborted) throw new Error(`wharf is stopping: ${what} was abandoned`, { cause: error });
+      if (options.stop?.aborted) {
+        // Named AbortError: Octokit passes it on as it is, and its retry plugin does not retry it (a retry would
+        // hold the shutdown for its back-off).
+        const abandoned = new Error(`wharf is stopping: ${what} was abandoned`, { cause: error });
+        abandoned.name = 'AbortError';
+        throw abandoned;
+      }
       throw error;
     }
   };

@@ -5,6 +5,7 @@
  * across restarts too); with none, the next place applies. Answers are cached per organization and repository
  * until a push changes the file (invalidate) or `ttlMs` passes.
  */
+import { LruMap } from '../../lru-map.ts';
 import { ConfigError, parsePortAppConfig } from '../mapping/index.ts';
 import type { SyncStore } from '../store/sync-store.ts';
 import { type ActiveConfig, activeConfig, DEFAULT_ACTIVE_CONFIG } from './active-config.ts';
@@ -20,15 +21,19 @@ export type ConfigFileReader = (
 
 export const configSource = (owner: string, repo: string): string => `${owner}/${repo}:${CONFIG_PATH}`;
 
+/** Caps on what is cached: a forgotten entry is read again when next needed, so only memory is at stake. */
+const ORGANIZATIONS_KEPT = 1000;
+const REPOSITORIES_KEPT = 20_000;
+
 type Evaluated = { ok: true; config: ActiveConfig } | { ok: false; error: ConfigError };
 
 export class ConfigResolver {
   private readonly store: SyncStore;
   private readonly warn: (message: string) => void;
   private readonly ttlMs: number;
-  private readonly organizations = new Map<string, { config: ActiveConfig; until: number }>();
+  private readonly organizations = new LruMap<string, { config: ActiveConfig; until: number }>(ORGANIZATIONS_KEPT);
   /** A repository's own configuration, or null when it has none (the organization's applies). */
-  private readonly repositories = new Map<string, { own: ActiveConfig | null; until: number }>();
+  private readonly repositories = new LruMap<string, { own: ActiveConfig | null; until: number }>(REPOSITORIES_KEPT);
   /** Reads under way, by repository: concurrent callers wait for the same one. */
   private readonly reading = new Map<string, Promise<ActiveConfig>>();
   /** Parsed texts, so a text parses (and warns) once however many repositories carry it. */
@@ -125,7 +130,7 @@ export class ConfigResolver {
     }
     this.organizations.delete(owner.toLowerCase());
     const prefix = `${owner.toLowerCase()}/`;
-    for (const key of this.repositories.keys()) if (key.startsWith(prefix)) this.repositories.delete(key);
+    for (const key of [...this.repositories.keys()]) if (key.startsWith(prefix)) this.repositories.delete(key);
   }
 
   /** Parses a text (cached by content): the configuration, or the problems of the file. */

@@ -3,7 +3,10 @@
  * a folder, `**` spans folders (`**\/x` also matches `x` at the root), `{a,b}` is either; dot-folders match too.
  */
 
-const cache = new Map<string, RegExp>();
+import { LruMap } from '../../lru-map.ts';
+
+/** Patterns come from each repository's configuration: remember the recent ones only. */
+const cache = new LruMap<string, RegExp>(1000);
 
 function escape(text: string): string {
   return text.replace(/[.+^$()|[\]\\]/g, '\\$&');
