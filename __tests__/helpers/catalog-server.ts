@@ -1,7 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningServer, type StartOptions, startServer } from '../../src/server/server.ts';
+
+export { example } from './examples.ts';
 
 export interface ApiResponse<T = Record<string, unknown>> {
   status: number;
@@ -88,10 +90,4 @@ export async function startTestCatalog(
       if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/** A fixture from ../shared/examples, as users write it. */
-export function example<T = Record<string, unknown>>(name: string): T {
-  const path = new URL(`../../../shared/examples/${name}`, import.meta.url);
-  return JSON.parse(readFileSync(path, 'utf8')) as T;
 }

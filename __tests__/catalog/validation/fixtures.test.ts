@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from '@jest/globals';
 import type { RelationValue } from '../../../catalog/model.ts';
 import {
@@ -6,20 +5,16 @@ import {
   entityIdentifierProblem,
   parseBlueprintDefinition,
 } from '../../../catalog/validation/index.ts';
+import { example } from '../../helpers/examples.ts';
 import { apiErrorMessage } from './expect-api-error.ts';
 
-// Users' blueprints and entities as they write them for Port (see /work/shared/examples/README.md).
-const EXAMPLES = '/work/shared/examples';
-
-function example(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(`${EXAMPLES}/${name}`, 'utf8')) as Record<string, unknown>;
-}
+// Users' blueprints and entities as they write them for Port (see __tests__/fixtures/README.md).
 
 const teamAndDomainExist = { blueprintExists: (id: string) => id === 'team' || id === 'domain' };
 
 function deploymentConfigBlueprint() {
   const body = example('blueprint-deployment-config.json');
-  // The README says tests replace placeholder URLs with a local receiver.
+  // Tests replace placeholder URLs with a local receiver (__tests__/fixtures/README.md).
   (body.changelogDestination as { url: string }).url = 'http://127.0.0.1:4000/changelog';
   return parseBlueprintDefinition(body, teamAndDomainExist);
 }
