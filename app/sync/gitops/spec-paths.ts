@@ -3,16 +3,21 @@
  * a folder, `**` spans folders (`**\/x` also matches `x` at the root), `{a,b}` is either; dot-folders match too.
  */
 
+import { RE2JS } from 're2js';
 import { LruMap } from '../../lru-map.ts';
 
 /** Patterns come from each repository's configuration: remember the recent ones only. */
-const cache = new LruMap<string, RegExp>(1000);
+const cache = new LruMap<string, RE2JS>(1000);
 
 function escape(text: string): string {
-  return text.replace(/[.+^$()|[\]\\]/g, '\\$&');
+  return text.replace(/[.+*?^$(){}|[\]\\]/g, '\\$&');
 }
 
-export function globToRegExp(pattern: string): RegExp {
+/**
+ * The glob as a matcher. It runs on RE2 (linear in the path's length): as a backtracking RegExp, a pushed
+ * `specPath` such as `*a*a*a*a*a*b` would take exponential time over a long file name.
+ */
+function globMatcher(pattern: string): RE2JS {
   const cached = cache.get(pattern);
   if (cached) return cached;
   let source = '';
@@ -49,13 +54,13 @@ export function globToRegExp(pattern: string): RegExp {
       source += escape(char);
     }
   }
-  const regExp = new RegExp(`^${source}$`);
+  const regExp = RE2JS.compile(`^${source}$`);
   cache.set(pattern, regExp);
   return regExp;
 }
 
 export function matchesSpecPath(path: string, patterns: readonly string[]): boolean {
-  return patterns.some((pattern) => globToRegExp(pattern).test(path));
+  return patterns.some((pattern) => globMatcher(pattern).test(path));
 }
 
 /**
