@@ -3,8 +3,8 @@ import { enqueuePortWrites } from '../port-writes/index.ts';
 import type { AppStore } from '../store/index.ts';
 import { type DispatchSettings, dispatchWorkflow } from './dispatch-workflow.ts';
 import type { Invocation } from './invocation.ts';
-import { secretRedactor } from './redact.ts';
 import { LruMap } from '../lru-map.ts';
+import { createRedactor } from '../../src/port/index.ts';
 
 /** Far more runs than can be dispatched within one polling window (findRunTimeoutMs) at GitHub's pace. */
 const CLAIMED_RUNS_KEPT = 10_000;
@@ -42,7 +42,9 @@ export class Dispatcher {
     events: DispatcherEvents,
     secrets: readonly string[] = [],
   ) {
-    this.redact = secretRedactor(secrets);
+    // An action's templates can put a secret in `workflowInputs` (a `ref`, an input GitHub quotes back in its
+    // refusal), and from there into a message.
+    this.redact = createRedactor([...secrets]).redact;
     this.store = store;
     this.github = github;
     this.settings = settings;
