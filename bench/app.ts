@@ -20,53 +20,9 @@ const INSTALLATION_ID = 42;
  * Port (a lookup each), at concurrency 50 and 10, then at a steady rate.
  */
 export async function runAppBenchmark(): Promise<void> {
-  const receiver = await startReceiver();
-  // GitHub itself is a local fake: catalog sync, the App's other half, reads its configuration there.
-  const github = await startFakeGithub();
-  github.addInstallation('acme', INSTALLATION_ID);
-  github.addRepository({ id: REPO_ID, name: 'svc', owner: 'acme' });
-  const server = await startBenchCatalog(githubAppEnv(github.url));
+  const app = await startAppBench();
+  const { server, linkedByApp, linkedInPort } = app;
   try {
-    await server.call('/v1/actions', {
-      identifier: 'deploy',
-      title: 'Deploy',
-      trigger: { type: 'self-service', operation: 'CREATE', userInputs: { properties: {} } },
-      invocationMethod: { type: 'WEBHOOK', url: receiver.url },
-    });
-    let workflowRuns = 0;
-    /** Runs in progress, each waiting for the GitHub run `workflowRunId` to report it. */
-    const openRuns = async (count: number): Promise<LinkedRun[]> => {
-      const runs: LinkedRun[] = [];
-      await inParallel(count, 8, async (i) => {
-        const { run } = (await server.call('/v1/actions/deploy/runs', { properties: {} })) as { run: { id: string } };
-        runs[i] = { runId: run.id, ownerId: OWNER_ID, repoId: REPO_ID, workflowRunId: ++workflowRuns };
-      });
-      await receiver.waitFor(workflowRuns, 60_000);
-      return runs;
-    };
-    /**
-     * Runs the App linked itself, as it links the runs it dispatches: here by the run-name opt-in on `requested`
-     * (the App's dispatches cannot set up 1,000 runs in a benchmark: GitHub asks for writes one second apart, and
-     * Probot's client keeps to it).
-     */
-    const linkedByApp = async (count: number): Promise<LinkedRun[]> => {
-      const runs = await openRuns(count);
-      await inParallel(count, 8, async (i) => deliver(server.url, signed(workflowRunEvent('requested', runs[i]!))));
-      await waitForLinks(server, runs);
-      return runs;
-    };
-    /** Runs another tool linked by PATCHing externalRunId: the App finds each with a Port lookup. */
-    const linkedInPort = async (count: number): Promise<LinkedRun[]> => {
-      const runs = await openRuns(count);
-      await inParallel(count, 8, async (i) => {
-        const { runId, workflowRunId } = runs[i]!;
-        await server.request('PATCH', `/v1/actions/runs/${runId}`, {
-          externalRunId: `gh_${OWNER_ID}_${REPO_ID}_${workflowRunId}`,
-        });
-      });
-      return runs;
-    };
-
     const burst = async (runs: LinkedRun[], concurrency: number, what: string): Promise<void> => {
       // Built and signed beforehand: GitHub's side of the work is not the App's.
       const deliveries = runs.map((run) => signed(workflowRunEvent('completed', run)));
@@ -120,14 +76,81 @@ export async function runAppBenchmark(): Promise<void> {
     );
     console.log(`app server peak memory (VmHWM): ${format(server.peakMemoryMiB(), 0)} MiB`);
   } finally {
-    agent.destroy();
-    await server.stop();
-    await receiver.close();
-    await github.close();
+    await app.stop();
   }
 }
 
-interface LinkedRun {
+export interface AppBench {
+  server: BenchCatalog;
+  /** `count` Port runs in progress that the App linked to GitHub runs, ready for their `completed` deliveries. */
+  linkedByApp(count: number): Promise<LinkedRun[]>;
+  /** `count` Port runs in progress linked in Port (externalRunId), as another tool links them. */
+  linkedInPort(count: number): Promise<LinkedRun[]>;
+  stop(): Promise<void>;
+}
+
+/**
+ * wharf as `npm start` runs it with App credentials, against a local fake GitHub, with a `deploy` action whose runs
+ * the App reports.
+ */
+export async function startAppBench(): Promise<AppBench> {
+  const receiver = await startReceiver();
+  // GitHub itself is a local fake: catalog sync, the App's other half, reads its configuration there.
+  const github = await startFakeGithub();
+  github.addInstallation('acme', INSTALLATION_ID);
+  github.addRepository({ id: REPO_ID, name: 'svc', owner: 'acme' });
+  const server = await startBenchCatalog(githubAppEnv(github.url));
+  await server.call('/v1/actions', {
+    identifier: 'deploy',
+    title: 'Deploy',
+    trigger: { type: 'self-service', operation: 'CREATE', userInputs: { properties: {} } },
+    invocationMethod: { type: 'WEBHOOK', url: receiver.url },
+  });
+  let workflowRuns = 0;
+  /** Runs in progress, each waiting for the GitHub run `workflowRunId` to report it. */
+  const openRuns = async (count: number): Promise<LinkedRun[]> => {
+    const runs: LinkedRun[] = [];
+    await inParallel(count, 8, async (i) => {
+      const { run } = (await server.call('/v1/actions/deploy/runs', { properties: {} })) as { run: { id: string } };
+      runs[i] = { runId: run.id, ownerId: OWNER_ID, repoId: REPO_ID, workflowRunId: ++workflowRuns };
+    });
+    await receiver.waitFor(workflowRuns, 60_000);
+    return runs;
+  };
+  return {
+    server,
+    /**
+     * Runs the App linked itself, as it links the runs it dispatches: here by the run-name opt-in on `requested`
+     * (the App's dispatches cannot set up 1,000 runs in a benchmark: GitHub asks for writes one second apart, and
+     * Probot's client keeps to it).
+     */
+    linkedByApp: async (count) => {
+      const runs = await openRuns(count);
+      await inParallel(count, 8, async (i) => deliver(server.url, signed(workflowRunEvent('requested', runs[i]!))));
+      await waitForLinks(server, runs);
+      return runs;
+    },
+    /** Runs another tool linked by PATCHing externalRunId: the App finds each with a Port lookup. */
+    linkedInPort: async (count) => {
+      const runs = await openRuns(count);
+      await inParallel(count, 8, async (i) => {
+        const { runId, workflowRunId } = runs[i]!;
+        await server.request('PATCH', `/v1/actions/runs/${runId}`, {
+          externalRunId: `gh_${OWNER_ID}_${REPO_ID}_${workflowRunId}`,
+        });
+      });
+      return runs;
+    },
+    stop: async () => {
+      agent.destroy();
+      await server.stop();
+      await receiver.close();
+      await github.close();
+    },
+  };
+}
+
+export interface LinkedRun {
   runId: string;
   ownerId: number;
   repoId: number;
@@ -148,7 +171,7 @@ async function waitForLinks(server: BenchCatalog, runs: LinkedRun[]): Promise<vo
 }
 
 /** Waits until every run ended; answers when each ended, how long after its delivery, and what was lost or doubled. */
-async function collect(
+export async function collect(
   server: BenchCatalog,
   runs: { runId: string }[],
   sentAt: number[],
@@ -181,13 +204,13 @@ async function collect(
   return { endedAt, latencies, lost, duplicated };
 }
 
-interface Delivery {
+export interface Delivery {
   body: string;
   headers: Record<string, string>;
 }
 
 /** A `workflow_run` event of one run; its run-name carries the Port run id (the opt-in of runs started elsewhere). */
-function workflowRunEvent(action: 'requested' | 'completed', run: LinkedRun): unknown {
+export function workflowRunEvent(action: 'requested' | 'completed', run: LinkedRun): unknown {
   const completed = action === 'completed';
   return {
     action,
@@ -208,7 +231,7 @@ function workflowRunEvent(action: 'requested' | 'completed', run: LinkedRun): un
 }
 
 /** A `workflow_run` delivery of `event`, signed, with its length (node:http would otherwise send it chunked). */
-function signed(event: unknown): Delivery {
+export function signed(event: unknown): Delivery {
   const { body, headers } = signedDelivery('workflow_run', event);
   return { body, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } };
 }
@@ -220,7 +243,7 @@ function signed(event: unknown): Delivery {
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
 /** Sends one delivery; throws unless it is answered 200. */
-function deliver(url: string, delivery: Delivery): Promise<void> {
+export function deliver(url: string, delivery: Delivery): Promise<void> {
   return new Promise((resolve, reject) => {
     const sent = request(
       `${url}/api/github/webhooks`,

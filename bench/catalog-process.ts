@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startChildServer } from '../__tests__/helpers/child-server.ts';
-import { cpuMilliseconds, peakMemoryMiB } from './stats.ts';
+import { cpuMilliseconds, peakMemoryMiB, resetPeakMemory } from './stats.ts';
 
 export interface BenchCatalog {
   url: string;
@@ -11,6 +11,8 @@ export interface BenchCatalog {
   /** An authenticated POST that throws on any answer of 300 or more. */
   call(path: string, body: unknown): Promise<unknown>;
   peakMemoryMiB(): number;
+  /** Starts the peak memory afresh, so that peakMemoryMiB covers what ran since. */
+  resetPeakMemory(): void;
   /** CPU time the server has used so far, in milliseconds. */
   cpuMilliseconds(): number;
   stop(): Promise<void>;
@@ -37,6 +39,7 @@ export async function startBenchCatalog(env: Record<string, string> = {}): Promi
     call: (path, body) => post(server.url, path, body, accessToken),
     request: (method, path, body) => send(server.url, method, path, body, accessToken),
     peakMemoryMiB: () => peakMemoryMiB(server.process.pid!),
+    resetPeakMemory: () => resetPeakMemory(server.process.pid!),
     cpuMilliseconds: () => cpuMilliseconds(server.process.pid!),
     stop: async () => {
       await server.stop('SIGTERM');

@@ -16,21 +16,7 @@ export async function runCatalogBenchmark(): Promise<void> {
   const server = await startBenchCatalog();
   try {
     const { call } = server;
-    await call('/v1/blueprints', {
-      identifier: 'service',
-      title: 'Service',
-      schema: {
-        properties: {
-          name: { type: 'string' },
-          language: { type: 'string' },
-          description: { type: 'string' },
-          stars: { type: 'number' },
-          url: { type: 'string', format: 'url' },
-          archived: { type: 'boolean' },
-        },
-        required: ['name'],
-      },
-    });
+    await call('/v1/blueprints', SERVICE_BLUEPRINT);
 
     const bulkSeconds = await bulkUpsert(call, 0, BULK_ENTITIES);
     console.log(
@@ -79,7 +65,41 @@ export async function runCatalogBenchmark(): Promise<void> {
   }
 }
 
-async function bulkUpsert(
+/** The `service` blueprint the catalog benchmarks fill. */
+export const SERVICE_BLUEPRINT = {
+  identifier: 'service',
+  title: 'Service',
+  schema: {
+    properties: {
+      name: { type: 'string' },
+      language: { type: 'string' },
+      description: { type: 'string' },
+      stars: { type: 'number' },
+      url: { type: 'string', format: 'url' },
+      archived: { type: 'boolean' },
+    },
+    required: ['name'],
+  },
+};
+
+/** The `service` entity number `i`: `svc-<i>`. */
+export function serviceEntity(i: number): unknown {
+  return {
+    identifier: `svc-${i}`,
+    title: `Service ${i}`,
+    properties: {
+      name: `svc-${i}`,
+      language: LANGUAGES[i % LANGUAGES.length],
+      description: `the service of unit ${i} in the bench catalog`,
+      stars: i % 1000,
+      url: `https://example.com/svc/${i}`,
+      archived: i % 7 === 0,
+    },
+  };
+}
+
+/** Writes `service` entities `from`..`to`-1 in bulk batches of 20, 8 at a time; answers the seconds it took. */
+export async function bulkUpsert(
   call: (path: string, body: unknown) => Promise<unknown>,
   from: number,
   to: number,
@@ -91,20 +111,7 @@ async function bulkUpsert(
       const start = next;
       next = Math.min(to, next + 20);
       const entities = [];
-      for (let i = start; i < next; i++) {
-        entities.push({
-          identifier: `svc-${i}`,
-          title: `Service ${i}`,
-          properties: {
-            name: `svc-${i}`,
-            language: LANGUAGES[i % LANGUAGES.length],
-            description: `the service of unit ${i} in the bench catalog`,
-            stars: i % 1000,
-            url: `https://example.com/svc/${i}`,
-            archived: i % 7 === 0,
-          },
-        });
-      }
+      for (let i = start; i < next; i++) entities.push(serviceEntity(i));
       const result = (await call('/v1/blueprints/service/entities/bulk?upsert=true', { entities })) as {
         errors: unknown[];
       };

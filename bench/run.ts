@@ -8,6 +8,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   app: async () => (await import('./app.ts')).runAppBenchmark(),
   action: async () => (await import('./action.ts')).runActionBenchmark(),
   sync: async () => (await import('./sync.ts')).runSyncBenchmark(),
+  hostile: async () => (await import('./hostile.ts')).runHostileBenchmark(),
 };
 
 const requested = process.argv.slice(2);

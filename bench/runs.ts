@@ -9,6 +9,27 @@ const PACED_RATE = 200;
 const PACED_EVENTS = 1_000;
 
 /**
+ * A self-service action `identifier` (input `version`) whose WEBHOOK to `url` renders its body with jq: the run's id
+ * as `run`, and its inputs.
+ */
+export function renderedAction(identifier: string, url: string): unknown {
+  return {
+    identifier,
+    title: identifier,
+    trigger: {
+      type: 'self-service',
+      operation: 'CREATE',
+      userInputs: { properties: { version: { type: 'string' }, replicas: { type: 'number', default: 1 } } },
+    },
+    invocationMethod: {
+      type: 'WEBHOOK',
+      url,
+      body: { run: '{{ .run.id }}', version: '{{ .inputs.version }}', replicas: '{{ .inputs.replicas }}' },
+    },
+  };
+}
+
+/**
  * Self-service runs and changelog events on the embedded catalog (a separate process, as `npm start` runs it)
  * with a local receiver: runs created per second and invoked per second, changelog events delivered per second,
  * and the time from write to delivery.
@@ -19,20 +40,7 @@ export async function runRunsBenchmark(): Promise<void> {
   try {
     const { call } = server;
 
-    await call('/v1/actions', {
-      identifier: 'deploy',
-      title: 'Deploy',
-      trigger: {
-        type: 'self-service',
-        operation: 'CREATE',
-        userInputs: { properties: { version: { type: 'string' }, replicas: { type: 'number', default: 1 } } },
-      },
-      invocationMethod: {
-        type: 'WEBHOOK',
-        url: `${receiver.url}/invoke`,
-        body: { run: '{{ .run.id }}', version: '{{ .inputs.version }}', replicas: '{{ .inputs.replicas }}' },
-      },
-    });
+    await call('/v1/actions', renderedAction('deploy', `${receiver.url}/invoke`));
     const runsStarted = performance.now();
     await inParallel(RUNS, CONCURRENCY, async (i) => {
       await call('/v1/actions/deploy/runs', { properties: { version: `1.0.${i}` } });

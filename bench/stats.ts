@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 /** The value below which `fraction` of the samples fall (nearest rank). */
 export function percentile(samples: number[], fraction: number): number {
@@ -12,6 +12,11 @@ export function peakMemoryMiB(pid: number): number {
   const status = readProc(`/proc/${pid}/status`);
   const match = /VmHWM:\s+(\d+) kB/.exec(status);
   return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+/** Starts a process's peak resident memory (VmHWM) afresh from its current size, so a later reading covers a stretch. */
+export function resetPeakMemory(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
 }
 
 /** CPU time (user and system) a process has used so far, in milliseconds, from /proc (clock ticks of 10 ms). */
