@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningServer, type StartOptions, startServer } from '../../src/server/server.ts';
+import { closeIfLeftOpen } from './open-resources.ts';
 
 export { example } from './examples.ts';
 
@@ -53,6 +54,11 @@ export async function startTestCatalog(
     app: { ...options.app, outbox: { baseBackoffMs: 20, maxBackoffMs: 100, ...options.app?.outbox } },
     warn: options.warn ?? (() => {}),
   });
+  const close = async ({ keepData = false } = {}): Promise<void> => {
+    await server.close();
+    if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+  };
+  const forget = closeIfLeftOpen(close);
   // A server for the App alone (portBaseUrl) has no catalog to get a token from.
   let accessToken = '';
   if (server.catalog) {
@@ -85,9 +91,9 @@ export async function startTestCatalog(
     credentials: TEST_CREDENTIALS,
     token: accessToken,
     api,
-    close: async ({ keepData = false } = {}) => {
-      await server.close();
-      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+    close: async (closeOptions) => {
+      forget();
+      await close(closeOptions);
     },
   };
 }

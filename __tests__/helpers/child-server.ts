@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { closeIfLeftOpen } from './open-resources.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/server/main.ts', import.meta.url));
 
@@ -21,6 +22,12 @@ export async function startChildServer(env: Record<string, string>): Promise<Chi
   const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
     child.on('exit', (code, signal) => resolve(signal ?? code)),
   );
+  const stop = async (signal: NodeJS.Signals): Promise<number | NodeJS.Signals | null> => {
+    forget();
+    child.kill(signal);
+    return exited;
+  };
+  const forget = closeIfLeftOpen(() => stop('SIGKILL'));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 15000);
     const onData = (chunk: Buffer): void => {
@@ -39,9 +46,6 @@ export async function startChildServer(env: Record<string, string>): Promise<Chi
     url,
     process: child,
     output: () => output,
-    stop: async (signal) => {
-      child.kill(signal);
-      return exited;
-    },
+    stop,
   };
 }

@@ -7,7 +7,7 @@
  * Pass its url to Probot as `baseUrl` (createTestProbot({ baseUrl })), or as GHE_HOST with GHE_PROTOCOL=http.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './open-resources.ts';
 
 export interface FakeRepository {
   id: number;
@@ -136,8 +136,7 @@ export async function startFakeGithub(options: { latencyMs?: number } = {}): Pro
     },
     async close() {
       for (const response of hanging) response.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
     },
   };
 
@@ -418,7 +417,7 @@ export async function startFakeGithub(options: { latencyMs?: number } = {}): Pro
       response.end(JSON.stringify({ message: `fake GitHub failed: ${String(error)}` }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = await listenOnLoopback(server);
+  fake.url = listening.url;
   return fake;
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
+import { closeIfLeftOpen } from './open-resources.ts';
 
 export const WEBHOOK_SECRET = 'test-webhook-secret';
 export const GITHUB_API = 'https://api.github.com';
@@ -30,8 +31,14 @@ export function createTestProbot(options: { baseUrl?: string } = {}): Probot {
   });
 }
 
-/** GitHub is reachable only through nock; the servers under test on 127.0.0.1 are real. */
+let forgetRelease: (() => void) | undefined;
+
+/**
+ * GitHub is reachable only through nock; the servers under test on 127.0.0.1 are real. Released by releaseGithub, or
+ * at the latest when the test file is done.
+ */
 export function isolateGithub(): void {
+  forgetRelease ??= closeIfLeftOpen(async () => releaseGithub());
   if (!nock.isActive()) nock.activate();
   nock.disableNetConnect();
   nock.enableNetConnect(/(127\.0\.0\.1|localhost)/);
@@ -42,6 +49,8 @@ export function isolateGithub(): void {
  * in the same worker after this one: they must get the real network stack back.
  */
 export function releaseGithub(): void {
+  forgetRelease?.();
+  forgetRelease = undefined;
   nock.cleanAll();
   nock.enableNetConnect();
   nock.restore();

@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './open-resources.ts';
 
 export interface ReceivedRequest {
   method: string;
@@ -51,10 +51,9 @@ export async function startReceiver(): Promise<Receiver> {
       for (const waiter of waiters.filter((w) => requests.length >= w.count)) waiter.resolve();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     requests,
     respondWith(statuses, fallbackStatus = 200) {
       script = [...statuses];
@@ -70,10 +69,6 @@ export async function startReceiver(): Promise<Receiver> {
         waiters.push({ count, resolve: () => (clearTimeout(timer), resolve(requests)) });
       });
     },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../helpers/open-resources.ts';
 
 /** What to do to a request instead of (or after) passing it on. */
 export type FaultAction =
@@ -56,10 +56,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       proxy.requests.length = 0;
       proxy.maxInFlight = 0;
     },
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: async () => listening.close(),
   };
 
   const takeFault = (method: string, path: string): Fault | undefined => {
@@ -108,8 +105,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       response.end(`proxy failed: ${String(error)}`);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = await listenOnLoopback(server);
+  proxy.url = listening.url;
   return proxy;
 }
 

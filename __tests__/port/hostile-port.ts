@@ -1,5 +1,5 @@
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../helpers/open-resources.ts';
 
 /** How a route of the hostile server answers. */
 export type HostileAnswer =
@@ -63,14 +63,7 @@ export async function startHostileServer(
         return writeUntilStopped(res);
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return listenOnLoopback(server);
 }
 
 /** Writes as fast as the client reads, until it hangs up (or the cap). */

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../helpers/open-resources.ts';
 
 export interface StubRequest {
   method: string;
@@ -31,10 +31,7 @@ export async function startStubServer(handle: (request: StubRequest) => StubAnsw
     url: '',
     requests: [],
     tokenRequests: 0,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: async () => listening.close(),
   };
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -60,7 +57,7 @@ export async function startStubServer(handle: (request: StubRequest) => StubAnsw
     res.writeHead(answer.status, { 'content-type': 'application/json', 'x-trace-id': 'stub-trace', ...answer.headers });
     res.end(JSON.stringify(answer.body ?? { ok: true }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  stub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = await listenOnLoopback(server);
+  stub.url = listening.url;
   return stub;
 }
