@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 
-/** Error codes of the Port API contract (../shared/port-api/README.md). */
+/** Error codes of the Port API contract (docs/port-api.md, "Error codes"). */
 export type ApiErrorCode =
   | 'bad_request'
   | 'unauthorized'

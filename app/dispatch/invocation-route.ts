@@ -23,7 +23,7 @@ const SIGNATURE_PROBLEMS: Record<SignatureProblem, string> = {
 };
 
 /**
- * `POST /api/port/invocations`: a signed invocation (design.md) becomes a dispatch. Anything unsigned, badly
+ * `POST /api/port/invocations`: a signed invocation (docs/design.md) becomes a dispatch. Anything unsigned, badly
  * signed, stale or replayed is refused with 401 and nothing happens; the raw bytes are what the signature covers.
  */
 export async function invocationRoute(

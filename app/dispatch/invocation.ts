@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { formatIssuePath } from '../../catalog/errors.ts';
 import { accountProblem, normalizeWorkflow, repositoryProblem, workflowProblem } from './github-names.ts';
 
-/** The invocation contract of design.md, as the catalog or a Port WEBHOOK action sends it. */
+/** The invocation contract of docs/design.md, as the catalog or a Port WEBHOOK action sends it. */
 export interface Invocation {
   runId: string;
   org: string;

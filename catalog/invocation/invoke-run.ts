@@ -145,7 +145,7 @@ function defaultWebhookBody(stored: StoredRun): unknown {
   };
 }
 
-/** Hands the run to the GitHub App with the invocation contract of design.md; the App reports from there. */
+/** Hands the run to the GitHub App with the invocation contract of docs/design.md; the App reports from there. */
 async function invokeGithub(
   run: RunWriter,
   stored: StoredRun,

@@ -1,5 +1,5 @@
 /**
- * The search query of POST /v1/entities/search (openapi-subset.json, components.schemas["def-7"]): the rule forms
+ * The search query of POST /v1/entities/search (docs/port-api.md, "Search"): the rule forms
  * wharf evaluates. Contextual values ({context: "user"}), scorecard, propertySchema, matchAny and timer rules are
  * not supported and fail validation.
  */

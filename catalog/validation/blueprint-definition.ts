@@ -1,7 +1,7 @@
 /**
  * Checks a blueprint as a client writes it (POST, PUT, and PATCH after mergeBlueprintPatch) and answers it with
  * Port's defaults filled in. Problems throw invalidRequest (422 invalid_request) naming the field.
- * Shapes follow the POST /v1/blueprints body of shared/port-api/openapi-subset.json.
+ * Shapes follow the POST /v1/blueprints body of the Port API (docs/port-api.md, "Blueprints").
  */
 import { invalidRequest } from '../errors.ts';
 import type { Blueprint, BlueprintProperty, BlueprintRelation } from '../model.ts';

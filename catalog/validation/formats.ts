@@ -1,7 +1,8 @@
 /**
  * Port's property formats: which type each belongs to, and how a value of that format is checked.
- * Source: the `format` enum of schema.properties in shared/port-api/openapi-subset.json and the property pages of
- * docs.port.io (timer is a `string` holding an ISO 8601 date-time; labeled-url is an `object` {url, displayText?}).
+ * Source: the `format` enum of schema.properties in Port's OpenAPI description (listed in docs/port-api.md) and the
+ * property pages of docs.port.io (timer is a `string` holding an ISO 8601 date-time; labeled-url is an `object`
+ * {url, displayText?}).
  */
 import type { Format } from 'ajv';
 import { fullFormats } from 'ajv-formats/dist/formats.js';

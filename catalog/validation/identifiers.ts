@@ -1,5 +1,5 @@
 /**
- * Identifier rules of the Port API (shared/port-api/openapi-subset.json):
+ * Identifier rules of the Port API (docs/port-api.md, "Identifiers"):
  * - entity identifiers (and relation values): `^(?!\.{1,2}$)[\p{L}0-9@_.+:\\/=-]+$`, up to 1000 characters;
  * - blueprint identifiers: `^(?!\.{1,2}$)[\p{L}0-9@_.+:\\/-]+$` (no `=`), up to 100 characters;
  * - keys of schema.properties, relations, mirror/calculation/aggregation properties: `^[A-Za-z0-9@_=\-]+$`,

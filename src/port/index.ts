@@ -1,4 +1,4 @@
-/** The Port API client (../../shared/port-api/README.md): one for the Action and the App. */
+/** The Port API client (docs/port-api.md): one for the Action and the App. */
 export { createPortClient, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './client.ts';
 export type { PortClient, PortClientOptions } from './client.ts';
 export { PortApiError } from './errors.ts';

@@ -1,4 +1,4 @@
-/** Shapes of the Port API subset wharf speaks (../shared/port-api/openapi-subset.json). */
+/** Shapes of the Port API subset wharf speaks (docs/port-api.md). */
 
 /** A search rule: a property test, `relatedTo`, or a nested query. */
 export type SearchRule =

@@ -1,5 +1,5 @@
 /**
- * Port's identifier rules (../../../../shared/port-api/README.md, "Identifiers"): an entity identifier (and every
+ * Port's identifier rules (docs/port-api.md, "Identifiers"): an entity identifier (and every
  * identifier a relation points at) is 1..1000 of letters, digits and `@_.+:\/=-`, and not `.` or `..`; a
  * blueprint identifier is the same without `=`, up to 100. Each function answers why a value breaks the rule, or
  * undefined when it is fine.
