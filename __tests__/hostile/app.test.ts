@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Probot, ProbotOctokit } from 'probot';
-import { LruMap } from '../../app/lru-map.ts';
+import { LruMap } from '../../src/lru/index.ts';
 import { payloadProblem } from '../../app/webhooks/payload-shape.ts';
 import { portSignatureHeaders } from '../../src/signing/index.ts';
 import { startTestCatalog, type TestCatalog, TEST_CREDENTIALS } from '../helpers/catalog-server.ts';

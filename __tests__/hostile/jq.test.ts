@@ -95,6 +95,27 @@ describe('an action template that never ends or eats memory', () => {
     expect(text).not.toContain(SECRET);
   });
 
+  test('a program that overran runs apart: ordinary runs pass it, and past a backlog it is not run', async () => {
+    receiver.requests.length = 0;
+    // 'spin' overran above, so its program is in quarantine: one low-priority worker, a short queue.
+    const spins = await Promise.all(
+      Array.from({ length: 8 }, async () => (await startRun(catalog, 'spin', { properties: {} })).run.id),
+    );
+    const { run: fine } = await startRun(catalog, 'fine', { properties: {} });
+    const [invoked] = await receiver.waitFor(1);
+    const ended = await Promise.all(spins.map((id) => waitForRun(catalog, id)));
+    expect(ended.every((run) => run.status === 'FAILURE')).toBe(true);
+    // The ordinary run went out before most spins had even ended: it did not queue behind them.
+    expect((invoked!.body as { who: string }).who).toBe(fine.id);
+    expect(ended.filter((run) => Date.parse(run.endedAt!) > invoked!.at).length).toBeGreaterThanOrEqual(2);
+    const reasons = await Promise.all(spins.map(async (id) => (await getRunLogs(catalog, id)).at(-1)!.message));
+    expect(
+      reasons.filter((reason) => /jq was not run: this program overran a limit in the last 10 minutes/.test(reason))
+        .length,
+    ).toBeGreaterThanOrEqual(1);
+    expect(reasons.every((reason) => /WHARF_JQ_TIMEOUT_MS|jq was not run/.test(reason))).toBe(true);
+  });
+
   test('after a restart the overrun run is not invoked again: it ended once', async () => {
     const { run } = await startRun(catalog, 'spin', { properties: {} });
     await waitForRun(catalog, run.id);

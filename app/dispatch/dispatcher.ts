@@ -3,7 +3,7 @@ import { enqueuePortWrites } from '../port-writes/index.ts';
 import type { AppStore } from '../store/index.ts';
 import { type DispatchSettings, dispatchWorkflow } from './dispatch-workflow.ts';
 import type { Invocation } from './invocation.ts';
-import { LruMap } from '../lru-map.ts';
+import { LruMap } from '../../src/lru/index.ts';
 import { createRedactor } from '../../src/port/index.ts';
 
 /** Far more runs than can be dispatched within one polling window (findRunTimeoutMs) at GitHub's pace. */

@@ -1,5 +1,5 @@
 import type { Probot, ProbotOctokit } from 'probot';
-import { LruMap } from '../lru-map.ts';
+import { LruMap } from '../../src/lru/index.ts';
 import { githubFetch } from './github-fetch.ts';
 
 export type GithubClient = InstanceType<typeof ProbotOctokit>;

@@ -6,7 +6,7 @@
  */
 import type { CodeOptions } from 'ajv';
 import { RE2JS, RE2JSException, RE2JSSyntaxException } from 're2js';
-import { BoundedCache } from './bounded-cache.ts';
+import { LruMap } from '../../src/lru/index.ts';
 import { describeValue } from './describe.ts';
 
 type RegExpEngine = NonNullable<CodeOptions['regExp']>;
@@ -41,7 +41,7 @@ export class UnsupportedPatternError extends Error {
 
 type Compiled = { re2: RE2JS } | { problem: string };
 
-const compiled = new BoundedCache<string, Compiled>(CACHED_PATTERNS);
+const compiled = new LruMap<string, Compiled>(CACHED_PATTERNS);
 
 /**
  * Why `pattern` cannot be a user pattern (not ECMAScript, or not runnable on RE2), as a phrase such as

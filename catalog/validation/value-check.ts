@@ -4,7 +4,7 @@
  * `.url`), `problem` a phrase such as `must be a number (got "three")`. Callers put the property name in front.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { BoundedCache } from './bounded-cache.ts';
+import { LruMap } from '../../src/lru/index.ts';
 import { describeList, describeValue, isPlainObject } from './describe.ts';
 import { FORMAT_DESCRIPTIONS, LABELED_URL_SCHEMA, STRING_FORMAT_CHECKS } from './formats.ts';
 import { re2RegExpEngine, UnsupportedPatternError } from './user-pattern.ts';
@@ -59,7 +59,7 @@ export function valueSchema(definition: Record<string, unknown>): Record<string,
 // Compiled checks by schema text. Most properties share a handful of schemas ({"type":"string"}...), and a
 // changed blueprint recompiles all of its properties: this makes that cheap. Blueprints' validators hold their
 // own checks, so one dropped here only costs a compile.
-const checksBySchema = new BoundedCache<string, ValueCheck>(5000);
+const checksBySchema = new LruMap<string, ValueCheck>(5000);
 
 /** Throws ajv's error when the definition does not compile (callers check definitions before compiling). */
 export function compileValueCheck(definition: Record<string, unknown>): ValueCheck {

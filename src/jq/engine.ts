@@ -1,5 +1,5 @@
 import { DEFAULT_JQ_LIMITS, type JqLimits, jqLimitsFromEnv } from './limits.ts';
-import { type JqOutcome, JqPool, type JqOverrun } from './pool.ts';
+import { type JqOutcome, JqPool, type JqOverrun, QUARANTINE_BACKLOG, QUARANTINE_MS } from './pool.ts';
 
 /** A jq program that did not compile or failed while running, with jq's own words. */
 export class JqError extends Error {
@@ -27,9 +27,17 @@ export class JqLimitError extends JqError {
 }
 
 export function describeOverrun(overrun: JqOverrun, limits: JqLimits): string {
-  return overrun === 'time'
-    ? `jq ran longer than ${limits.timeoutMs} ms and was stopped (limit: WHARF_JQ_TIMEOUT_MS)`
-    : `jq needed more than ${limits.memoryMb} MiB of memory and was stopped (limit: WHARF_JQ_MEMORY_MB)`;
+  switch (overrun) {
+    case 'time':
+      return `jq ran longer than ${limits.timeoutMs} ms and was stopped (limit: WHARF_JQ_TIMEOUT_MS)`;
+    case 'memory':
+      return `jq needed more than ${limits.memoryMb} MiB of memory and was stopped (limit: WHARF_JQ_MEMORY_MB)`;
+    case 'backlog':
+      return (
+        `jq was not run: this program overran a limit in the last ${QUARANTINE_MS / 60_000} minutes, and ` +
+        `${QUARANTINE_BACKLOG} of its evaluations are already waiting to run one at a time`
+      );
+  }
 }
 
 let pool: JqPool | undefined;

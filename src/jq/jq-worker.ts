@@ -2,10 +2,17 @@
  * One jq evaluator thread of the pool (pool.ts). User programs run here so that a program that never ends or eats
  * memory costs this thread, which the pool terminates and replaces, and never the server's event loop.
  */
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { JqRequest, JqReply } from './protocol.ts';
 
-const { memoryLimitBytes } = workerData as { memoryLimitBytes: number };
+const { memoryLimitBytes, nice } = workerData as { memoryLimitBytes: number; nice: number };
+try {
+  // Without a pid this is the calling thread's priority on Linux: the event loop's thread keeps its own.
+  setPriority(nice);
+} catch {
+  // Where a thread cannot lower its own priority, it runs at the process's.
+}
 let memoryRefused = false;
 let memoryBytes = 0;
 

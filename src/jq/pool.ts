@@ -1,9 +1,14 @@
+import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { LruMap } from '../lru/index.ts';
 import type { JqLimits } from './limits.ts';
 import type { JqReply, JqRequest } from './protocol.ts';
 
-/** Why an evaluation was stopped by the pool rather than answered by jq. */
-export type JqOverrun = 'time' | 'memory';
+/**
+ * Why an evaluation was stopped by the pool rather than answered by jq: it ran out of time or memory, or it was
+ * not run at all because too many evaluations of the same program, which overran before, were already waiting.
+ */
+export type JqOverrun = 'time' | 'memory' | 'backlog';
 
 /** The outcome of one evaluation: jq's compact output, jq's own error text, or the limit it ran into. */
 export type JqOutcome =
@@ -24,24 +29,75 @@ interface Slot {
 const WORKER_URL = new URL('./jq-worker.ts', import.meta.url);
 /** A worker whose jq memory grew past this share of the cap is replaced after its job: WebAssembly never shrinks. */
 const RECYCLE_SHARE = 0.5;
+/** How long a program that overran runs apart from the others, and how many of its runs may wait there. */
+export const QUARANTINE_MS = 10 * 60_000;
+export const QUARANTINE_BACKLOG = 4;
+/** Programs remembered as having overran; beyond this the oldest are forgotten (they run with the others again). */
+const REMEMBERED_OVERRUNS = 10_000;
+/**
+ * Nice values of the worker threads (Linux keeps one per thread): jq yields the CPU to the event loop that serves
+ * every request, and a program in quarantine, which is likely spinning until its limit, yields to everything.
+ */
+const NICE = { main: 10, quarantine: 19 };
+
+/**
+ * The process's jq: a lane of worker threads for every program, and a lane of one for programs that overran a
+ * limit in the last QUARANTINE_MS. A program that never ends then holds one low-priority thread and waits behind
+ * its own kind, not in front of every action and mapping; past QUARANTINE_BACKLOG waiting, it is not run at all.
+ */
+export class JqPool {
+  private readonly limits: JqLimits;
+  private readonly main: JqLane;
+  private readonly quarantine: JqLane;
+  /** Program digest -> until when it runs in quarantine. */
+  private readonly overran = new LruMap<string, number>(REMEMBERED_OVERRUNS);
+
+  constructor(limits: JqLimits) {
+    this.limits = limits;
+    this.main = new JqLane(limits, limits.workers, NICE.main);
+    this.quarantine = new JqLane(limits, 1, NICE.quarantine);
+  }
+
+  get settings(): JqLimits {
+    return this.limits;
+  }
+
+  async evaluate(program: string, input: string): Promise<JqOutcome> {
+    const digest = createHash('sha256').update(program).digest('base64');
+    const quarantined = (this.overran.get(digest) ?? 0) > Date.now();
+    if (quarantined && this.quarantine.waiting >= QUARANTINE_BACKLOG) return { ok: false, overrun: 'backlog' };
+    const outcome = await (quarantined ? this.quarantine : this.main).evaluate(program, input);
+    if ('overrun' in outcome) this.overran.set(digest, Date.now() + QUARANTINE_MS);
+    return outcome;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.main.close(), this.quarantine.close()]);
+  }
+}
 
 /**
  * A few worker threads that run jq, each evaluation with a time limit and each worker with a memory cap. A worker
  * that overruns is terminated and replaced; the caller learns which limit it hit. Jobs wait in order for a worker.
  */
-export class JqPool {
+class JqLane {
   private readonly limits: JqLimits;
+  private readonly size: number;
+  private readonly nice: number;
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private nextId = 1;
   private closed = false;
 
-  constructor(limits: JqLimits) {
+  constructor(limits: JqLimits, size: number, nice: number) {
     this.limits = limits;
+    this.size = size;
+    this.nice = nice;
   }
 
-  get settings(): JqLimits {
-    return this.limits;
+  /** Evaluations waiting for a worker. */
+  get waiting(): number {
+    return this.queue.length;
   }
 
   evaluate(program: string, input: string): Promise<JqOutcome> {
@@ -66,7 +122,7 @@ export class JqPool {
         // A new worker takes jobs once it is ready (it keeps the process alive until then); start one per job that
         // no starting worker will take, up to the pool's size.
         const starting = this.slots.filter((candidate) => !candidate.ready).length;
-        if (starting < this.queue.length && this.slots.length < this.limits.workers) this.spawn();
+        if (starting < this.queue.length && this.slots.length < this.size) this.spawn();
         else return;
         continue;
       }
@@ -77,7 +133,7 @@ export class JqPool {
   private spawn(): void {
     const memoryLimitBytes = this.limits.memoryMb * 1024 * 1024;
     const worker = new Worker(WORKER_URL, {
-      workerData: { memoryLimitBytes },
+      workerData: { memoryLimitBytes, nice: this.nice },
       resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb, maxYoungGenerationSizeMb: 16 },
       // jq-web prints emscripten's diagnostics ("Aborted()"): they say nothing the caller is not told.
     });

@@ -5,7 +5,7 @@
  * across restarts too); with none, the next place applies. Answers are cached per organization and repository
  * until a push changes the file (invalidate) or `ttlMs` passes.
  */
-import { LruMap } from '../../lru-map.ts';
+import { LruMap } from '../../../src/lru/index.ts';
 import { ConfigError, parsePortAppConfig } from '../mapping/index.ts';
 import type { SyncStore } from '../store/sync-store.ts';
 import { type ActiveConfig, activeConfig, DEFAULT_ACTIVE_CONFIG } from './active-config.ts';

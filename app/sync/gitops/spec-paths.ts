@@ -4,7 +4,7 @@
  */
 
 import { RE2JS } from 're2js';
-import { LruMap } from '../../lru-map.ts';
+import { LruMap } from '../../../src/lru/index.ts';
 
 /** Patterns come from each repository's configuration: remember the recent ones only. */
 const cache = new LruMap<string, RE2JS>(1000);

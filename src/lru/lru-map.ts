@@ -1,8 +1,8 @@
 /**
- * A Map that keeps at most `capacity` entries, forgetting the least recently used first. For what the App
- * remembers in memory about items that arrive from outside (organizations, runs, configurations): however many
- * distinct ones an attacker or a large organization sends, memory stays bounded, and forgetting one only costs a
- * repeated read.
+ * A Map that keeps at most `capacity` entries, forgetting the least recently used first. For what wharf remembers
+ * in memory about items that arrive from outside (organizations, runs, configurations, users' patterns and
+ * schemas): however many distinct ones an attacker or a large organization sends, memory stays bounded, and
+ * forgetting one only costs a repeated read or compile.
  */
 export class LruMap<K, V> {
   private readonly entries = new Map<K, V>();
@@ -23,6 +23,14 @@ export class LruMap<K, V> {
     // Map iterates in insertion order: re-inserting makes this the most recently used.
     this.entries.delete(key);
     this.entries.set(key, value);
+    return value;
+  }
+
+  /** The value for `key`, or the one `make` answers, which is then kept. */
+  getOrMake(key: K, make: () => V): V {
+    if (this.entries.has(key)) return this.get(key) as V;
+    const value = make();
+    this.set(key, value);
     return value;
   }
 
