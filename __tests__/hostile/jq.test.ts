@@ -95,6 +95,29 @@ describe('an action template that never ends or eats memory', () => {
     expect(text).not.toContain(SECRET);
   });
 
+  test('a header a template fills with a newline ends the run at once, naming the header', async () => {
+    receiver.requests.length = 0;
+    const created = await catalog.api('POST', '/v1/actions', {
+      identifier: 'smuggle',
+      title: 'smuggle',
+      trigger: {
+        type: 'self-service',
+        operation: 'CREATE',
+        userInputs: { properties: { version: { type: 'string' } } },
+      },
+      invocationMethod: { type: 'WEBHOOK', url: receiver.url, headers: { 'x-version': '{{ .inputs.version }}' } },
+    });
+    expect(created.status).toBe(201);
+    const { run } = await startRun(catalog, 'smuggle', { properties: { version: '1.0\r\nx-injected: yes' } });
+    expect((await waitForRun(catalog, run.id)).status).toBe('FAILURE');
+    const logs = await getRunLogs(catalog, run.id);
+    expect(logs.at(-1)!.message).toMatch(
+      /^Invocation failed: invocationMethod\.headers\.x-version: Invalid character in header content/,
+    );
+    expect(logs.filter((log) => log.terminationStatus)).toHaveLength(1);
+    expect(receiver.requests).toHaveLength(0);
+  });
+
   test('a program that overran runs apart: ordinary runs pass it, and past a backlog it is not run', async () => {
     receiver.requests.length = 0;
     // 'spin' overran above, so its program is in quarantine: one low-priority worker, a short queue.

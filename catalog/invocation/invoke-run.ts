@@ -1,3 +1,4 @@
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { renderTemplates, TemplateError } from '../../src/jq/index.ts';
 import { createRedactor } from '../../src/port/index.ts';
 import { describeAnswer, describeNetworkError, isRetryableStatus, sendSigned } from '../delivery/index.ts';
@@ -110,6 +111,12 @@ async function invokeWebhook(
   const stored = run.ctx.runs.get(runId)!;
   const body = method.body !== undefined ? method.body : defaultWebhookBody(stored);
   const target = `${method.method ?? 'POST'} ${method.url}`;
+  const badHeader = headerProblem(method.headers);
+  if (badHeader) {
+    // A rendered header that HTTP cannot carry fails the same way at every attempt: end the run, do not retry.
+    run.end(runId, 'FAILURE', `Invocation failed: invocationMethod.headers.${badHeader}`);
+    return { result: 'delivered' };
+  }
   try {
     const response = await sendSigned(
       { url: method.url, method: method.method, headers: method.headers, body },
@@ -130,6 +137,19 @@ async function invokeWebhook(
   } catch (error) {
     return { result: 'retry', error: `webhook ${target} ${describeNetworkError(error)}` };
   }
+}
+
+/** The first rendered header HTTP cannot carry (a newline from a template, say), as `<name>: <why>`. */
+function headerProblem(headers: Record<string, unknown> | undefined): string | undefined {
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    try {
+      validateHeaderName(name);
+      validateHeaderValue(name, String(value));
+    } catch (error) {
+      return `${name}: ${(error as Error).message}`;
+    }
+  }
+  return undefined;
 }
 
 /** The vendor's default webhook body, sent when the action defines none. */
