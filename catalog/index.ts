@@ -65,6 +65,8 @@ export interface Catalog {
   startDeliveries(): void;
   /** Deliveries not yet delivered nor given up. */
   pendingDeliveries(): number;
+  /** When the oldest of those was enqueued (epoch ms); undefined when there is none. */
+  oldestPendingDeliveryAt(): number | undefined;
   /**
    * Answers, in process and as the catalog's own client, the run calls the App makes for every report; undefined
    * for any other call (send it to the routes).
@@ -122,6 +124,7 @@ export function openCatalog(options: CatalogOptions): Catalog {
     startDeliveries: () => worker.start(),
     answerInProcess: answerInProcess(ctx, credentials.clientId),
     pendingDeliveries: () => worker.pending(),
+    oldestPendingDeliveryAt: () => worker.oldestPendingAt(),
     close: async () => {
       await worker.stop();
       db.close();

@@ -34,7 +34,10 @@ export const TEST_CREDENTIALS = { clientId: 'test-client', clientSecret: 'test-s
 /** Starts the real server on 127.0.0.1, port 0, on a fresh data directory, and gets a token. */
 export async function startTestCatalog(
   options: Partial<
-    Pick<StartOptions, 'rateLimit' | 'delivery' | 'secrets' | 'appUrl' | 'probot' | 'app' | 'portBaseUrl' | 'warn'>
+    Pick<
+      StartOptions,
+      'rateLimit' | 'delivery' | 'secrets' | 'appUrl' | 'probot' | 'app' | 'portBaseUrl' | 'warn' | 'env'
+    >
   > & { dataDir?: string } = {},
 ): Promise<TestCatalog> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wharf-test-'));
@@ -50,6 +53,7 @@ export async function startTestCatalog(
     appUrl: options.appUrl,
     probot: options.probot,
     portBaseUrl: options.portBaseUrl,
+    ...(options.env && { env: options.env }),
     // The App's outbox retries in milliseconds too.
     app: { ...options.app, outbox: { baseBackoffMs: 20, maxBackoffMs: 100, ...options.app?.outbox } },
     warn: options.warn ?? (() => {}),

@@ -115,6 +115,16 @@ export class GithubAccess {
     });
   }
 
+  /**
+   * `GET /app` with the App's JWT: GitHub accepts the App id and private key (readiness, the status page). Never
+   * cached: each call asks GitHub.
+   */
+  async identity(): Promise<{ slug: string; name: string; htmlUrl: string }> {
+    const app = await this.app();
+    const { data } = await app.rest.apps.getAuthenticated();
+    return { slug: data?.slug ?? '', name: data?.name ?? '', htmlUrl: data?.html_url ?? '' };
+  }
+
   /** The login GitHub shows for runs the App starts: `<slug>[bot]`. */
   async botLogin(): Promise<string> {
     if (!this.slug) {

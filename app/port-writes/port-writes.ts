@@ -7,6 +7,8 @@ export type PortWrite = { op: 'log'; body: RunLogInput } | { op: 'patch'; body: 
 interface PortWritesPayload {
   runId: string;
   writes: PortWrite[];
+  /** When the GitHub event these writes report was received (epoch ms), for the report latency metric. */
+  receivedAt?: number;
 }
 
 export const PORT_WRITES = 'port-writes';
@@ -20,20 +22,19 @@ export function enqueuePortWrites(
   outbox: OutboxStore,
   runId: string,
   writes: PortWrite[],
-  options: { now?: number; heldMs?: number } = {},
+  options: { now?: number; heldMs?: number; receivedAt?: number | undefined } = {},
 ): Delivery {
-  return outbox.enqueue(
-    PORT_WRITES,
-    `run:${runId}`,
-    { runId, writes } satisfies PortWritesPayload,
-    options.now ?? Date.now(),
-    options.heldMs,
-  );
+  const payload: PortWritesPayload = { runId, writes };
+  if (options.receivedAt !== undefined) payload.receivedAt = options.receivedAt;
+  return outbox.enqueue(PORT_WRITES, `run:${runId}`, payload, options.now ?? Date.now(), options.heldMs);
 }
 
 export interface PortWritesEvents {
-  /** A run's writes were all done (or the run had ended, so none was left to do). */
-  written?(runId: string, writes: PortWrite[]): void;
+  /**
+   * A run's writes were all done (or the run had ended, so none was left to do); `receivedAt`: when the event they
+   * report was received, when known.
+   */
+  written?(runId: string, writes: PortWrite[], receivedAt: number | undefined): void;
   givenUp?(runId: string, reason: string): void;
 }
 
@@ -45,7 +46,8 @@ export function portWritesHandler(
   return {
     maxAttempts: options.maxAttempts,
     async attempt(delivery: Delivery): Promise<DeliveryOutcome> {
-      const { runId, writes } = delivery.payload as PortWritesPayload;
+      const payload = delivery.payload as PortWritesPayload;
+      const { runId, writes } = payload;
       for (let index = 0; index < writes.length; index++) {
         const write = writes[index]!;
         try {
@@ -61,10 +63,10 @@ export function portWritesHandler(
         }
         // A PATCH overwrites, so doing it again is harmless; a log line is not: a retry must start after it.
         if (write.op === 'log' && index < writes.length - 1) {
-          outbox.updatePayload(delivery.id, { runId, writes: writes.slice(index + 1) });
+          outbox.updatePayload(delivery.id, { ...payload, writes: writes.slice(index + 1) });
         }
       }
-      options.events?.written?.(runId, writes);
+      options.events?.written?.(runId, writes, payload.receivedAt);
       return { result: 'delivered' };
     },
     giveUp(delivery, reason) {

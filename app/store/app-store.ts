@@ -58,7 +58,7 @@ export class AppStore {
         VALUES (?, ?, 'received', ?, ?)`),
       setInvocationState: prepare('UPDATE invocations SET state = ?, updated_at = ? WHERE run_id = ?'),
       invocationsIn: prepare(
-        'SELECT run_id AS runId, payload, state FROM invocations WHERE state = ? ORDER BY received_at',
+        'SELECT run_id AS runId, payload, state, received_at AS receivedAt FROM invocations WHERE state = ? ORDER BY received_at',
       ),
       upsertLink: prepare(`INSERT INTO linked_runs (external_run_id, port_run_id, installation_id, owner, repo,
           workflow_run_id, report_status, linked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -82,9 +82,13 @@ export class AppStore {
     this.statements.setInvocationState!.run(state, now, runId);
   }
 
-  invocationsIn(state: InvocationState): { runId: string; payload: unknown }[] {
-    const rows = this.statements.invocationsIn!.all(state) as { runId: string; payload: string }[];
-    return rows.map((row) => ({ runId: row.runId, payload: JSON.parse(row.payload) as unknown }));
+  invocationsIn(state: InvocationState): { runId: string; payload: unknown; receivedAt: number }[] {
+    const rows = this.statements.invocationsIn!.all(state) as { runId: string; payload: string; receivedAt: number }[];
+    return rows.map((row) => ({
+      runId: row.runId,
+      payload: JSON.parse(row.payload) as unknown,
+      receivedAt: row.receivedAt,
+    }));
   }
 
   link(run: LinkedRun, now: number): void {

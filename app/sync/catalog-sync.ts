@@ -8,7 +8,7 @@ import type { PortClient } from '../../src/port/index.ts';
 import type { GithubAccess } from '../github/index.ts';
 import type { AppStore } from '../store/index.ts';
 import { CheckRunPoster } from './checks/check-runs.ts';
-import { ConfigResolver } from './config/config-resolver.ts';
+import { type BrokenConfig, ConfigResolver } from './config/config-resolver.ts';
 import { GitopsResync } from './gitops/gitops-resync.ts';
 import { GitopsValidation } from './gitops/gitops-validation.ts';
 import { GithubReads } from './github/graphql-reader.ts';
@@ -92,6 +92,11 @@ export class CatalogSync {
         givenUp: () => this.events.givenUp?.(),
       }),
     };
+  }
+
+  /** The port-app-config.yml files read lately that do not parse (for the status page). */
+  brokenConfigs(): BrokenConfig[] {
+    return this.ctx.configs.brokenConfigs();
   }
 
   async stop(): Promise<void> {

@@ -68,6 +68,7 @@ export class OutboxStore {
   private readonly payloadStatement: StatementSync;
   private readonly earlierPendingStatement: StatementSync;
   private readonly releaseStatement: StatementSync;
+  private readonly oldestPendingStatement: StatementSync;
 
   constructor(db: DatabaseSync) {
     this.enqueueStatement = db.prepare(`
@@ -94,6 +95,9 @@ export class OutboxStore {
     this.payloadStatement = db.prepare('UPDATE deliveries SET payload = ? WHERE id = ?');
     this.earlierPendingStatement = db.prepare(
       "SELECT id FROM deliveries WHERE ordering_key = ? AND state = 'pending' AND id < ?",
+    );
+    this.oldestPendingStatement = db.prepare(
+      "SELECT id, created_at FROM deliveries INDEXED BY deliveries_order WHERE state = 'pending' ORDER BY id LIMIT ?",
     );
     this.releaseStatement = db.prepare("UPDATE deliveries SET next_attempt_at = ? WHERE id = ? AND state = 'pending'");
     this.dueNowStatement = db.prepare(
@@ -160,6 +164,12 @@ export class OutboxStore {
 
   pendingOlderThan(kind: string, createdBefore: number): Delivery[] {
     return (this.olderThanStatement.all(kind, createdBefore) as DeliveryRow[]).map(fromRow);
+  }
+
+  /** When the oldest pending row was enqueued, leaving out `skip` (rows delivered but not removed yet). */
+  oldestPendingAt(skip: readonly number[] = []): number | undefined {
+    const rows = this.oldestPendingStatement.all(skip.length + 1) as { id: number; created_at: number }[];
+    return rows.find((row) => !skip.includes(row.id))?.created_at;
   }
 
   nextDueAt(): number | undefined {

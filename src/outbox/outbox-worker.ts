@@ -19,6 +19,8 @@ export interface DeliveryWorkerOptions {
   /** At start, rows of these kinds pending for longer than the given milliseconds are given up instead of sent. */
   maxAgeMs?: Record<string, number>;
   onError?: (error: unknown) => void;
+  /** A row was delivered (its time in the outbox is `now - delivery.createdAt`). */
+  onDelivered?: (delivery: Delivery, now: number) => void;
 }
 
 /** How long delivered rows of immediate deliveries wait to be removed together. */
@@ -115,6 +117,11 @@ export class OutboxWorker {
     return this.store.pendingCount() - this.settled.length;
   }
 
+  /** When the oldest row still to deliver was enqueued; undefined when none is. */
+  oldestPendingAt(): number | undefined {
+    return this.store.oldestPendingAt(this.settled);
+  }
+
   private pump(): void {
     if (this.stopped) return;
     this.flushSettled();
@@ -168,6 +175,7 @@ export class OutboxWorker {
     if (this.stopped && outcome.result === 'retry') return outcome.result;
     if (outcome.result === 'delivered') {
       this.settled.push(delivery.id);
+      this.options.onDelivered?.(delivery, Date.now());
     } else if (outcome.result === 'failed' || delivery.attempts + 1 >= handler.maxAttempts) {
       const reason =
         outcome.result === 'failed'

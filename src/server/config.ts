@@ -46,7 +46,7 @@ const envSchema = z.object({
 });
 
 /** Probot's own variables: APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET. */
-function githubAppStatus(env: NodeJS.ProcessEnv): ServerConfig['github'] {
+export function githubAppStatus(env: NodeJS.ProcessEnv): ServerConfig['github'] {
   const missing = [
     env.APP_ID ? undefined : 'APP_ID',
     env.PRIVATE_KEY || env.PRIVATE_KEY_PATH ? undefined : 'PRIVATE_KEY (or PRIVATE_KEY_PATH)',

@@ -6,7 +6,7 @@
  * until a push changes the file (invalidate) or `ttlMs` passes.
  */
 import { LruMap } from '../../../src/lru/index.ts';
-import { ConfigError, parsePortAppConfig } from '../mapping/index.ts';
+import { ConfigError, type ConfigProblem, parsePortAppConfig } from '../mapping/index.ts';
 import type { SyncStore } from '../store/sync-store.ts';
 import { type ActiveConfig, activeConfig, DEFAULT_ACTIVE_CONFIG } from './active-config.ts';
 
@@ -27,6 +27,20 @@ const REPOSITORIES_KEPT = 20_000;
 
 type Evaluated = { ok: true; config: ActiveConfig } | { ok: false; error: ConfigError };
 
+/** A port-app-config.yml that does not parse, as last read: for the status page. */
+export interface BrokenConfig {
+  /** `acme/api:.github/port-app-config.yml` */
+  source: string;
+  problems: readonly ConfigProblem[];
+  /** What applies instead: the scope's last good file, or the next place (the organization's or the default). */
+  instead: string;
+  /** When it was first read broken in this text (epoch ms). */
+  since: number;
+}
+
+/** Broken files remembered for the status page; past this the oldest is forgotten (a restart forgets them all). */
+const BROKEN_KEPT = 1000;
+
 export class ConfigResolver {
   private readonly store: SyncStore;
   private readonly warn: (message: string) => void;
@@ -38,6 +52,8 @@ export class ConfigResolver {
   private readonly reading = new Map<string, Promise<ActiveConfig>>();
   /** Parsed texts, so a text parses (and warns) once however many repositories carry it. */
   private readonly parsed = new Map<string, Promise<Evaluated>>();
+  /** Files that do not parse, by source (lowercase), until one that parses or none is read there. */
+  private readonly broken = new Map<string, BrokenConfig & { text: string }>();
 
   constructor(store: SyncStore, warn: (message: string) => void, ttlMs: number) {
     this.store = store;
@@ -115,6 +131,7 @@ export class ConfigResolver {
     let own: ActiveConfig | null = null;
     if (ownText === null) {
       this.store.forgetConfig(scope);
+      this.broken.delete(configSource(owner, repo).toLowerCase());
     } else {
       own = await this.inForce(scope, configSource(owner, repo), ownText);
     }
@@ -131,6 +148,20 @@ export class ConfigResolver {
     this.organizations.delete(owner.toLowerCase());
     const prefix = `${owner.toLowerCase()}/`;
     for (const key of [...this.repositories.keys()]) if (key.startsWith(prefix)) this.repositories.delete(key);
+  }
+
+  /** Files that do not parse, as last read, oldest first. */
+  brokenConfigs(): BrokenConfig[] {
+    return [...this.broken.values()].map(({ text: _text, ...broken }) => broken);
+  }
+
+  private remember(broken: BrokenConfig & { text: string }): void {
+    const key = broken.source.toLowerCase();
+    const known = this.broken.get(key);
+    if (known?.text === broken.text) return; // the same text read again: broken since the first reading
+    this.broken.delete(key);
+    this.broken.set(key, broken);
+    if (this.broken.size > BROKEN_KEPT) this.broken.delete(this.broken.keys().next().value!);
   }
 
   /** Parses a text (cached by content): the configuration, or the problems of the file. */
@@ -155,7 +186,10 @@ export class ConfigResolver {
   private async organizationFrom(owner: string, texts: ReadonlyArray<string | null>): Promise<ActiveConfig> {
     let config: ActiveConfig | null = null;
     for (const [index, text] of texts.entries()) {
-      if (text === null) continue;
+      if (text === null) {
+        this.broken.delete(configSource(owner, ORGANIZATION_CONFIG_REPOSITORIES[index]!).toLowerCase());
+        continue;
+      }
       config = await this.inForce(
         owner.toLowerCase(),
         configSource(owner, ORGANIZATION_CONFIG_REPOSITORIES[index]!),
@@ -177,11 +211,21 @@ export class ConfigResolver {
     const evaluated = await this.evaluate(source, text);
     if (evaluated.ok) {
       this.store.saveGoodConfig(scope, source, text, Date.now());
+      this.broken.delete(source.toLowerCase());
       return evaluated.config;
     }
     const lastGood = this.store.lastGoodConfig(scope);
     const fallback = lastGood ? await this.evaluate(lastGood.source, lastGood.text) : undefined;
     const keeps = fallback?.ok ? `the last good one (${lastGood!.source}) stays in force` : 'it is ignored';
+    this.remember({
+      source,
+      text,
+      problems: evaluated.error.problems,
+      instead: fallback?.ok
+        ? `the last good version of ${lastGood!.source}`
+        : 'the next place (organization or default)',
+      since: Date.now(),
+    });
     this.warn(`${source} does not parse, ${keeps}:\n${evaluated.error.message}`);
     return fallback?.ok ? fallback.config : null;
   }
