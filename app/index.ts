@@ -4,3 +4,12 @@ export { parseAllowedWorkflows } from './dispatch/allowed-workflows.ts';
 export { externalRunIdOf } from './dispatch/dispatcher.ts';
 export { APP_DATABASE_FILE } from './store/index.ts';
 export { githubFetch } from './github/github-fetch.ts';
+export {
+  setupRoute,
+  githubAppEnv,
+  probotFromEnv,
+  readStoredApp,
+  STORED_APP_FILE,
+  SETUP_PATH,
+  type StoredApp,
+} from './registration/index.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Probot } from 'probot';
-import { OutboxWorker } from '../src/outbox/index.ts';
+import { type DeliveryHandler, OutboxWorker } from '../src/outbox/index.ts';
 import type { PortClient } from '../src/port/index.ts';
 import type { DispatchSettings } from './dispatch/dispatch-workflow.ts';
 import { Dispatcher } from './dispatch/dispatcher.ts';
@@ -62,16 +62,19 @@ export class WharfApp {
   readonly dispatcher: Dispatcher;
   reporter: Reporter | undefined;
   reconciler: Reconciler | undefined;
-  readonly sync: CatalogSync | undefined;
+  sync: CatalogSync | undefined;
   private readonly options: WharfAppOptions;
-  private readonly github: GithubAccess | undefined;
+  private github: GithubAccess | undefined;
   private worker: OutboxWorker | undefined;
+  /** The outbox worker's handlers: catalog sync's join them when the App is turned on at runtime. */
+  private readonly handlers: Record<string, DeliveryHandler> = {};
+  private port: PortClient | undefined;
+  private probot: Probot | undefined;
   private readonly count: Record<'dispatches' | 'dispatchFailures' | 'reports' | 'reportFailures', () => void>;
 
   constructor(options: WharfAppOptions) {
     this.options = options;
     this.store = new AppStore(options.dataDir);
-    this.github = options.probot ? new GithubAccess(options.probot, { timeoutMs: options.githubTimeoutMs }) : undefined;
     this.count = {
       dispatches: this.metrics.counter('wharf_dispatches_total', 'Workflows dispatched for Port runs'),
       dispatchFailures: this.metrics.counter(
@@ -81,16 +84,10 @@ export class WharfApp {
       reports: this.metrics.counter('wharf_reports_total', 'Completed workflow runs reported to Port'),
       reportFailures: this.metrics.counter('wharf_report_failures_total', 'Writes to Port given up after every retry'),
     };
-    this.sync = this.github
-      ? new CatalogSync(this.store, this.github, options.sync ?? {}, {
-          enqueued: () => this.worker?.kick(),
-          warn: options.log.warn,
-        })
-      : undefined;
     this.metrics.gauge('wharf_outbox_depth', 'Writes to Port waiting in the outbox', () => this.worker?.pending() ?? 0);
     this.dispatcher = new Dispatcher(
       this.store,
-      this.github,
+      undefined,
       {
         allowedWorkflows: options.allowedWorkflows,
         findRunTimeoutMs: 30_000,
@@ -105,11 +102,50 @@ export class WharfApp {
       },
       options.secrets,
     );
+    if (options.probot) this.useGithub(options.probot);
+  }
+
+  /** True once the App has GitHub credentials (from the start, or registered from /setup since). */
+  get githubOn(): boolean {
+    return this.github !== undefined;
+  }
+
+  /** Gives every part the App's GitHub access; once started, catalog sync and the reconciler start too. */
+  private useGithub(probot: Probot): void {
+    const github = new GithubAccess(probot, { timeoutMs: this.options.githubTimeoutMs });
+    this.probot = probot;
+    this.github = github;
+    this.sync = new CatalogSync(this.store, github, this.options.sync ?? {}, {
+      enqueued: () => this.worker?.kick(),
+      warn: this.options.log.warn,
+    });
+    this.dispatcher.useGithub(github);
+    this.reporter?.useGithub(github);
+    if (this.port && this.reporter) this.startGithub(this.port, this.reporter);
+  }
+
+  /**
+   * Turns the App's GitHub features on in a running process (the App was just registered from /setup): answers
+   * the handler of `/api/github/webhooks` for the server to serve from now on.
+   */
+  async attachGithub(probot: Probot): Promise<WebhookHandler> {
+    if (this.github) throw new Error('the GitHub App is already on');
+    this.useGithub(probot);
+    const handler = await this.webhookMiddleware();
+    this.worker?.kick();
+    return handler!;
+  }
+
+  private startGithub(port: PortClient, reporter: Reporter): void {
+    const settings = { ...DEFAULT_OUTBOX, ...this.options.outbox };
+    Object.assign(this.handlers, this.sync?.start(port, settings.maxAttempts));
+    this.reconciler = new Reconciler(this.store, this.github!, reporter, this.options.log.warn);
+    this.reconciler.start(this.options.reconcileIntervalMs ?? 5 * 60_000);
   }
 
   /** The handler of `/api/github/webhooks` (webhooks/webhook-endpoint.ts); undefined without App credentials. */
   async webhookMiddleware(): Promise<WebhookHandler | undefined> {
-    const { probot } = this.options;
+    const { probot } = this;
     if (!probot) return undefined;
     return webhookEndpoint(
       probot,
@@ -136,7 +172,7 @@ export class WharfApp {
     await app.register(resyncRoute, {
       secret: this.options.portSecret,
       sync: () => this.sync,
-      github: this.github,
+      github: () => this.github,
       warn: this.options.log.warn,
     });
   }
@@ -156,29 +192,27 @@ export class WharfApp {
       },
       { answerWithinMs: this.options.answerWithinMs },
     );
-    // Catalog sync: its resync schedule starts here; its live writes go through this outbox with its handlers.
-    const syncHandlers = this.sync?.start(port, settings.maxAttempts);
-    this.worker = new OutboxWorker(
-      this.store.outbox,
-      {
-        [PORT_WRITES]: portWritesHandler(port, this.store.outbox, {
-          maxAttempts: settings.maxAttempts,
-          warn: this.options.log.warn,
-          events: { givenUp: this.count.reportFailures },
-        }),
-        [WORKFLOW_RUN_EVENTS]: workflowRunEventsHandler(this.reporter, settings.maxAttempts, () => {
-          this.count.reportFailures();
-        }),
-        ...syncHandlers,
-      },
-      { ...settings, onError: (error) => this.options.log.warn(`outbox: ${String(error)}`) },
-    );
+    this.port = port;
+    Object.assign(this.handlers, {
+      [PORT_WRITES]: portWritesHandler(port, this.store.outbox, {
+        maxAttempts: settings.maxAttempts,
+        warn: this.options.log.warn,
+        events: { givenUp: this.count.reportFailures },
+      }),
+      [WORKFLOW_RUN_EVENTS]: workflowRunEventsHandler(this.reporter, settings.maxAttempts, () => {
+        this.count.reportFailures();
+      }),
+    });
+    // Catalog sync (its resync schedule starts here; its live writes go through this outbox with its handlers) and
+    // the reconciler, when the App has GitHub credentials; otherwise when it gets them (attachGithub).
+    if (this.github) this.startGithub(port, this.reporter);
+    // The worker keeps this very record: handlers added to it later are used from then on.
+    this.worker = new OutboxWorker(this.store.outbox, this.handlers, {
+      ...settings,
+      onError: (error) => this.options.log.warn(`outbox: ${String(error)}`),
+    });
     this.worker.start();
     this.dispatcher.resume();
-    if (this.github) {
-      this.reconciler = new Reconciler(this.store, this.github, this.reporter, this.options.log.warn);
-      this.reconciler.start(this.options.reconcileIntervalMs ?? 5 * 60_000);
-    }
   }
 
   /** Waits until dispatches under way are done and the outbox has nothing due (tests and shutdown). */

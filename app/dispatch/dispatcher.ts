@@ -26,7 +26,7 @@ export const externalRunIdOf = (ownerId: number, repoId: number, workflowRunId: 
  */
 export class Dispatcher {
   private readonly store: AppStore;
-  private readonly github: GithubAccess | undefined;
+  private github: GithubAccess | undefined;
   private readonly settings: DispatchSettings;
   private readonly events: DispatcherEvents;
   private readonly workflowLocks = new Map<string, Promise<unknown>>();
@@ -49,6 +49,11 @@ export class Dispatcher {
     this.github = github;
     this.settings = settings;
     this.events = events;
+  }
+
+  /** The App's GitHub access, once it has credentials (registered from /setup while running). */
+  useGithub(github: GithubAccess): void {
+    this.github = github;
   }
 
   /** Records the invocation; false when this run was received before (nothing more happens for it). */

@@ -58,7 +58,7 @@ const LABELS: Record<string, string> = { requested: 'Queued', in_progress: 'Runn
 export class Reporter {
   private readonly store: AppStore;
   private readonly port: PortClient;
-  private readonly github: GithubAccess | undefined;
+  private github: GithubAccess | undefined;
   private readonly events: ReporterEvents;
   private readonly answerWithinMs: number;
 
@@ -74,6 +74,11 @@ export class Reporter {
     this.github = github;
     this.events = events;
     this.answerWithinMs = settings.answerWithinMs ?? ANSWER_WITHIN_MS;
+  }
+
+  /** The App's GitHub access, once it has credentials (registered from /setup while running). */
+  useGithub(github: GithubAccess): void {
+    this.github = github;
   }
 
   /**

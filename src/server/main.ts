@@ -1,7 +1,7 @@
-import { createProbot } from 'probot';
-import { githubFetch } from '../../app/index.ts';
+import { SmeeClient } from 'smee-client';
+import { githubAppEnv, probotFromEnv, SETUP_PATH, STORED_APP_FILE, WEBHOOKS_PATH } from '../../app/index.ts';
 import { configureJq } from '../jq/index.ts';
-import { readServerConfig } from './config.ts';
+import { githubAppStatus, readServerConfig } from './config.ts';
 import { startServer } from './server.ts';
 
 /** Orchestrators (Kubernetes, systemd, Docker) kill 10 s after SIGTERM; exit before that, on our own terms. */
@@ -12,6 +12,9 @@ async function main(): Promise<void> {
   const config = readServerConfig(process.env);
   await configureJq(config.jq);
   const env = process.env;
+  // APP_ID, PRIVATE_KEY and WEBHOOK_SECRET from the environment, else from the App registered at /setup.
+  const githubApp = githubAppEnv(env, config.dataDir);
+  const github = githubAppStatus(githubApp.env);
   const remoteCredentials =
     config.portBaseUrl && env.PORT_CLIENT_ID && env.PORT_CLIENT_SECRET
       ? { clientId: env.PORT_CLIENT_ID, clientSecret: env.PORT_CLIENT_SECRET }
@@ -20,10 +23,7 @@ async function main(): Promise<void> {
     ...config,
     env,
     credentials: remoteCredentials,
-    // githubFetch here too bounds the installation token exchange, which Octokit's auth makes outside the App's clients.
-    probot: config.github.ok
-      ? createProbot({ env, overrides: { logLevel: config.logLevel as 'warn', request: { fetch: githubFetch() } } })
-      : undefined,
+    probot: github.ok ? probotFromEnv(githubApp.env, config.logLevel) : undefined,
     app: {
       allowedWorkflows: config.allowedWorkflows,
       reconcileIntervalMs: config.reconcileIntervalMs,
@@ -48,14 +48,36 @@ async function main(): Promise<void> {
   } else {
     console.log(`reporting to the Port API at ${config.portBaseUrl}`);
   }
-  if (config.github.ok) {
+  if (github.ok) {
+    const stored = githubApp.fromStore.length > 0 ? ` (${githubApp.fromStore.join(', ')} from ${STORED_APP_FILE})` : '';
     console.log(
-      `GitHub App: on (webhooks at ${server.url}/api/github/webhooks, invocations at ${server.url}/api/port/invocations)`,
+      `GitHub App: on${stored} (webhooks at ${server.url}${WEBHOOKS_PATH}, invocations at ${server.url}/api/port/invocations)`,
     );
   } else {
     console.log(
       `GitHub App: off. Dispatching workflows for self-service actions, reporting their runs and syncing repositories ` +
-        `need ${config.github.missing.join(', ')}.`,
+        `need ${github.missing.join(', ')}: register the App at ${server.url}${SETUP_PATH}.`,
+    );
+  }
+  // Local development: a smee.io channel (WEBHOOK_PROXY_URL) forwards GitHub's deliveries to this server, as in Probot.
+  let smee: SmeeClient | undefined;
+  if (env.WEBHOOK_PROXY_URL) {
+    smee = new SmeeClient({
+      source: env.WEBHOOK_PROXY_URL,
+      target: `${server.url}${WEBHOOKS_PATH}`,
+      logger: {
+        info: (...args: unknown[]) => console.log('webhook proxy:', ...args),
+        error: (...args: unknown[]) => console.error('webhook proxy:', ...args),
+      },
+    });
+    const source = env.WEBHOOK_PROXY_URL;
+    // The channel reconnects by itself; a proxy that cannot be reached now does not keep the server from running.
+    smee.start().then(
+      () => console.log(`webhook proxy: forwarding ${source} to ${server.url}${WEBHOOKS_PATH}`),
+      (error: unknown) =>
+        console.error(
+          `webhook proxy: could not connect to ${source}: ${(error as { message?: string }).message ?? String(error)}`,
+        ),
     );
   }
 
@@ -71,6 +93,7 @@ async function main(): Promise<void> {
       );
       process.exit(1);
     }, STOP_WITHIN_MS).unref();
+    await smee?.stop();
     await server.close();
     process.exit(0);
   };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Probot } from 'probot';
-import { INVOCATIONS_PATH, WEBHOOKS_PATH, WharfApp, type WharfAppOptions } from '../../app/index.ts';
+import { INVOCATIONS_PATH, setupRoute, WEBHOOKS_PATH, WharfApp, type WharfAppOptions } from '../../app/index.ts';
 import { type Catalog, type DeliverySettings, openCatalog } from '../../catalog/index.ts';
 import { errorAnswer, noRoute } from '../../catalog/http/index.ts';
 import { createPortClient } from '../port/index.ts';
@@ -78,7 +78,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       () => catalog.pendingDeliveries(),
     );
   }
-  const webhooks = await wharfApp.webhookMiddleware();
+  // Set later when the App is registered from /setup while running.
+  let webhooks = await wharfApp.webhookMiddleware();
 
   const app = Fastify({
     logger: options.logLevel ? { level: options.logLevel } : false,
@@ -101,6 +102,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     reply.type('text/plain; version=0.0.4').send(wharfApp.metrics.render()),
   );
   await wharfApp.register(app);
+  await app.register(setupRoute, {
+    env: options.env ?? process.env,
+    dataDir: options.dataDir,
+    githubOn: () => wharfApp.githubOn,
+    turnOn: async (probot) => {
+      webhooks = await wharfApp.attachGithub(probot);
+    },
+    warn,
+  });
   await catalog?.register(app);
   try {
     await app.listen({ port: options.port, host: options.host });

@@ -28,7 +28,8 @@ export async function resyncRoute(
   options: {
     secret: string;
     sync: () => CatalogSync | undefined;
-    github: GithubAccess | undefined;
+    /** The App's GitHub access; undefined while the App is off. */
+    github: () => GithubAccess | undefined;
     /** Where failed attempts are reported (never with the token). */
     warn?: ((message: string) => void) | undefined;
   },
@@ -62,7 +63,7 @@ export async function resyncRoute(
       return undefined;
     }
     const sync = options.sync();
-    if (!sync || !options.github) {
+    if (!sync || !options.github()) {
       void reply.status(503).send({
         ok: false,
         error: 'github_app_off',
@@ -99,7 +100,7 @@ export async function resyncRoute(
       const resyncs = await sync.resyncs.requestAll('on demand');
       return reply.status(202).send({ ok: true, resyncs });
     }
-    const installationId = await options.github!.installationFor(owner);
+    const installationId = await options.github()!.installationFor(owner);
     if (installationId === undefined) {
       return reply
         .status(404)
