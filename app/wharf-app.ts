@@ -71,6 +71,8 @@ export class WharfApp {
   private port: PortClient | undefined;
   private probot: Probot | undefined;
   private readonly count: Record<'dispatches' | 'dispatchFailures' | 'reports' | 'reportFailures', () => void>;
+  /** Histograms of durations, observed in milliseconds. */
+  private readonly observe: Record<'dispatch' | 'report' | 'outboxAge', (milliseconds: number) => void>;
 
   constructor(options: WharfAppOptions) {
     this.options = options;
@@ -85,6 +87,24 @@ export class WharfApp {
       reportFailures: this.metrics.counter('wharf_report_failures_total', 'Writes to Port given up after every retry'),
     };
     this.metrics.gauge('wharf_outbox_depth', 'Writes to Port waiting in the outbox', () => this.worker?.pending() ?? 0);
+    this.metrics.gauge('wharf_outbox_oldest_age_seconds', 'Age of the oldest write waiting in the outbox', () => {
+      const oldest = this.worker?.oldestPendingAt();
+      return oldest === undefined ? 0 : (Date.now() - oldest) / 1000;
+    });
+    this.observe = {
+      dispatch: this.metrics.histogram(
+        'wharf_dispatch_latency_seconds',
+        'From receiving an invocation to the workflow dispatched on GitHub',
+      ),
+      report: this.metrics.histogram(
+        'wharf_report_latency_seconds',
+        'From receiving a completed workflow_run delivery to its report written to the Port run',
+      ),
+      outboxAge: this.metrics.histogram(
+        'wharf_outbox_delivery_age_seconds',
+        'Time delivered writes spent in the outbox, from enqueued to delivered',
+      ),
+    };
     this.dispatcher = new Dispatcher(
       this.store,
       undefined,
@@ -95,7 +115,10 @@ export class WharfApp {
         ...options.dispatch,
       },
       {
-        dispatched: this.count.dispatches,
+        dispatched: (receivedAt) => {
+          this.count.dispatches();
+          this.observe.dispatch(Date.now() - receivedAt);
+        },
         failed: this.count.dispatchFailures,
         enqueued: () => this.worker?.kick(),
         warn: options.log.warn,
@@ -103,6 +126,16 @@ export class WharfApp {
       options.secrets,
     );
     if (options.probot) this.useGithub(options.probot);
+  }
+
+  /** The App's ways into GitHub; undefined while it has no credentials. */
+  get githubAccess(): GithubAccess | undefined {
+    return this.github;
+  }
+
+  /** When the oldest write waiting in the App's outbox was enqueued (epoch ms); undefined when none waits. */
+  oldestPendingAt(): number | undefined {
+    return this.worker?.oldestPendingAt();
   }
 
   /** True once the App has GitHub credentials (from the start, or registered from /setup since). */
@@ -152,8 +185,9 @@ export class WharfApp {
       (app) => {
         // One handler per event: Probot builds an event's context (and its Octokit) once per handler.
         app.on('workflow_run', async (context) => {
+          const receivedAt = Date.now();
           await Promise.all([
-            this.reporter?.onWorkflowRun(context.id, context.payload as unknown as WorkflowRunEvent),
+            this.reporter?.onWorkflowRun(context.id, context.payload as unknown as WorkflowRunEvent, receivedAt),
             this.sync?.onWorkflowRun(context.payload as unknown as Parameters<CatalogSync['onWorkflowRun']>[0]),
           ]);
         });
@@ -197,7 +231,13 @@ export class WharfApp {
       [PORT_WRITES]: portWritesHandler(port, this.store.outbox, {
         maxAttempts: settings.maxAttempts,
         warn: this.options.log.warn,
-        events: { givenUp: this.count.reportFailures },
+        events: {
+          givenUp: this.count.reportFailures,
+          written: (_runId, writes, receivedAt) => {
+            const ends = writes.some((write) => write.op === 'log' && write.body.terminationStatus !== undefined);
+            if (ends && receivedAt !== undefined) this.observe.report(Date.now() - receivedAt);
+          },
+        },
       }),
       [WORKFLOW_RUN_EVENTS]: workflowRunEventsHandler(this.reporter, settings.maxAttempts, () => {
         this.count.reportFailures();
@@ -210,6 +250,7 @@ export class WharfApp {
     this.worker = new OutboxWorker(this.store.outbox, this.handlers, {
       ...settings,
       onError: (error) => this.options.log.warn(`outbox: ${String(error)}`),
+      onDelivered: (delivery, now) => this.observe.outboxAge(now - delivery.createdAt),
     });
     this.worker.start();
     this.dispatcher.resume();

@@ -10,7 +10,8 @@ import { createRedactor } from '../../src/port/index.ts';
 const CLAIMED_RUNS_KEPT = 10_000;
 
 export interface DispatcherEvents {
-  dispatched(): void;
+  /** A workflow was dispatched for an invocation received at `receivedAt` (epoch ms). */
+  dispatched(receivedAt: number): void;
   failed(): void;
   enqueued(): void;
   warn(message: string): void;
@@ -58,8 +59,9 @@ export class Dispatcher {
 
   /** Records the invocation; false when this run was received before (nothing more happens for it). */
   receive(invocation: Invocation): boolean {
-    if (!this.store.receiveInvocation(invocation.runId, invocation, Date.now())) return false;
-    this.track(this.dispatch(invocation));
+    const receivedAt = Date.now();
+    if (!this.store.receiveInvocation(invocation.runId, invocation, receivedAt)) return false;
+    this.track(this.dispatch(invocation, receivedAt));
     return true;
   }
 
@@ -73,7 +75,9 @@ export class Dispatcher {
    * may not have started a workflow, so it is not dispatched again; its run ends FAILURE saying to check GitHub.
    */
   resume(): void {
-    for (const { payload } of this.store.invocationsIn('received')) this.track(this.dispatch(payload as Invocation));
+    for (const { payload, receivedAt } of this.store.invocationsIn('received')) {
+      this.track(this.dispatch(payload as Invocation, receivedAt));
+    }
     for (const { runId, payload } of this.store.invocationsIn('dispatching')) {
       const { org, repo, workflow } = payload as Invocation;
       this.store.setInvocationState(runId, 'failed', Date.now());
@@ -94,7 +98,7 @@ export class Dispatcher {
     void work.finally(() => this.running.delete(work));
   }
 
-  private async dispatch(invocation: Invocation): Promise<void> {
+  private async dispatch(invocation: Invocation, receivedAt: number): Promise<void> {
     const { runId, org, repo, workflow } = invocation;
     if (!this.github) {
       this.store.setInvocationState(runId, 'failed', Date.now());
@@ -143,7 +147,7 @@ export class Dispatcher {
           { op: 'log', body: { message: this.redact(`dispatched ${repo} ${workflow} on ${outcome.ref}`) } },
         ]);
         this.events.enqueued();
-        this.events.dispatched();
+        this.events.dispatched(receivedAt);
       } catch (error) {
         // Stopping mid-dispatch: the invocation stays `dispatching`, and the next start says to check GitHub (resume).
         if (github.stopped) return;

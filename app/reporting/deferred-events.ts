@@ -11,7 +11,8 @@ export function workflowRunEventsHandler(
     maxAttempts,
     async attempt(delivery) {
       try {
-        await reporter.process(delivery.payload as WorkflowRunEvent);
+        // The row was enqueued as the event arrived: its creation is when the event was received.
+        await reporter.process(delivery.payload as WorkflowRunEvent, delivery.createdAt);
         return { result: 'delivered' };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);

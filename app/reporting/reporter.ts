@@ -38,6 +38,8 @@ interface ReportOptions {
   claim?: string | undefined;
   /** The link was found in Port just now: remembered with the report. */
   newLink?: boolean | undefined;
+  /** When the event being reported was received (epoch ms), carried with the writes for the latency metric. */
+  receivedAt?: number | undefined;
 }
 
 /** Outbox kind of workflow_run events that could not be handled when they arrived. */
@@ -85,11 +87,11 @@ export class Reporter {
    * A `workflow_run` webhook delivery; `deliveryId` is GitHub's X-GitHub-Delivery. GitHub never redelivers one
    * that failed, so when Port cannot be asked now the event waits in the outbox instead of failing the delivery.
    */
-  async onWorkflowRun(deliveryId: string, event: WorkflowRunEvent): Promise<void> {
+  async onWorkflowRun(deliveryId: string, event: WorkflowRunEvent, receivedAt = Date.now()): Promise<void> {
     if (event.action !== 'completed' && !LABELS[event.action]) return;
     const claim = `delivery:${deliveryId}`;
     try {
-      await this.report(event, claim);
+      await this.report(event, claim, receivedAt);
     } catch (error) {
       if (!isTransient(error)) throw error;
       const now = Date.now();
@@ -102,9 +104,12 @@ export class Reporter {
     }
   }
 
-  /** Reports one event that waited in the outbox; throws when Port or GitHub could not be asked (it tries again). */
-  async process(event: WorkflowRunEvent): Promise<void> {
-    await this.report(event);
+  /**
+   * Reports one event that waited in the outbox since `receivedAt`; throws when Port or GitHub could not be asked
+   * (it tries again).
+   */
+  async process(event: WorkflowRunEvent, receivedAt?: number): Promise<void> {
+    await this.report(event, undefined, receivedAt);
   }
 
   /**
@@ -122,10 +127,15 @@ export class Reporter {
       { op: 'patch', body: { summary: completionSummary(run), link: run.html_url } },
       { op: 'log', body: { message: completionLogMessage(run, failedJobs), terminationStatus: status } },
     ];
-    const reported = await this.writeOnce(link.portRunId, writes, (now) => {
-      if (options.newLink) this.store.link(link, now);
-      return this.store.markReported(link.externalRunId);
-    });
+    const reported = await this.writeOnce(
+      link.portRunId,
+      writes,
+      (now) => {
+        if (options.newLink) this.store.link(link, now);
+        return this.store.markReported(link.externalRunId);
+      },
+      options.receivedAt,
+    );
     if (reported) this.events.reported();
   }
 
@@ -135,10 +145,17 @@ export class Reporter {
    * GitHub's 10 s limit for an answer, though: a slow Port finishes them after it (or the outbox does, later).
    * Answers whether the claim was made (false: an earlier delivery wrote them).
    */
-  private async writeOnce(portRunId: string, writes: PortWrite[], claim: (now: number) => boolean): Promise<boolean> {
+  private async writeOnce(
+    portRunId: string,
+    writes: PortWrite[],
+    claim: (now: number) => boolean,
+    receivedAt?: number,
+  ): Promise<boolean> {
     const now = Date.now();
     const delivery = await this.store.transactionSoon(() =>
-      claim(now) ? enqueuePortWrites(this.store.outbox, portRunId, writes, { now, heldMs: HELD_MS }) : undefined,
+      claim(now)
+        ? enqueuePortWrites(this.store.outbox, portRunId, writes, { now, heldMs: HELD_MS, receivedAt })
+        : undefined,
     );
     if (!delivery) return false;
     let timer: NodeJS.Timeout | undefined;
@@ -154,7 +171,7 @@ export class Reporter {
   }
 
   /** Reports one event; `claim` makes a repeated delivery of it change nothing. */
-  private async report(event: WorkflowRunEvent, claim?: string): Promise<void> {
+  private async report(event: WorkflowRunEvent, claim?: string, receivedAt?: number): Promise<void> {
     const externalRunId = externalRunIdOf(event.repository.owner.id, event.repository.id, event.workflow_run.id);
     let link = this.store.linkFor(externalRunId);
     // A link found in Port is remembered in the transaction that reports the event: one commit, not two.
@@ -166,8 +183,9 @@ export class Reporter {
     }
     if (!link || !link.reportStatus) return;
     const label = LABELS[event.action];
-    if (event.action === 'completed') await this.reportCompletion(link, event.workflow_run, { newLink });
-    else if (label) await this.reportProgress(link, event.workflow_run, label, { claim, newLink });
+    if (event.action === 'completed') {
+      await this.reportCompletion(link, event.workflow_run, { newLink, receivedAt });
+    } else if (label) await this.reportProgress(link, event.workflow_run, label, { claim, newLink });
     else if (newLink) this.store.link(link, Date.now());
   }
 

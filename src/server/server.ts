@@ -6,8 +6,9 @@ import { INVOCATIONS_PATH, setupRoute, WEBHOOKS_PATH, WharfApp, type WharfAppOpt
 import { type Catalog, type DeliverySettings, openCatalog } from '../../catalog/index.ts';
 import { errorAnswer, noRoute } from '../../catalog/http/index.ts';
 import { createPortClient } from '../port/index.ts';
-import type { ServerConfig } from './config.ts';
+import { githubAppStatus, type ServerConfig } from './config.ts';
 import { inProcessFetch } from './in-process-fetch.ts';
+import { GithubProbe, statusRoutes } from './status/index.ts';
 
 export interface RunningServer {
   url: string;
@@ -98,9 +99,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const { status, body } = errorAnswer(noRoute(request.method, request.url));
     return reply.status(status).send(body);
   });
-  app.get('/metrics', async (_request, reply) =>
-    reply.type('text/plain; version=0.0.4').send(wharfApp.metrics.render()),
-  );
+  // `/` (the status page), `/readyz`, `/metrics` and the documents the page links to.
+  statusRoutes(app, {
+    url: () => url,
+    catalog,
+    portBaseUrl: options.portBaseUrl,
+    wharfApp,
+    appMissing: () => (githubAppStatus(options.env ?? process.env) as { missing?: string[] }).missing ?? [],
+    github: new GithubProbe(() => wharfApp.githubAccess),
+  });
   await wharfApp.register(app);
   await app.register(setupRoute, {
     env: options.env ?? process.env,

@@ -1,0 +1,210 @@
+import type { DatabaseSync } from 'node:sqlite';
+import type { WharfApp } from '../../../app/index.ts';
+import type { BrokenConfig, ResyncRecord } from '../../../app/sync/index.ts';
+import type { Catalog } from '../../../catalog/index.ts';
+import type { GithubProbe, ProbeResult } from './github-probe.ts';
+
+/** What the status page and /readyz read; every part is read anew on each request. */
+export interface StatusSources {
+  /** This server's URL, once it listens. */
+  url(): string;
+  /** The embedded catalog; undefined when a Port API is used. */
+  catalog: Catalog | undefined;
+  /** The Port API in use when the catalog is not embedded. */
+  portBaseUrl: string | undefined;
+  wharfApp: WharfApp;
+  /** Why the App is off: the variables that are missing (names only, never values). */
+  appMissing(): string[];
+  github: GithubProbe;
+}
+
+export interface OutboxStatus {
+  depth: number;
+  /** When the oldest entry was enqueued (ISO time), and its age in seconds; null when the outbox is empty. */
+  oldest: string | null;
+  oldestAgeSeconds: number | null;
+}
+
+export interface InstallationStatus {
+  id: number;
+  account: string;
+  lastResync: {
+    id: number;
+    state: ResyncRecord['state'];
+    reason: string;
+    startedAt: string;
+    endedAt: string | null;
+    repositories: number;
+    entities: number;
+    errors: number;
+    deleted: number;
+    message: string | null;
+  } | null;
+}
+
+export interface StatusReport {
+  service: 'wharf';
+  url: string;
+  catalog: { embedded: true; url: string } | { embedded: false; portApi: string };
+  app:
+    | { on: false; missing: string[]; register: '/setup' }
+    | {
+        on: true;
+        github: { authenticates: boolean; checkedAt: string; slug?: string; htmlUrl?: string; error?: string };
+        installations: InstallationStatus[];
+        installationsError: string | null;
+      };
+  outboxes: { app: OutboxStatus; catalog: OutboxStatus | null };
+  configErrors: Array<{
+    repository: string;
+    file: string;
+    source: string;
+    instead: string;
+    since: string;
+    problems: Array<{ line: number; column: number; field: string; reason: string }>;
+  }>;
+  docs: Array<{ title: string; href: string }>;
+}
+
+export interface ReadinessReport {
+  ready: boolean;
+  /** The parts that are not ready, each with why. */
+  notReady: Array<{ part: 'database' | 'github'; reason: string }>;
+  checks: {
+    database: { ok: boolean; databases: Array<{ name: string; ok: boolean; detail: string }> };
+    github: { ok: boolean; detail: string } | { ok: true; detail: 'the GitHub App is off' };
+  };
+}
+
+/** The documents served under /docs (fixed names: no path from a request reaches the file system). */
+export const DOCS: ReadonlyArray<{ title: string; file: string; href: string }> = [
+  {
+    title: 'README: quickstart, configuration, the App, catalog sync, the Action',
+    file: 'README.md',
+    href: '/docs/README.md',
+  },
+  { title: 'How wharf is built (docs/design.md)', file: 'docs/design.md', href: '/docs/design.md' },
+  { title: 'The Port API the catalog follows (docs/port-api.md)', file: 'docs/port-api.md', href: '/docs/port-api.md' },
+];
+
+const iso = (epochMs: number | null | undefined): string | null =>
+  epochMs === null || epochMs === undefined ? null : new Date(epochMs).toISOString();
+
+function outboxStatus(depth: number, oldestAt: number | undefined, now: number): OutboxStatus {
+  return {
+    depth,
+    oldest: iso(oldestAt),
+    oldestAgeSeconds: oldestAt === undefined ? null : Math.max(0, Math.round((now - oldestAt) / 1000)),
+  };
+}
+
+function githubStatusOf(result: ProbeResult | undefined): Extract<StatusReport['app'], { on: true }>['github'] {
+  if (!result) return { authenticates: false, checkedAt: new Date().toISOString(), error: 'not checked yet' };
+  return result.ok
+    ? { authenticates: true, checkedAt: iso(result.at)!, slug: result.app.slug, htmlUrl: result.app.htmlUrl }
+    : { authenticates: false, checkedAt: iso(result.at)!, error: result.error };
+}
+
+function resyncStatus(record: ResyncRecord | undefined): InstallationStatus['lastResync'] {
+  if (!record) return null;
+  return {
+    id: record.id,
+    state: record.state,
+    reason: record.reason,
+    startedAt: iso(record.startedAt)!,
+    endedAt: iso(record.endedAt),
+    repositories: record.repositories,
+    entities: record.entities,
+    errors: record.errors,
+    deleted: record.deleted,
+    message: record.message,
+  };
+}
+
+/** `acme/api:.github/port-app-config.yml` as repository and file. */
+function configErrorOf(broken: BrokenConfig): StatusReport['configErrors'][number] {
+  const colon = broken.source.indexOf(':');
+  return {
+    repository: colon < 0 ? broken.source : broken.source.slice(0, colon),
+    file: colon < 0 ? '' : broken.source.slice(colon + 1),
+    source: broken.source,
+    instead: broken.instead,
+    since: iso(broken.since)!,
+    problems: broken.problems.map(({ line, column, field, reason }) => ({ line, column, field, reason })),
+  };
+}
+
+/** What runs and how it is doing. Asks GitHub (cached) for the App's state and installations when the App is on. */
+export async function statusReport(sources: StatusSources): Promise<StatusReport> {
+  const { catalog, wharfApp } = sources;
+  const url = sources.url();
+  const now = Date.now();
+  let app: StatusReport['app'];
+  if (!wharfApp.githubOn) {
+    app = { on: false, missing: sources.appMissing(), register: '/setup' };
+  } else {
+    const [probe, listed] = await Promise.all([sources.github.check(), sources.github.installations()]);
+    const sync = wharfApp.sync;
+    app = {
+      on: true,
+      github: githubStatusOf(probe),
+      installations: (listed?.ok ? listed.installations : []).map(({ id, account }) => ({
+        id,
+        account,
+        lastResync: resyncStatus(sync?.store.latestResync(id)),
+      })),
+      installationsError: listed && !listed.ok ? listed.error : null,
+    };
+  }
+  return {
+    service: 'wharf',
+    url,
+    catalog: catalog ? { embedded: true, url: `${url}/v1` } : { embedded: false, portApi: sources.portBaseUrl ?? '' },
+    app,
+    outboxes: {
+      app: outboxStatus(wharfApp.metrics.value('wharf_outbox_depth') ?? 0, wharfApp.oldestPendingAt(), now),
+      catalog: catalog ? outboxStatus(catalog.pendingDeliveries(), catalog.oldestPendingDeliveryAt(), now) : null,
+    },
+    configErrors: (wharfApp.sync?.brokenConfigs() ?? []).map(configErrorOf),
+    docs: DOCS.map(({ title, href }) => ({ title, href })),
+  };
+}
+
+/** Open, and at a schema version (its migrations ran when it was opened). */
+function databaseCheck(name: string, db: DatabaseSync): { name: string; ok: boolean; detail: string } {
+  try {
+    if (!db.isOpen) return { name, ok: false, detail: 'closed' };
+    const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number };
+    return version > 0
+      ? { name, ok: true, detail: `open, schema version ${version}` }
+      : { name, ok: false, detail: 'not migrated' };
+  } catch (error) {
+    return { name, ok: false, detail: (error as Error).message };
+  }
+}
+
+/**
+ * Ready: the databases are open and migrated, and, when the App is on, GitHub accepted the App's JWT lately
+ * (`GET /app`; asked again now when the last answer is not a fresh success).
+ */
+export async function readinessReport(sources: StatusSources): Promise<ReadinessReport> {
+  const databases = [
+    ...(sources.catalog ? [databaseCheck('catalog', sources.catalog.db)] : []),
+    databaseCheck('app', sources.wharfApp.store.db),
+  ];
+  const database = { ok: databases.every((db) => db.ok), databases };
+  let github: ReadinessReport['checks']['github'] = { ok: true, detail: 'the GitHub App is off' };
+  if (sources.wharfApp.githubOn) {
+    const probe = await sources.github.check();
+    github = probe?.ok
+      ? { ok: true, detail: `GET /app answered ${probe.app.slug || 'the App'} at ${iso(probe.at)}` }
+      : { ok: false, detail: `the App cannot authenticate to GitHub (GET /app): ${probe?.error ?? 'not checked'}` };
+  }
+  const notReady: ReadinessReport['notReady'] = [];
+  if (!database.ok) {
+    const failing = databases.filter((db) => !db.ok).map((db) => `${db.name}: ${db.detail}`);
+    notReady.push({ part: 'database', reason: failing.join('; ') });
+  }
+  if (!github.ok) notReady.push({ part: 'github', reason: github.detail });
+  return { ready: notReady.length === 0, notReady, checks: { database, github } };
+}
