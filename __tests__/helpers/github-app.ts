@@ -5,6 +5,10 @@ import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
 import { closeIfLeftOpen } from './open-resources.ts';
 
+// Importing nock starts intercepting for the whole process, and jest runs the next test files in the same worker:
+// a file that only signs deliveries must not leave a nock of its own in front of theirs. isolateGithub turns it on.
+nock.restore();
+
 export const WEBHOOK_SECRET = 'test-webhook-secret';
 export const GITHUB_API = 'https://api.github.com';
 export const INSTALLATION_ID = 4242;
