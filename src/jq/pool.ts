@@ -23,7 +23,7 @@ interface Job {
 interface Slot {
   worker: Worker;
   ready: boolean;
-  job: (Job & { id: number; timer: NodeJS.Timeout }) | undefined;
+  job: (Job & { id: number; timer: NodeJS.Timeout; slowTimer: NodeJS.Timeout; startedAt: number }) | undefined;
 }
 
 const WORKER_URL = new URL('./jq-worker.ts', import.meta.url);
@@ -39,6 +39,9 @@ const REMEMBERED_OVERRUNS = 10_000;
  * every request, and a program in quarantine, which is likely spinning until its limit, yields to everything.
  */
 const NICE = { main: 10, quarantine: 19 };
+/** A job running this long is likely to run to its limit: the lane may then grow, to BURST_FACTOR times its size. */
+const SLOW_JOB_MS = 200;
+const BURST_FACTOR = 2;
 
 /**
  * The process's jq: a lane of worker threads for every program, and a lane of one for programs that overran a
@@ -120,14 +123,21 @@ class JqLane {
       const slot = this.slots.find((candidate) => candidate.ready && !candidate.job);
       if (!slot) {
         // A new worker takes jobs once it is ready (it keeps the process alive until then); start one per job that
-        // no starting worker will take, up to the pool's size.
+        // no starting worker will take, up to the lane's size, or up to twice that while every worker holds a
+        // slow job: a program seen for the first time that never ends must not hold up everything behind it.
         const starting = this.slots.filter((candidate) => !candidate.ready).length;
-        if (starting < this.queue.length && this.slots.length < this.size) this.spawn();
+        const limit = this.allSlow() ? this.size * BURST_FACTOR : this.size;
+        if (starting < this.queue.length && this.slots.length < limit) this.spawn();
         else return;
         continue;
       }
       this.assign(slot, this.queue.shift()!);
     }
+  }
+
+  private allSlow(): boolean {
+    const now = Date.now();
+    return this.slots.every((slot) => slot.job !== undefined && now - slot.job.startedAt >= SLOW_JOB_MS);
   }
 
   private spawn(): void {
@@ -164,7 +174,9 @@ class JqLane {
       settle({ ok: false, overrun: 'time' });
       void this.replace(slot);
     }, this.limits.timeoutMs);
-    slot.job = { ...job, id, timer };
+    // Looks again once the job has run long enough to count as slow, in case others are waiting behind it.
+    const slowTimer = setTimeout(() => this.dispatch(), SLOW_JOB_MS).unref();
+    slot.job = { ...job, id, timer, slowTimer, startedAt: Date.now() };
     // Referenced while busy: an evaluation in flight keeps the process alive, an idle pool does not.
     slot.worker.ref();
     const request: JqRequest = { id, program: job.program, input: job.input };
@@ -175,6 +187,7 @@ class JqLane {
     const job = slot.job;
     if (!job || job.id !== reply.id) return;
     clearTimeout(job.timer);
+    clearTimeout(job.slowTimer);
     slot.job = undefined;
     slot.worker.unref();
     if (reply.ok) {
@@ -186,7 +199,8 @@ class JqLane {
     }
     // After an abort jq's module state is unreliable, and grown memory is never given back: start afresh.
     const exhausted = !reply.ok && (reply.memoryExceeded || /Aborted\(/.test(reply.message));
-    if (exhausted || reply.memoryBytes > this.limits.memoryMb * 1024 * 1024 * RECYCLE_SHARE) {
+    const extra = this.slots.length > this.size && this.queue.length === 0;
+    if (exhausted || extra || reply.memoryBytes > this.limits.memoryMb * 1024 * 1024 * RECYCLE_SHARE) {
       void this.replace(slot);
     } else {
       this.dispatch();
