@@ -145,7 +145,6 @@ class JqLane {
     const worker = new Worker(WORKER_URL, {
       workerData: { memoryLimitBytes, nice: this.nice },
       resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb, maxYoungGenerationSizeMb: 16 },
-      // jq-web prints emscripten's diagnostics ("Aborted()"): they say nothing the caller is not told.
     });
     const slot: Slot = { worker, ready: false, job: undefined };
     this.slots.push(slot);
@@ -227,11 +226,13 @@ class JqLane {
     if (!this.closed) this.dispatch();
   }
 
+  /** Ends the slot's worker; a new one starts at once for any waiting job, not after the old one is gone. */
   private async replace(slot: Slot): Promise<void> {
     const index = this.slots.indexOf(slot);
     if (index >= 0) this.slots.splice(index, 1);
-    await this.retire(slot, 'replaced');
+    const retired = this.retire(slot, 'replaced');
     if (!this.closed) this.dispatch();
+    await retired;
   }
 
   private async retire(slot: Slot, reason: string): Promise<void> {
