@@ -171,6 +171,30 @@ describe('user patterns run in linear time', () => {
   });
 });
 
+describe('pattern matching work is bounded per turn of the event loop', () => {
+  test('a MiB of text against a pattern RE2 needs 1.4 s for answers 422 naming the budget; /healthz answers', async () => {
+    const slow = '[a-z]{0,60}[0-9]';
+    expect(
+      (await catalog.api('POST', '/v1/blueprints', blueprint('wide', { text: { type: 'string', pattern: slow } })))
+        .status,
+    ).toBe(201);
+    const long = 'a'.repeat(1_000_000);
+    const { result, slowestHealthzMs } = await duringAttack(catalog.url, () =>
+      catalog.api<Problem>('POST', '/v1/blueprints/wide/entities', { identifier: 'w1', properties: { text: long } }),
+    );
+    expect(slowestHealthzMs).toBeLessThan(1000);
+    expect(result.status).toBe(422);
+    expect(result.body.message).toMatch(
+      /^property "text" is 1,000,000 characters long, too long to check against the pattern "\[a-z\]\{0,60\}\[0-9\]" \(\d+ RE2 instructions\) together with the rest of this request: wharf matches at most 20,000,000 characters times instructions at once/,
+    );
+    const short = await catalog.api('POST', '/v1/blueprints/wide/entities', {
+      identifier: 'w2',
+      properties: { text: `${'a'.repeat(10_000)}7` },
+    });
+    expect(short.status).toBe(201);
+  });
+});
+
 describe('reserved keys', () => {
   beforeAll(async () => {
     await catalog.api('POST', '/v1/blueprints', blueprint('target', {}));

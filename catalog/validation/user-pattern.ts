@@ -39,7 +39,44 @@ export class UnsupportedPatternError extends Error {
   }
 }
 
-type Compiled = { re2: RE2JS } | { problem: string };
+type Compiled = { re2: RegExpLike } | { problem: string };
+
+/**
+ * Matching work (the pattern's program size times the text's length) allowed in one turn of the event loop: about
+ * 200 ms at worst, however many values one request or bulk write holds. RE2 is linear, but a 100-instruction pattern
+ * over a MiB of text is still over a second.
+ */
+export const PATTERN_WORK_PER_TURN = 20_000_000;
+
+/** A value whose pattern check would take the event loop past PATTERN_WORK_PER_TURN; its message is a phrase. */
+export class PatternBudgetError extends Error {
+  constructor(problem: string) {
+    super(problem);
+    this.name = 'PatternBudgetError';
+  }
+}
+
+let workThisTurn = 0;
+let resetScheduled = false;
+
+function meter(pattern: string, size: number, text: string): void {
+  if (!resetScheduled) {
+    resetScheduled = true;
+    setImmediate(() => {
+      workThisTurn = 0;
+      resetScheduled = false;
+    });
+  }
+  workThisTurn += size * text.length;
+  if (workThisTurn > PATTERN_WORK_PER_TURN) {
+    throw new PatternBudgetError(
+      `is ${text.length.toLocaleString('en-US')} characters long, too long to check against the pattern ` +
+        `${describeValue(pattern)} (${size} RE2 instructions) together with the rest of this request: wharf matches ` +
+        `at most ${PATTERN_WORK_PER_TURN.toLocaleString('en-US')} characters times instructions at once; shorten ` +
+        `the value (maxLength) or the pattern`,
+    );
+  }
+}
 
 const compiled = new LruMap<string, Compiled>(CACHED_PATTERNS);
 
@@ -108,7 +145,14 @@ function compile(pattern: string): Compiled {
           `${MAX_PATTERN_PROGRAM_SIZE} (bound long repeats with minLength/maxLength instead)`,
       };
     }
-    return { re2 };
+    const metered: RegExpLike & { toString(): string } = {
+      test: (text: string) => {
+        meter(pattern, size, text);
+        return re2.test(text);
+      },
+      toString: () => pattern,
+    };
+    return { re2: metered };
   });
 }
 

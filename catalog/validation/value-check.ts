@@ -7,7 +7,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { LruMap } from '../../src/lru/index.ts';
 import { describeList, describeValue, isPlainObject } from './describe.ts';
 import { FORMAT_DESCRIPTIONS, LABELED_URL_SCHEMA, STRING_FORMAT_CHECKS } from './formats.ts';
-import { re2RegExpEngine, UnsupportedPatternError } from './user-pattern.ts';
+import { PatternBudgetError, re2RegExpEngine, UnsupportedPatternError } from './user-pattern.ts';
 
 export interface ValueProblem {
   path: string;
@@ -77,6 +77,7 @@ export function compileValueCheck(definition: Record<string, unknown>): ValueChe
       try {
         return validate(value) ? undefined : describeFirstError(validate, value);
       } catch (error) {
+        if (error instanceof PatternBudgetError) return { path: '', problem: error.message };
         // Only a pattern stored before patterns were checked on write gets here; the value cannot be checked.
         if (!(error instanceof UnsupportedPatternError)) throw error;
         return { path: '', problem: `cannot be checked: its pattern ${error.message}; change the pattern` };
