@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Probot } from 'probot';
 import { type DeliveryHandler, OutboxWorker } from '../src/outbox/index.ts';
-import type { PortClient } from '../src/port/index.ts';
+import { createRedactor, type PortClient } from '../src/port/index.ts';
 import type { DispatchSettings } from './dispatch/dispatch-workflow.ts';
 import { Dispatcher } from './dispatch/dispatcher.ts';
 import { invocationRoute } from './dispatch/invocation-route.ts';
@@ -224,7 +224,7 @@ export class WharfApp {
         deliverNow: (delivery) => this.worker!.deliverNow(delivery),
         warn: this.options.log.warn,
       },
-      { answerWithinMs: this.options.answerWithinMs },
+      { answerWithinMs: this.options.answerWithinMs, redact: createRedactor([...(this.options.secrets ?? [])]).redact },
     );
     this.port = port;
     Object.assign(this.handlers, {

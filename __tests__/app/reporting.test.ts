@@ -79,6 +79,30 @@ describe('workflow_run completed', () => {
     },
   );
 
+  test('a secret in the run name or a job name is redacted in the summary and the log line', async () => {
+    const secret = 'sekret-token-4711';
+    const withSecrets = await startTestCatalog({ probot: createTestProbot(), secrets: { token: secret } });
+    try {
+      await createOpenRunsAction(withSecrets, receiver.url);
+      const { runId, workflowRunId } = await linkedRun(withSecrets);
+      mockJobs(workflowRunId, [{ name: `deploy ${secret}`, conclusion: 'failure' }]);
+      await deliverWebhook(
+        withSecrets.url,
+        'workflow_run',
+        completed(workflowRunId, 'failure', { name: `Deploy ${secret}` }),
+      );
+      await withSecrets.server.wharfApp.settle();
+      const run = await getRun(withSecrets, runId);
+      expect(run.status).toBe('FAILURE');
+      expect(run.summary).toMatch(/^Deploy \*\*\* #/);
+      const last = (await getRunLogs(withSecrets, runId)).at(-1)!.message;
+      expect(last).toMatch(/^GitHub workflow run Deploy \*\*\* #\d+ completed: failure; failed jobs: deploy \*\*\*$/);
+      expect(JSON.stringify(await getRunLogs(withSecrets, runId))).not.toContain(secret);
+    } finally {
+      await withSecrets.close();
+    }
+  });
+
   test.each(['failure', 'cancelled', 'timed_out', 'action_required', 'stale', 'startup_failure'])(
     '%s ends the Port run FAILURE naming the failed jobs',
     async (conclusion) => {

@@ -63,19 +63,22 @@ export class Reporter {
   private github: GithubAccess | undefined;
   private readonly events: ReporterEvents;
   private readonly answerWithinMs: number;
+  private readonly redact: (text: string) => string;
 
   constructor(
     store: AppStore,
     port: PortClient,
     github: GithubAccess | undefined,
     events: ReporterEvents,
-    settings: { answerWithinMs?: number | undefined } = {},
+    settings: { answerWithinMs?: number | undefined; redact?: ((text: string) => string) | undefined } = {},
   ) {
     this.store = store;
     this.port = port;
     this.github = github;
     this.events = events;
     this.answerWithinMs = settings.answerWithinMs ?? ANSWER_WITHIN_MS;
+    // A workflow's run name and job names are the workflow author's text, and may carry an input that held a secret.
+    this.redact = settings.redact ?? ((text) => text);
   }
 
   /** The App's GitHub access, once it has credentials (registered from /setup while running). */
@@ -124,8 +127,11 @@ export class Reporter {
     // The summary first, then the log line that ends the run: a retry after a crash between the two repeats only
     // the PATCH (which overwrites), and finds the run ended once the log line is in.
     const writes: PortWrite[] = [
-      { op: 'patch', body: { summary: completionSummary(run), link: run.html_url } },
-      { op: 'log', body: { message: completionLogMessage(run, failedJobs), terminationStatus: status } },
+      { op: 'patch', body: { summary: this.redact(completionSummary(run)), link: run.html_url } },
+      {
+        op: 'log',
+        body: { message: this.redact(completionLogMessage(run, failedJobs)), terminationStatus: status },
+      },
     ];
     const reported = await this.writeOnce(
       link.portRunId,
