@@ -1,11 +1,13 @@
 /**
  * A small local GitHub for catalog sync's tests and benchmark: the App's REST routes the sync uses (installation
- * tokens and lookups, check runs, pull request files, and for the REST comparison repository lists, READMEs and
- * contents) and the GraphQL queries of app/sync/github (pages of repositories with `object(expression:)` file
- * aliases, named repositories, rateLimit). It does not parse GraphQL: it recognizes those queries by their
- * operation names and their file aliases, and answers each repository with every field the queries ask for.
- * Pass its url to Probot as `baseUrl` (createTestProbot({ baseUrl })), or as GHE_HOST with GHE_PROTOCOL=http.
+ * tokens and lookups, check runs, pull request files, git trees, and for the REST comparison repository lists,
+ * READMEs and contents) and the GraphQL queries of app/sync/github (pages of repositories with
+ * `object(expression:)` file aliases, named repositories, rateLimit). It does not parse GraphQL: it recognizes those
+ * queries by their operation names and their file aliases, and answers each repository with every field the
+ * queries ask for. Pass its url to Probot as `baseUrl` (createTestProbot({ baseUrl })), or as GHE_HOST with
+ * GHE_PROTOCOL=http.
  */
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from './open-resources.ts';
 
@@ -25,6 +27,8 @@ export interface FakeRepository {
   files?: Record<string, string>;
   /** Files at other commits (pull request heads, pushes): sha -> path -> text; a path not there reads `files`. */
   commits?: Record<string, Record<string, string | null>>;
+  /** Entries a recursive tree lists before GitHub truncates it (GitHub: 100,000); unset: no limit. */
+  treeLimit?: number;
   /** What `GET /repos/{o}/{r}/pulls/{n}/files` answers. */
   pullFiles?: Record<number, Array<{ filename: string; status: string }>>;
 }
@@ -348,6 +352,9 @@ export async function startFakeGithub(options: { latencyMs?: number } = {}): Pro
       const sorted = [...owner.repositories.values()].sort((a, b) => a.name.localeCompare(b.name));
       return { status: 200, body: sorted.slice((page - 1) * perPage, page * perPage).map(rest) };
     }
+    if (method === 'GET' && (match = /^\/repos\/([^/]+)\/([^/]+)\/git\/trees\/([^/]+)$/.exec(path))) {
+      return tree(find(match[1]!, match[2]!), decodeURIComponent(match[3]!), query.has('recursive'));
+    }
     if (method === 'GET' && (match = /^\/repos\/([^/]+)\/([^/]+)\/readme$/.exec(path))) {
       return contents(find(match[1]!, match[2]!), 'README.md');
     }
@@ -359,6 +366,55 @@ export async function startFakeGithub(options: { latencyMs?: number } = {}): Pro
       return repository ? { status: 200, body: rest(repository) } : { status: 404, body: { message: 'Not Found' } };
     }
     return { status: 404, body: { message: `the fake GitHub has no ${method} ${path}` } };
+  }
+
+  /**
+   * `GET /repos/{o}/{r}/git/trees/{branch, HEAD or commit}` as GitHub answers it: folders (`tree`) and files
+   * (`blob`), the top level only without `recursive`, `truncated` past the repository's treeLimit; 409 for a
+   * repository without a commit, 404 for an unknown branch.
+   */
+  function tree(
+    repository: FakeRepository | undefined,
+    ref: string,
+    recursive: boolean,
+  ): { status: number; body: unknown } {
+    if (!repository) return { status: 404, body: { message: 'Not Found' } };
+    const files = { ...repository.files };
+    if (ref !== 'HEAD' && ref !== (repository.defaultBranch ?? 'main')) {
+      const commit = repository.commits?.[ref];
+      if (!commit) return { status: 404, body: { message: 'Not Found' } };
+      for (const [path, text] of Object.entries(commit)) {
+        if (text === null) delete files[path];
+        else files[path] = text;
+      }
+    }
+    if (Object.keys(files).length === 0) return { status: 409, body: { message: 'Git Repository is empty.' } };
+    const sha = (text: string) => createHash('sha1').update(text).digest('hex');
+    const entries = new Map<string, Record<string, unknown>>();
+    for (const [path, text] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
+      const parts = path.split('/');
+      for (let depth = 1; depth < parts.length; depth++) {
+        const folder = parts.slice(0, depth).join('/');
+        if (!entries.has(folder)) entries.set(folder, { path: folder, mode: '040000', type: 'tree', sha: sha(folder) });
+      }
+      entries.set(path, { path, mode: '100644', type: 'blob', sha: sha(text), size: Buffer.byteLength(text) });
+    }
+    let listed = [...entries.values()].filter((entry) => recursive || !String(entry.path).includes('/'));
+    const truncated = repository.treeLimit !== undefined && listed.length > repository.treeLimit;
+    if (truncated) listed = listed.slice(0, repository.treeLimit);
+    const base = `${fake.url}/repos/${repository.owner}/${repository.name}/git`;
+    return {
+      status: 200,
+      body: {
+        sha: sha(ref),
+        url: `${base}/trees/${sha(ref)}`,
+        tree: listed.map((entry) => ({
+          ...entry,
+          url: `${base}/${entry.type === 'tree' ? 'trees' : 'blobs'}/${String(entry.sha)}`,
+        })),
+        truncated,
+      },
+    };
   }
 
   function contents(repository: FakeRepository | undefined, path: string): { status: number; body: unknown } {

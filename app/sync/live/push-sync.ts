@@ -2,23 +2,23 @@
  * Pushes to a repository's default branch that matter to the catalog: a changed port-app-config.yml (checked, with
  * a check run on the commit; a good one is put in force and resyncs what it covers), a changed file the mapping
  * reads (README, CODEOWNERS, includedFiles: the repository is mapped again), changed GitOps files (written; what a
- * file no longer holds is deleted).
+ * file no longer holds is deleted). A push of more than 20 commits is compared (push-changes.ts); when GitHub cannot
+ * list all it changed, the configuration, the mapped files, the GitOps files at the root and those already written
+ * from this repository are read again.
  */
 import { type CheckRunPoster, configCheckRun, type FileProblem, gitopsCheckRun } from '../checks/check-runs.ts';
 import { CONFIG_PATH, configSource, ORGANIZATION_CONFIG_REPOSITORIES } from '../config/config-resolver.ts';
 import { loadSpecs, specOutputs } from '../gitops/load-specs.ts';
-import { matchesSpecPath } from '../gitops/spec-paths.ts';
+import { matchesSpecPath, rootSpecPaths } from '../gitops/spec-paths.ts';
 import { filesFor } from '../map-objects.ts';
 import type { Resyncs } from '../resync/resyncs.ts';
 import { SyncContext, writeOptionsOf } from '../sync-context.ts';
+import { type PushCommits, pushChanges } from './push-changes.ts';
 import type { RepositoryObject, RepositorySync } from './repository-sync.ts';
 
-export interface PushEvent {
+export interface PushEvent extends PushCommits {
   ref: string;
-  after: string;
   deleted?: boolean;
-  commits?: Array<{ added?: string[]; removed?: string[]; modified?: string[] }>;
-  head_commit?: { added?: string[]; removed?: string[]; modified?: string[] } | null;
   repository: RepositoryObject & { default_branch?: string; master_branch?: string };
 }
 
@@ -26,17 +26,6 @@ export interface PushEvent {
 export function isDefaultBranchPush(push: PushEvent): boolean {
   const branch = push.repository.default_branch ?? push.repository.master_branch;
   return !push.deleted && branch !== undefined && push.ref === `refs/heads/${branch}`;
-}
-
-/** Every path the push's commits added, modified or removed. */
-export function changedPaths(push: PushEvent): Set<string> {
-  const paths = new Set<string>();
-  for (const commit of [...(push.commits ?? []), ...(push.head_commit ? [push.head_commit] : [])]) {
-    for (const path of [...(commit.added ?? []), ...(commit.modified ?? []), ...(commit.removed ?? [])]) {
-      paths.add(path);
-    }
-  }
-  return paths;
 }
 
 export class PushSync {
@@ -54,22 +43,27 @@ export class PushSync {
 
   async onPush(installationId: number, push: PushEvent): Promise<void> {
     if (!isDefaultBranchPush(push)) return;
-    const changed = changedPaths(push);
-    if (changed.size === 0) return;
     const { ctx } = this;
+    const { paths: changed, complete } = await pushChanges(ctx, installationId, push);
+    if (complete && changed.size === 0) return;
+    // Incomplete: the push may have changed any file, so whatever it could touch is read again.
+    const touched = (path: string) => !complete || changed.has(path);
     const repository = push.repository;
     const owner = repository.owner.login;
     const reader = await ctx.reader(installationId, ctx.settings.liveRateLimits);
     const files = SyncContext.configFiles(reader);
 
     let refreshed = false;
-    if (changed.has(CONFIG_PATH)) refreshed = await this.configChanged(installationId, push);
+    if (touched(CONFIG_PATH)) refreshed = await this.configChanged(installationId, push);
     const config = await ctx.configs.repository(owner, repository.name, files);
-    if (!refreshed && filesFor(config, 'repository').some((path) => changed.has(path))) {
+    if (!refreshed && filesFor(config, 'repository').some(touched)) {
       await this.repositories.refresh(installationId, repository);
     }
 
-    const specs = [...changed].filter((path) => matchesSpecPath(path, config.config.specPath));
+    const candidates = complete
+      ? changed
+      : new Set([...changed, ...rootSpecPaths(config.config.specPath), ...this.writtenSpecs(repository.id)]);
+    const specs = [...candidates].filter((path) => matchesSpecPath(path, config.config.specPath));
     if (specs.length === 0) return;
     const texts = await reader.files(owner, repository.name, push.after, specs);
     const loaded = await loadSpecs(texts, (paths) => reader.files(owner, repository.name, push.after, paths));
@@ -103,6 +97,14 @@ export class PushSync {
         'written',
       ),
     );
+  }
+
+  /** The GitOps files of the repository whose entities the App keeps. */
+  private writtenSpecs(repoId: number): string[] {
+    return this.ctx.store
+      .repositoryRows(repoId)
+      .filter((row) => row.kind === 'gitops')
+      .map((row) => row.item);
   }
 
   /**
