@@ -58,6 +58,7 @@ export class SyncContext {
     return new RepositoryReader(
       this.reads.reader(installationId, policy, signal),
       await this.reads.apiUrl(installationId),
+      this.reads.restReader(installationId, policy, signal),
     );
   }
 

@@ -1,5 +1,5 @@
 /**
- * GraphQL reads of one installation, within GitHub's rate limits (see rate-limits.ts): the client is the one
+ * GraphQL (and REST) reads of one installation, within GitHub's rate limits (see rate-limits.ts): the client is the one
  * GithubAccess.readOctokit gives, without Probot's throttling, so the pacing here is the only pacing.
  */
 import type { GithubAccess, GithubClient } from '../../github/index.ts';
@@ -8,6 +8,14 @@ import { quotaFromHeaders, type Quota, type RateLimitPolicy, retryDecision, slee
 export interface GraphqlRead {
   <T>(query: string, variables: Record<string, unknown>): Promise<T>;
 }
+
+/** A REST GET (`route`, Octokit's form) and its parameters: the answer's data. */
+export interface RestRead {
+  <T>(route: string, parameters: Record<string, unknown>): Promise<T>;
+}
+
+type Api = 'graphql' | 'rest';
+const API_NAMES: Record<Api, string> = { graphql: 'GraphQL', rest: 'REST' };
 
 interface RateLimitField {
   rateLimit?: { remaining?: number; resetAt?: string } | null;
@@ -23,7 +31,8 @@ const CONCURRENCY = 4;
 export class GithubReads {
   private readonly github: GithubAccess;
   private readonly warn: (message: string) => void;
-  private readonly quotas = new Map<number, Quota>();
+  /** By `<api>:<installation id>`: GitHub counts the GraphQL and the REST quota apart. */
+  private readonly quotas = new Map<string, Quota>();
   private readonly slots = new Map<number, { active: number; waiting: Array<() => void> }>();
   private readonly clients = new Map<number, { client: Promise<GithubClient>; until: number }>();
 
@@ -34,37 +43,71 @@ export class GithubReads {
 
   /** A reader for one installation under `policy`; `signal` aborts its waits (a resync being stopped). */
   reader(installationId: number, policy: RateLimitPolicy, signal?: AbortSignal): GraphqlRead {
-    return async <T>(query: string, variables: Record<string, unknown>): Promise<T> => {
-      for (let retry = 1; ; retry++) {
-        await this.waitForQuota(installationId, policy, signal);
-        try {
-          const data = await this.withSlot(installationId, async () =>
-            (await this.client(installationId)).graphql<T & RateLimitField>(query, {
-              ...variables,
-              ...(signal && { request: { signal } }),
-            }),
-          );
-          this.noteQuota(installationId, data);
-          return data;
-        } catch (error) {
-          if (signal?.aborted) throw signal.reason;
-          const partial = partialData<T>(error);
-          if (partial !== undefined) {
-            this.noteQuota(installationId, partial as RateLimitField);
-            return partial;
-          }
-          const headers = (error as { response?: { headers?: Record<string, string> } }).response?.headers;
-          const quota = headers && quotaFromHeaders(headers);
-          if (quota) this.quotas.set(installationId, quota);
-          const decision = retryDecision(error, retry, policy, Date.now());
-          if (!decision.retry || retry > policy.maxRetries || decision.waitMs > policy.maxWaitMs) throw error;
-          this.warn(
-            `GitHub GraphQL for installation ${installationId}: ${decision.reason}; retry ${retry} of ${policy.maxRetries} in ${Math.ceil(decision.waitMs / 1000)} s`,
-          );
-          await sleep(decision.waitMs, signal);
+    return <T>(query: string, variables: Record<string, unknown>): Promise<T> =>
+      this.paced(installationId, 'graphql', policy, signal, async (client) => {
+        const data = await client.graphql<T & RateLimitField>(query, {
+          ...variables,
+          ...(signal && { request: { signal } }),
+        });
+        const limit = data?.rateLimit;
+        const quota =
+          limit && typeof limit.remaining === 'number' && limit.resetAt
+            ? { remaining: limit.remaining, resetAt: Date.parse(limit.resetAt) }
+            : undefined;
+        return { data, quota };
+      });
+  }
+
+  /**
+   * REST GETs of one installation under `policy` (`route` such as `GET /repos/{owner}/{repo}/git/trees/{tree_sha}`),
+   * paced like the GraphQL reads against the REST quota, which GitHub counts apart.
+   */
+  restReader(installationId: number, policy: RateLimitPolicy, signal?: AbortSignal): RestRead {
+    return <T>(route: string, parameters: Record<string, unknown>): Promise<T> =>
+      this.paced(installationId, 'rest', policy, signal, async (client) => {
+        const response = await client.request(route, { ...parameters, ...(signal && { request: { signal } }) });
+        return {
+          data: response.data as T,
+          quota: quotaFromHeaders(response.headers as Record<string, string | number | undefined>),
+        };
+      });
+  }
+
+  /** One call: waits for the quota, takes a slot, retries as GitHub asks (rate-limits.ts). */
+  private async paced<T>(
+    installationId: number,
+    api: Api,
+    policy: RateLimitPolicy,
+    signal: AbortSignal | undefined,
+    call: (client: GithubClient) => Promise<{ data: T; quota: Quota | undefined }>,
+  ): Promise<T> {
+    const key = `${api}:${installationId}`;
+    for (let retry = 1; ; retry++) {
+      await this.waitForQuota(installationId, api, policy, signal);
+      try {
+        const { data, quota } = await this.withSlot(installationId, async () =>
+          call(await this.client(installationId)),
+        );
+        if (quota) this.quotas.set(key, quota);
+        return data;
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        const partial = api === 'graphql' ? partialData<T>(error) : undefined;
+        if (partial !== undefined) {
+          this.noteQuota(key, partial as RateLimitField);
+          return partial;
         }
+        const headers = (error as { response?: { headers?: Record<string, string> } }).response?.headers;
+        const quota = headers && quotaFromHeaders(headers);
+        if (quota) this.quotas.set(key, quota);
+        const decision = retryDecision(error, retry, policy, Date.now());
+        if (!decision.retry || retry > policy.maxRetries || decision.waitMs > policy.maxWaitMs) throw error;
+        this.warn(
+          `GitHub ${API_NAMES[api]} for installation ${installationId}: ${decision.reason}; retry ${retry} of ${policy.maxRetries} in ${Math.ceil(decision.waitMs / 1000)} s`,
+        );
+        await sleep(decision.waitMs, signal);
       }
-    };
+    }
   }
 
   /** The REST API's base URL (https://api.github.com, or a GitHub Enterprise Server's .../api/v3). */
@@ -83,28 +126,34 @@ export class GithubReads {
     return client;
   }
 
-  private noteQuota(installationId: number, data: RateLimitField | null | undefined): void {
+  private noteQuota(key: string, data: RateLimitField | null | undefined): void {
     const limit = data?.rateLimit;
     if (limit && typeof limit.remaining === 'number' && limit.resetAt) {
-      this.quotas.set(installationId, { remaining: limit.remaining, resetAt: Date.parse(limit.resetAt) });
+      this.quotas.set(key, { remaining: limit.remaining, resetAt: Date.parse(limit.resetAt) });
     }
   }
 
-  private async waitForQuota(installationId: number, policy: RateLimitPolicy, signal?: AbortSignal): Promise<void> {
-    const quota = this.quotas.get(installationId);
+  private async waitForQuota(
+    installationId: number,
+    api: Api,
+    policy: RateLimitPolicy,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const key = `${api}:${installationId}`;
+    const quota = this.quotas.get(key);
     if (!quota || quota.remaining > policy.reserve) return;
     const waitMs = quota.resetAt - Date.now() + 1000;
     if (waitMs <= 0) return;
     if (waitMs > policy.maxWaitMs) {
       throw new Error(
-        `the GitHub GraphQL quota of installation ${installationId} is down to ${quota.remaining} points until ${new Date(quota.resetAt).toISOString()}`,
+        `the GitHub ${API_NAMES[api]} quota of installation ${installationId} is down to ${quota.remaining} points until ${new Date(quota.resetAt).toISOString()}`,
       );
     }
     this.warn(
-      `GitHub GraphQL quota of installation ${installationId} at ${quota.remaining} points: waiting ${Math.ceil(waitMs / 1000)} s for its reset`,
+      `GitHub ${API_NAMES[api]} quota of installation ${installationId} at ${quota.remaining} points: waiting ${Math.ceil(waitMs / 1000)} s for its reset`,
     );
     await sleep(waitMs, signal);
-    this.quotas.delete(installationId);
+    this.quotas.delete(key);
   }
 
   private async withSlot<T>(installationId: number, work: () => Promise<T>): Promise<T> {

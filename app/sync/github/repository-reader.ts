@@ -1,5 +1,6 @@
 /** Reads repositories and files of one installation with GraphQL: a page of 100 repositories and their files in one call. */
-import type { GraphqlRead } from './graphql-reader.ts';
+import { githubStatus } from '../../github/index.ts';
+import type { GraphqlRead, RestRead } from './graphql-reader.ts';
 import {
   blobExpression,
   filesOf,
@@ -22,6 +23,14 @@ export interface RepositoryPage {
   hasNextPage: boolean;
 }
 
+/** The files of a branch, as one recursive tree read lists them. */
+export interface RepositoryTree {
+  /** The paths of the files (blobs; not folders nor submodules). */
+  paths: string[];
+  /** GitHub listed only part of the tree (over 100,000 entries or 7 MB): files may be missing from `paths`. */
+  truncated: boolean;
+}
+
 /** GitHub's largest page. */
 export const MAX_PAGE_SIZE = 100;
 /** Repositories named in one query; GitHub's limits on a query's size and cost stay far away. */
@@ -30,10 +39,40 @@ const REPOSITORIES_PER_QUERY = 25;
 export class RepositoryReader {
   private readonly read: GraphqlRead;
   private readonly apiUrl: string;
+  private readonly rest: RestRead | undefined;
 
-  constructor(read: GraphqlRead, apiUrl: string) {
+  constructor(read: GraphqlRead, apiUrl: string, rest?: RestRead) {
     this.read = read;
     this.apiUrl = apiUrl;
+    this.rest = rest;
+  }
+
+  /**
+   * Every file of `branch` in one call (`GET /repos/{owner}/{repo}/git/trees/{branch}?recursive=1`). An empty
+   * repository (409) or a branch that is gone (404) has none.
+   */
+  async tree(owner: string, name: string, branch: string): Promise<RepositoryTree> {
+    if (!this.rest) throw new Error('this reader has no REST client');
+    type Answer = { tree?: Array<{ path?: string; type?: string }>; truncated?: boolean };
+    let answer: Answer;
+    try {
+      answer = await this.rest<Answer>('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
+        owner,
+        repo: name,
+        tree_sha: branch,
+        recursive: '1',
+      });
+    } catch (error) {
+      const status = githubStatus(error);
+      if (status === 404 || status === 409) return { paths: [], truncated: false };
+      throw error;
+    }
+    return {
+      paths: (answer.tree ?? [])
+        .filter((entry) => entry.type === 'blob' && typeof entry.path === 'string')
+        .map((entry) => entry.path!),
+      truncated: answer.truncated === true,
+    };
   }
 
   /** The page after `after` (null: the first) of the owner's repositories, each with the files at `paths`. */

@@ -1,13 +1,18 @@
 /**
- * GitOps during a full resync: the GitOps files at the root of each repository (the ones specPath names without a
- * folder walk, `port.yml` for the default `**\/port.yml`) come with each page of repositories and are written like
- * a push would, marked seen by the resync; files deeper in the tree are kept current by pushes.
+ * GitOps during a full resync. The files at the root of each repository that specPath names without a folder walk
+ * (`port.yml` for the default `**\/port.yml`) come with each page of repositories. When the patterns can match
+ * deeper, each repository's default branch is listed once (a recursive tree read), the paths that match are read
+ * in batched GraphQL queries (a repository without one costs no read), and every file is written like a push would,
+ * marked seen by the resync: the entities of files it did not see are deleted after a resync without errors.
  */
 import type { ActiveConfig } from '../config/active-config.ts';
-import type { FetchedRepository, RepositoryReader } from '../github/repository-reader.ts';
+import type { FetchedRepository, RepositoryReader, RepositoryTree } from '../github/repository-reader.ts';
 import { type SyncContext, writeOptionsOf } from '../sync-context.ts';
 import { loadSpecs, specOutputs } from './load-specs.ts';
-import { rootSpecPaths } from './spec-paths.ts';
+import { matchesSpecPath, needsTreeWalk, rootSpecPaths } from './spec-paths.ts';
+
+/** File aliases in one GraphQL query of a tree walk's reads. */
+const FILES_PER_QUERY = 100;
 
 export class GitopsResync {
   private readonly ctx: SyncContext;
@@ -20,6 +25,12 @@ export class GitopsResync {
     return rootSpecPaths(config.config.specPath);
   }
 
+  /** Whether a resync under `config` stands for the GitOps file at `path` (its entities go when it is not seen). */
+  covers(config: ActiveConfig): (path: string) => boolean {
+    const patterns = config.config.specPath;
+    return (path) => matchesSpecPath(path, patterns);
+  }
+
   /** Writes the GitOps files of a page's repositories; answers what was written and every problem as a message. */
   async writePage(
     reader: RepositoryReader,
@@ -28,13 +39,20 @@ export class GitopsResync {
     repositories: readonly FetchedRepository[],
     paths: readonly string[],
     resyncId: number,
+    signal?: AbortSignal,
   ): Promise<{ written: number; errors: string[] }> {
     const result = { written: 0, errors: [] as string[] };
-    const outputs = [];
-    for (const { repository, files } of repositories) {
-      const texts = Object.fromEntries(
+    const found = repositories.map(({ repository, files }) => ({
+      repository,
+      texts: Object.fromEntries(
         paths.filter((path) => typeof files[path] === 'string').map((path) => [path, files[path]!]),
-      );
+      ) as Record<string, string>,
+    }));
+    if (needsTreeWalk(organization.config.specPath)) {
+      await this.walk(reader, installationId, organization, found, resyncId, result.errors, signal);
+    }
+    const outputs = [];
+    for (const { repository, texts } of found) {
       if (Object.keys(texts).length === 0) continue;
       const specs = await loadSpecs(texts, (wanted) =>
         reader.files(repository.owner.login, repository.name, 'HEAD', wanted),
@@ -62,5 +80,68 @@ export class GitopsResync {
       ),
     );
     return result;
+  }
+
+  /**
+   * Lists each repository's default branch (the reads share the installation's slots and pacing), then reads the
+   * matching files that the page did not bring, adding them to `found`. A tree GitHub truncated keeps the
+   * repository's GitOps entities that the resync did not see: it cannot tell that their files are gone.
+   */
+  private async walk(
+    reader: RepositoryReader,
+    installationId: number,
+    organization: ActiveConfig,
+    found: Array<{ repository: FetchedRepository['repository']; texts: Record<string, string> }>,
+    resyncId: number,
+    errors: string[],
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const patterns = organization.config.specPath;
+    const trees = await Promise.all(
+      found.map(async ({ repository }): Promise<RepositoryTree | undefined> => {
+        if (!repository.default_branch) return { paths: [], truncated: false };
+        try {
+          return await reader.tree(repository.owner.login, repository.name, repository.default_branch);
+        } catch (error) {
+          if (signal?.aborted) throw error;
+          errors.push(
+            `${repository.full_name}: its files could not be listed: ${error instanceof Error ? error.message : String(error)}`,
+          );
+          return undefined;
+        }
+      }),
+    );
+    const wanted: Array<{ index: number; path: string }> = [];
+    trees.forEach((tree, index) => {
+      if (!tree) return;
+      const { repository, texts } = found[index]!;
+      if (tree.truncated) {
+        this.ctx.warn(
+          `resync of ${repository.owner.login}: GitHub listed only part of the files of ${repository.full_name}; the GitOps files it did not list are kept as they are`,
+        );
+        this.ctx.store.keepGitops(installationId, repository.id, resyncId);
+      }
+      for (const path of tree.paths) {
+        if (!(path in texts) && matchesSpecPath(path, patterns)) wanted.push({ index, path });
+      }
+    });
+    for (let start = 0; start < wanted.length; start += FILES_PER_QUERY) {
+      const byRepository = Map.groupBy(wanted.slice(start, start + FILES_PER_QUERY), (entry) => entry.index);
+      const requests = [...byRepository].map(([index, entries]) => ({
+        index,
+        owner: found[index]!.repository.owner.login,
+        name: found[index]!.repository.name,
+        ref: 'HEAD',
+        paths: entries.map((entry) => entry.path),
+      }));
+      const answers = await reader.filesOfRepositories(requests);
+      requests.forEach((request, position) => {
+        const { repository, texts } = found[request.index]!;
+        for (const [path, text] of Object.entries(answers[position]!)) {
+          if (typeof text === 'string') texts[path] = text;
+          else errors.push(`${repository.full_name}:${path}: GitHub listed it but did not give its text`);
+        }
+      });
+    }
   }
 }

@@ -65,8 +65,8 @@ export function matchesSpecPath(path: string, patterns: readonly string[]): bool
 
 /**
  * The files at the root of a repository that the patterns name without a folder walk: `port.yml` for
- * `**\/port.yml`, the path itself for a pattern without wildcards. A resync reads these with each page; GitOps files
- * deeper in the tree are read when a push changes them.
+ * `**\/port.yml`, the path itself for a pattern without wildcards. A resync reads these with each page, and finds
+ * the others by listing each repository's tree (needsTreeWalk).
  */
 export function rootSpecPaths(patterns: readonly string[]): string[] {
   const paths = new Set<string>();
@@ -76,4 +76,12 @@ export function rootSpecPaths(patterns: readonly string[]): string[] {
     if (!/[*?{]/.test(rest)) paths.add(rest);
   }
   return [...paths];
+}
+
+/**
+ * Whether the patterns can match files that rootSpecPaths does not name (any wildcard: `**\/port.yml` matches at
+ * every depth), so that a resync must list the repository's tree to find them.
+ */
+export function needsTreeWalk(patterns: readonly string[]): boolean {
+  return patterns.some((pattern) => /[*?{]/.test(pattern));
 }

@@ -64,6 +64,7 @@ export async function runResync(
         page.repositories,
         gitopsPaths,
         record.id,
+        signal,
       );
       written += gitopsOutcome.written;
       errors.push(...gitopsOutcome.errors);
@@ -88,7 +89,7 @@ export async function runResync(
       return ctx.store.resync(record.id)!;
     }
     const plan = stalePlan(
-      ctx.store.resyncCoveredRows(installationId, gitopsPaths),
+      ctx.store.resyncCoveredRows(installationId, gitops.covers(organization)),
       done,
       organization.config.entityDeletionThreshold,
     );

@@ -1,6 +1,6 @@
 /**
  * After a full resync that completed without an error, the entities the App wrote earlier that the resync did not
- * see again stand for repositories (and root GitOps files) that are gone: they are deleted, blueprint by
+ * see again stand for repositories (and GitOps files) that are gone: they are deleted, blueprint by
  * blueprint, unless that would delete more than `entityDeletionThreshold` of the blueprint's entities, which
  * rather means something is wrong (a token that sees fewer repositories, a selector that went wrong).
  */

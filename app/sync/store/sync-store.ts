@@ -113,8 +113,9 @@ export class SyncStore {
       claims: prepare('SELECT count(*) AS n FROM sync_entities WHERE blueprint = ? AND identifier = ?'),
       source: prepare('SELECT * FROM sync_entities WHERE repo_id = ? AND kind = ? AND item = ?'),
       repository: prepare('SELECT * FROM sync_entities WHERE repo_id = ?'),
-      covered: prepare(`SELECT * FROM sync_entities WHERE installation_id = ?
-          AND (kind = 'repository' OR (kind = 'gitops' AND instr(?, char(10) || item || char(10)) > 0))`),
+      covered: prepare(`SELECT * FROM sync_entities WHERE installation_id = ? AND kind IN ('repository', 'gitops')`),
+      keepGitops: prepare(`UPDATE sync_entities SET seen_resync = ?
+        WHERE installation_id = ? AND repo_id = ? AND kind = 'gitops'`),
       startResync: prepare(`INSERT INTO sync_resyncs (installation_id, owner, reason, state, started_at, updated_at)
         VALUES (?, ?, ?, 'running', ?, ?)`),
       resync: prepare('SELECT * FROM sync_resyncs WHERE id = ?'),
@@ -172,17 +173,23 @@ export class SyncStore {
 
   /**
    * The rows a full resync of the installation stands for: every repository-kind row, and the GitOps rows of the
-   * files it read (`gitopsPaths`), with when each was last written and by which resync.
+   * files it looks for (`coversGitops` of their path), with when each was last written and by which resync.
    */
   resyncCoveredRows(
     installationId: number,
-    gitopsPaths: readonly string[],
+    coversGitops: (path: string) => boolean,
   ): Array<TrackedRow & { seenResync: number | null; updatedAt: number }> {
-    const paths = `\n${gitopsPaths.join('\n')}\n`;
-    const rows = this.statements.covered!.all(installationId, paths) as Array<
+    const rows = this.statements.covered!.all(installationId) as Array<
       TrackedDbRow & { seen_resync: number | null; updated_at: number }
     >;
-    return rows.map((row) => ({ ...trackedFromRow(row), seenResync: row.seen_resync, updatedAt: row.updated_at }));
+    return rows
+      .filter((row) => row.kind === 'repository' || coversGitops(row.item))
+      .map((row) => ({ ...trackedFromRow(row), seenResync: row.seen_resync, updatedAt: row.updated_at }));
+  }
+
+  /** Marks every GitOps row of a repository seen by `resyncId`: a resync that could not list all its files keeps them. */
+  keepGitops(installationId: number, repoId: number, resyncId: number): void {
+    this.statements.keepGitops!.run(resyncId, installationId, repoId);
   }
 
   transaction<T>(work: () => T): T {
