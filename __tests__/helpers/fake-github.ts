@@ -1,11 +1,11 @@
 /**
  * A small local GitHub for catalog sync's tests and benchmark: the App's REST routes the sync uses (installation
- * tokens and lookups, check runs, pull request files, git trees, and for the REST comparison repository lists,
- * READMEs and contents) and the GraphQL queries of app/sync/github (pages of repositories with
- * `object(expression:)` file aliases, named repositories, rateLimit). It does not parse GraphQL: it recognizes those
- * queries by their operation names and their file aliases, and answers each repository with every field the
- * queries ask for. Pass its url to Probot as `baseUrl` (createTestProbot({ baseUrl })), or as GHE_HOST with
- * GHE_PROTOCOL=http.
+ * tokens and lookups, check runs, pull request files, git trees, comparisons of two commits, and for the REST
+ * comparison repository lists, READMEs and contents) and the GraphQL queries of app/sync/github (pages of
+ * repositories with `object(expression:)` file aliases, named repositories, rateLimit). It does not parse GraphQL:
+ * it recognizes those queries by their operation names and their file aliases, and answers each repository with
+ * every field the queries ask for. Pass its url to Probot as `baseUrl` (createTestProbot({ baseUrl })), or as
+ * GHE_HOST with GHE_PROTOCOL=http.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -31,6 +31,13 @@ export interface FakeRepository {
   treeLimit?: number;
   /** What `GET /repos/{o}/{r}/pulls/{n}/files` answers. */
   pullFiles?: Record<number, Array<{ filename: string; status: string }>>;
+  /** What `GET /repos/{o}/{r}/compare/{base}...{head}` answers, by `base...head`: its commits' ids and its files. */
+  comparisons?: Record<string, FakeComparison>;
+}
+
+export interface FakeComparison {
+  commits: string[];
+  files: Array<{ filename: string; status: string; previous_filename?: string }>;
 }
 
 export interface FakeRequest {
@@ -344,6 +351,9 @@ export async function startFakeGithub(options: { latencyMs?: number } = {}): Pro
       const files = repository?.pullFiles?.[Number(match[3])] ?? [];
       return { status: 200, body: files };
     }
+    if (method === 'GET' && (match = /^\/repos\/([^/]+)\/([^/]+)\/compare\/(.+)$/.exec(path))) {
+      return compare(find(match[1]!, match[2]!), decodeURIComponent(match[3]!), query);
+    }
     if (method === 'GET' && (match = /^\/(?:orgs|users)\/([^/]+)\/repos$/.exec(path))) {
       const owner = ownerOf(decodeURIComponent(match[1]!));
       if (!owner) return { status: 404, body: { message: 'Not Found' } };
@@ -366,6 +376,63 @@ export async function startFakeGithub(options: { latencyMs?: number } = {}): Pro
       return repository ? { status: 200, body: rest(repository) } : { status: 404, body: { message: 'Not Found' } };
     }
     return { status: 404, body: { message: `the fake GitHub has no ${method} ${path}` } };
+  }
+
+  /**
+   * A comparison as GitHub answers it: without paging, the last 250 commits; with per_page or page, that page of
+   * the commits, and the files (up to 300 for the whole comparison) on the first page only.
+   */
+  function compare(
+    repository: FakeRepository | undefined,
+    basehead: string,
+    query: URLSearchParams,
+  ): { status: number; body: unknown } {
+    const comparison = repository?.comparisons?.[basehead];
+    if (!repository || !comparison) return { status: 404, body: { message: 'Not Found' } };
+    const [base, head] = basehead.split('...');
+    const paged = query.has('per_page') || query.has('page');
+    const perPage = Math.min(Number(query.get('per_page') ?? 250), 250);
+    const page = Number(query.get('page') ?? 1);
+    const commits = paged
+      ? comparison.commits.slice((page - 1) * perPage, page * perPage)
+      : comparison.commits.slice(-250);
+    const commitUrl = (sha: string) => `${fake.url}/repos/${repository.owner}/${repository.name}/commits/${sha}`;
+    const commit = (sha: string) => ({
+      sha,
+      node_id: `C_${sha}`,
+      url: commitUrl(sha),
+      html_url: `https://github.com/${repository.owner}/${repository.name}/commit/${sha}`,
+      commit: {
+        message: 'change',
+        author: { name: 'Octocat', email: 'octocat@github.com', date: '2025-06-01T12:00:00Z' },
+      },
+      parents: [],
+    });
+    const files = comparison.files.slice(0, 300).map((file) => ({
+      sha: 'f'.repeat(40),
+      additions: 1,
+      deletions: file.status === 'added' ? 0 : 1,
+      changes: file.status === 'added' ? 1 : 2,
+      blob_url: `https://github.com/${repository.owner}/${repository.name}/blob/${head}/${file.filename}`,
+      raw_url: `https://github.com/${repository.owner}/${repository.name}/raw/${head}/${file.filename}`,
+      contents_url: `${fake.url}/repos/${repository.owner}/${repository.name}/contents/${file.filename}?ref=${head}`,
+      ...file,
+    }));
+    return {
+      status: 200,
+      body: {
+        url: `${fake.url}/repos/${repository.owner}/${repository.name}/compare/${basehead}`,
+        html_url: `https://github.com/${repository.owner}/${repository.name}/compare/${basehead}`,
+        base_commit: commit(base!),
+        merge_base_commit: commit(base!),
+        status: 'ahead',
+        ahead_by: comparison.commits.length,
+        behind_by: 0,
+        total_commits: comparison.commits.length,
+        commits: commits.map(commit),
+        ...((!paged || page === 1) && { files }),
+      },
+    };
   }
 
   /**
