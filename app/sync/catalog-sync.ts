@@ -14,6 +14,7 @@ import { GitopsValidation } from './gitops/gitops-validation.ts';
 import { GithubReads } from './github/graphql-reader.ts';
 import { LIVE_RATE_POLICY, RESYNC_RATE_POLICY } from './github/rate-limits.ts';
 import { MAX_PAGE_SIZE } from './github/repository-reader.ts';
+import { AccountRemoval } from './live/account-removal.ts';
 import { ObjectSync } from './live/object-sync.ts';
 import { type PushEvent, PushSync } from './live/push-sync.ts';
 import { repositoryChange, type RepositoryObject, RepositorySync } from './live/repository-sync.ts';
@@ -52,6 +53,7 @@ export class CatalogSync {
   private readonly objects: ObjectSync;
   private readonly pushes: PushSync;
   private readonly validation: GitopsValidation;
+  private readonly removal: AccountRemoval;
   /** Live events under way, so that idle() can wait for them. */
   private readonly pending = new Set<Promise<unknown>>();
 
@@ -75,6 +77,7 @@ export class CatalogSync {
     this.objects = new ObjectSync(this.ctx);
     this.pushes = new PushSync(this.ctx, this.repositories, this.resyncs, checks);
     this.validation = new GitopsValidation(this.ctx, checks);
+    this.removal = new AccountRemoval(this.ctx);
   }
 
   /**
@@ -129,6 +132,14 @@ export class CatalogSync {
     if (login) this.resyncs.request(payload.installation.id, login, 'installation created');
   }
 
+  /** The App was uninstalled from an account: the entities it wrote for it are deleted (within the threshold). */
+  async onInstallationDeleted(payload: { installation: { id: number; account: { login: string } | null } }) {
+    const owner = payload.installation.account?.login ?? `installation ${payload.installation.id}`;
+    await this.handle(`installation.deleted on ${owner}`, () =>
+      this.removal.uninstalled(payload.installation.id, owner),
+    );
+  }
+
   async onInstallationRepositories(payload: {
     action: string;
     installation: { id: number; account: { login: string } | null };
@@ -145,9 +156,11 @@ export class CatalogSync {
         owner,
         added.map((repository) => repository.name),
       );
-      for (const removed of payload.repositories_removed ?? []) {
-        await this.repositories.drop(installationId, owner, removed.id);
-      }
+      await this.removal.repositoriesRemoved(
+        installationId,
+        owner,
+        (payload.repositories_removed ?? []).map((repository) => repository.id),
+      );
     });
   }
 

@@ -15,6 +15,11 @@ export function registerSyncWebhooks(app: WebhookApp, sync: () => CatalogSync | 
       context.payload as unknown as Parameters<CatalogSync['onInstallationCreated']>[0],
     );
   });
+  app.on('installation.deleted', async (context) => {
+    await sync()?.onInstallationDeleted(
+      context.payload as unknown as Parameters<CatalogSync['onInstallationDeleted']>[0],
+    );
+  });
   app.on('installation_repositories', async (context) => {
     await sync()?.onInstallationRepositories(
       context.payload as unknown as Parameters<CatalogSync['onInstallationRepositories']>[0],

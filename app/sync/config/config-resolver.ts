@@ -74,6 +74,19 @@ export class ConfigResolver {
     );
   }
 
+  /**
+   * The organization's configuration as last known, without reading GitHub (which no longer answers for an
+   * account the App was uninstalled from): the cached one however old, else the last good one kept in SQLite, else
+   * the built-in default.
+   */
+  async remembered(owner: string): Promise<ActiveConfig> {
+    const cached = this.organizations.get(owner.toLowerCase());
+    if (cached) return cached.config;
+    const lastGood = this.store.lastGoodConfig(owner.toLowerCase());
+    const evaluated = lastGood ? await this.evaluate(lastGood.source, lastGood.text) : undefined;
+    return evaluated?.ok ? evaluated.config : DEFAULT_ACTIVE_CONFIG;
+  }
+
   /** The configuration of a repository when the cache knows it now, without reading anything. */
   cachedRepository(owner: string, repo: string): ActiveConfig | undefined {
     const cached = this.repositories.get(`${owner}/${repo}`.toLowerCase());

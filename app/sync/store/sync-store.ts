@@ -113,6 +113,10 @@ export class SyncStore {
       claims: prepare('SELECT count(*) AS n FROM sync_entities WHERE blueprint = ? AND identifier = ?'),
       source: prepare('SELECT * FROM sync_entities WHERE repo_id = ? AND kind = ? AND item = ?'),
       repository: prepare('SELECT * FROM sync_entities WHERE repo_id = ?'),
+      installation: prepare('SELECT * FROM sync_entities WHERE installation_id = ?'),
+      blueprintEntities: prepare(
+        'SELECT count(*) AS n FROM (SELECT DISTINCT identifier FROM sync_entities WHERE blueprint = ?)',
+      ),
       covered: prepare(`SELECT * FROM sync_entities WHERE installation_id = ? AND kind IN ('repository', 'gitops')`),
       keepGitops: prepare(`UPDATE sync_entities SET seen_resync = ?
         WHERE installation_id = ? AND repo_id = ? AND kind = 'gitops'`),
@@ -169,6 +173,16 @@ export class SyncStore {
   /** Every row of a repository, of every kind. */
   repositoryRows(repoId: number): TrackedRow[] {
     return (this.statements.repository!.all(repoId) as TrackedDbRow[]).map(trackedFromRow);
+  }
+
+  /** Every row of an installation's sources (an account the App was uninstalled from). */
+  installationRows(installationId: number): TrackedRow[] {
+    return (this.statements.installation!.all(installationId) as TrackedDbRow[]).map(trackedFromRow);
+  }
+
+  /** How many entities of the blueprint the App keeps, over all its installations. */
+  blueprintEntities(blueprint: string): number {
+    return (this.statements.blueprintEntities!.get(blueprint) as { n: number }).n;
   }
 
   /**

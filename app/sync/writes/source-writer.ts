@@ -111,9 +111,17 @@ export class SourceWriter {
     return outcome;
   }
 
-  /** Everything a repository's sources produced (it was deleted, or the App lost access to it). */
-  async dropRepository(repoId: number, deleteDependents: boolean): Promise<number> {
-    return this.release(this.store.repositoryRows(repoId), deleteDependents);
+  /**
+   * Everything a repository's sources produced (it was deleted, or the App lost access to it), but for the entities
+   * of `keepBlueprints`.
+   */
+  async dropRepository(
+    repoId: number,
+    deleteDependents: boolean,
+    keepBlueprints: readonly string[] = [],
+  ): Promise<number> {
+    const rows = this.store.repositoryRows(repoId).filter((row) => !keepBlueprints.includes(row.blueprint));
+    return this.release(rows, deleteDependents);
   }
 
   /** Everything one source produced (a GitOps file that was deleted). */

@@ -18,7 +18,14 @@ export type SyncJob =
       options: EntityWriteOptions;
       ensureServiceBlueprint: boolean;
     }
-  | { type: 'drop-repository'; installationId: number; repoId: number; deleteDependents: boolean }
+  | {
+      type: 'drop-repository';
+      installationId: number;
+      repoId: number;
+      deleteDependents: boolean;
+      /** Blueprints whose entities stay (too many would go: entityDeletionThreshold). */
+      keepBlueprints?: string[];
+    }
   | { type: 'drop-source'; installationId: number; source: SourceKey; deleteDependents: boolean };
 
 export function enqueueSyncJob(outbox: OutboxStore, repoId: number, job: SyncJob, now = Date.now()): void {
@@ -52,7 +59,7 @@ export function syncJobsHandler(
             warn(`catalog sync: Port refused ${entity.blueprint}/${entity.identifier}: ${message}`);
           }
         } else if (job.type === 'drop-repository') {
-          await writer.dropRepository(job.repoId, job.deleteDependents);
+          await writer.dropRepository(job.repoId, job.deleteDependents, job.keepBlueprints);
         } else {
           await writer.dropSource(job.source, job.deleteDependents);
         }
