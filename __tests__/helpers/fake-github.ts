@@ -160,6 +160,13 @@ export async function startFakeGithub(options: { latencyMs?: number } = {}): Pro
     return typeof text === 'string' ? { text } : null;
   }
 
+  /** The default branch's commit: an id of its files (it changes with them), null without a file (no commit). */
+  function headCommit(repository: FakeRepository): { oid: string } | null {
+    const files = Object.entries(repository.files ?? {}).sort(([a], [b]) => a.localeCompare(b));
+    if (files.length === 0) return null;
+    return { oid: createHash('sha1').update(JSON.stringify(files)).digest('hex') };
+  }
+
   function node(repository: FakeRepository): Record<string, unknown> {
     const owner = ownerOf(repository.owner)!;
     const login = repository.owner;
@@ -190,7 +197,7 @@ export async function startFakeGithub(options: { latencyMs?: number } = {}): Pro
       hasProjectsEnabled: false,
       hasDiscussionsEnabled: false,
       primaryLanguage: repository.language ? { name: repository.language } : null,
-      defaultBranchRef: { name: repository.defaultBranch ?? 'main' },
+      defaultBranchRef: { name: repository.defaultBranch ?? 'main', target: headCommit(repository) },
       licenseInfo: null,
       repositoryTopics: { nodes: (repository.topics ?? []).map((name) => ({ topic: { name } })) },
       owner: {

@@ -83,13 +83,15 @@ describe('a resync finds GitOps files at any depth', () => {
       expect.objectContaining({ method: 'GET', path: `/repos/${OWNER}/platform/git/trees/main` }),
     ]);
     expect(treeReads('plain')).toHaveLength(1);
-    expect(treeReads('empty')).toHaveLength(1);
+    // No commit, no tree to read.
+    expect(treeReads('empty')).toEqual([]);
   });
 
-  test('a repository whose tree has no match costs no file read', async () => {
+  test('a repository still at the commit listed before is not listed again; one without a match costs no file read', async () => {
     github.reset();
-    await resync();
-    expect(treeReads('plain')).toHaveLength(1);
+    expect(await resync()).toMatchObject({ state: 'completed', errors: 0, deleted: 0 });
+    expect(github.requests.filter((request) => request.path.includes('/git/trees/'))).toEqual([]);
+    expect(await identifiers(catalog, 'environment')).toEqual(['platform-a', 'platform-deep', 'platform-root']);
     expect(fileReads('plain')).toEqual([]);
     expect(fileReads('empty')).toEqual([]);
     // The matching files of platform but the root one (it came with the page) in one query.
@@ -105,8 +107,11 @@ describe('a resync finds GitOps files at any depth', () => {
 
   test('an entity whose deep file was removed is deleted by the next resync', async () => {
     github.setFile(OWNER, 'platform', 'deep/x/y/port.yml', null);
+    github.reset();
     const record = await resync();
     expect(record).toMatchObject({ state: 'completed', errors: 0, deleted: 1 });
+    expect(treeReads('platform')).toHaveLength(1);
+    expect(treeReads('plain')).toEqual([]);
     expect(await entity(catalog, 'environment', 'platform-deep')).toBeUndefined();
     expect(await identifiers(catalog, 'environment')).toEqual(['platform-a', 'platform-root']);
   });
@@ -141,6 +146,7 @@ describe('a resync finds GitOps files at any depth', () => {
   });
 
   test('tree reads keep to the REST rate limits: a refused one is tried again, a low quota waits', async () => {
+    github.setFile(OWNER, 'plain', 'src/a.go', 'package main\n');
     github.fault({
       match: (request) => request.path === `/repos/${OWNER}/plain/git/trees/main`,
       answer: {
@@ -155,9 +161,9 @@ describe('a resync finds GitOps files at any depth', () => {
     );
     // Answers that leave 5 calls until a reset 2 s away: the next resync's tree reads wait for it.
     const reset = Math.floor(Date.now() / 1000) + 2;
+    github.setFile(OWNER, 'plain', 'src/b.go', 'package main\n');
     github.fault({
       match: (request) => request.path.includes('/git/trees/'),
-      times: 3,
       answer: {
         status: 200,
         headers: { 'x-ratelimit-remaining': '5', 'x-ratelimit-reset': String(reset) },
@@ -165,6 +171,7 @@ describe('a resync finds GitOps files at any depth', () => {
       },
     });
     await resync();
+    github.setFile(OWNER, 'plain', 'src/c.go', 'package main\n');
     const started = Date.now();
     expect(await resync()).toMatchObject({ state: 'completed', errors: 0 });
     expect(Date.now()).toBeGreaterThanOrEqual(Math.min(started + 500, reset * 1000));

@@ -33,7 +33,7 @@ fragment WharfRepository on Repository {
   hasProjectsEnabled
   hasDiscussionsEnabled
   primaryLanguage { name }
-  defaultBranchRef { name }
+  defaultBranchRef { name target { oid } }
   licenseInfo { key name spdxId url }
   repositoryTopics(first: 20) { nodes { topic { name } } }
   owner {
@@ -72,7 +72,7 @@ export interface RepositoryNode {
   hasProjectsEnabled: boolean;
   hasDiscussionsEnabled: boolean;
   primaryLanguage: { name: string } | null;
-  defaultBranchRef: { name: string } | null;
+  defaultBranchRef: { name: string; target?: { oid: string } | null } | null;
   licenseInfo: { key: string; name: string; spdxId: string | null; url: string | null } | null;
   repositoryTopics: { nodes: Array<{ topic: { name: string } }> };
   owner: { __typename: string; id: string; login: string; url: string; databaseId?: number };

@@ -15,6 +15,8 @@ export interface FetchedRepository {
   repository: RestRepository;
   /** Path -> text on the default branch; null when the repository has no such file. */
   files: Record<string, string | null>;
+  /** The commit the default branch is at (null: none, an empty repository). */
+  commit?: string | null;
 }
 
 export interface RepositoryPage {
@@ -95,6 +97,7 @@ export class RepositoryReader {
         .map((node) => ({
           repository: toRestRepository(node, this.apiUrl),
           files: filesOf(node as unknown as Record<string, unknown>, paths),
+          commit: node.defaultBranchRef?.target?.oid ?? null,
         })),
       endCursor: pageInfo.endCursor,
       hasNextPage: pageInfo.hasNextPage,
@@ -126,6 +129,7 @@ export class RepositoryReader {
             ? {
                 repository: toRestRepository(node, this.apiUrl),
                 files: filesOf(node as unknown as Record<string, unknown>, request.paths, `repo${index}_`),
+                commit: node.defaultBranchRef?.target?.oid ?? null,
               }
             : null,
         );
