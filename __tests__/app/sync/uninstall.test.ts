@@ -5,10 +5,23 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { removalPlan } from '../../../app/sync/live/account-removal.ts';
 import type { TrackedRow } from '../../../app/sync/store/sync-store.ts';
-import type { TestCatalog } from '../../helpers/catalog-server.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestCatalog, type TestCatalog } from '../../helpers/catalog-server.ts';
+import { startFaultProxy } from '../../port/fault-proxy.ts';
 import { type FakeGithub, type FakeRepository, startFakeGithub } from '../../helpers/fake-github.ts';
-import { deliverWebhook, releaseGithub } from '../../helpers/github-app.ts';
-import { identifiers, INSTALLATION, OWNER, recordedPayload, settled, startSyncCatalog } from './sync-helpers.ts';
+import { createTestProbot, deliverWebhook, releaseGithub } from '../../helpers/github-app.ts';
+import {
+  entity,
+  identifiers,
+  INSTALLATION,
+  OWNER,
+  recordedPayload,
+  repositoryEvent,
+  settled,
+  startSyncCatalog,
+} from './sync-helpers.ts';
 
 const OTHER = 'globex';
 const OTHER_INSTALLATION = 4343;
@@ -126,6 +139,40 @@ resources:
     expect(await identifiers(catalog, 'product')).toEqual([]);
     expect(await identifiers(catalog, 'service')).toEqual(['magnet', 'rocket']);
     github.reset();
+  });
+});
+
+describe('Port down when the App is uninstalled', () => {
+  test('a write of the account still in the outbox lands, then is deleted', async () => {
+    const proxy = await startFaultProxy(catalog.url);
+    const dataDir = mkdtempSync(join(tmpdir(), 'wharf-uninstall-'));
+    try {
+      const app = await startTestCatalog({
+        dataDir,
+        portBaseUrl: proxy.url,
+        probot: createTestProbot({ baseUrl: github.url }),
+        app: { sync: { resyncIntervalMs: 0 } },
+      });
+      github.addInstallation('hooli', 4545);
+      const pending = repository('hooli', 'nucleus');
+      proxy.inject({ path: /.*/, times: 10_000, action: { status: 503 } });
+      const created = { ...repositoryEvent('created', pending), installation: { id: 4545 } };
+      expect((await deliverWebhook(app.url, 'repository', created)).status).toBe(200);
+      await app.server.wharfApp.sync!.idle();
+      expect(app.server.wharfApp.metrics.value('wharf_outbox_depth')).toBe(1);
+      const deleted = installationEvent('deleted', 'hooli', 4545);
+      expect((await deliverWebhook(app.url, 'installation', deleted)).status).toBe(200);
+      await app.server.wharfApp.sync!.idle();
+
+      proxy.reset();
+      await app.server.wharfApp.settle();
+      expect(app.server.wharfApp.metrics.value('wharf_outbox_depth')).toBe(0);
+      expect(await entity(catalog, 'service', 'nucleus')).toBeUndefined();
+      await app.close();
+    } finally {
+      await proxy.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -8,6 +8,7 @@
 import { entityKeyOf, type EntityKey } from '../sources.ts';
 import type { TrackedRow } from '../store/sync-store.ts';
 import { SyncContext } from '../sync-context.ts';
+import { CATALOG_SYNC, type SyncJob } from '../writes/sync-jobs.ts';
 
 /** A blueprint left alone because too many of its entities would go. */
 export interface SkippedBlueprint {
@@ -54,7 +55,7 @@ export class AccountRemoval {
     const rows = this.ctx.store.installationRows(installationId);
     this.remove(
       installationId,
-      [...new Set(rows.map((row) => row.repoId))],
+      [...new Set([...rows.map((row) => row.repoId), ...this.pendingRepositories(installationId)])],
       rows,
       config.config.entityDeletionThreshold,
       config.config.deleteDependentEntities,
@@ -76,6 +77,22 @@ export class AccountRemoval {
       config.config.deleteDependentEntities,
       `${repoIds.length} ${repoIds.length === 1 ? 'repository was' : 'repositories were'} removed from the App on ${owner}`,
     );
+  }
+
+  /**
+   * The repositories of the installation with writes still in the outbox (Port was down, or slow): what they write
+   * is deleted too, after them.
+   */
+  private pendingRepositories(installationId: number): number[] {
+    return this.ctx.outbox
+      .pendingOlderThan(CATALOG_SYNC, Number.MAX_SAFE_INTEGER)
+      .map((delivery) => delivery.payload as SyncJob)
+      .filter((job) => job.installationId === installationId)
+      .flatMap((job) =>
+        job.type === 'write'
+          ? job.outputs.map((output) => output.source.repoId)
+          : [job.type === 'drop-repository' ? job.repoId : job.source.repoId],
+      );
   }
 
   /** Each repository's rows go in its own order: after the writes of it still in the outbox. */
