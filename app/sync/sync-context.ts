@@ -33,6 +33,11 @@ export class SyncContext {
   private readonly enqueued: () => void;
   port: PortClient | undefined;
   writer: SourceWriter | undefined;
+  /**
+   * Installations the App was uninstalled from since it started: a live event of one that was under way when the
+   * uninstall arrived writes nothing (its entities were just deleted). A new installation has a new id.
+   */
+  readonly uninstalled = new Set<number>();
 
   constructor(parts: {
     store: SyncStore;
@@ -69,6 +74,12 @@ export class SyncContext {
 
   /** Hands a write to the outbox (in order per repository) and wakes the worker. */
   enqueue(repoId: number, job: SyncJob): void {
+    if (job.type === 'write' && this.uninstalled.has(job.installationId)) {
+      this.warn(
+        `catalog sync: a write of installation ${job.installationId} is dropped: the App was uninstalled from it`,
+      );
+      return;
+    }
     enqueueSyncJob(this.outbox, repoId, job);
     this.enqueued();
   }

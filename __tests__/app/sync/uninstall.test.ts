@@ -142,6 +142,25 @@ resources:
   });
 });
 
+describe('events under way when the App is uninstalled', () => {
+  test('a live event still reading GitHub as the uninstall arrives writes nothing', async () => {
+    github.addInstallation('umbrella', 4646);
+    const late = repository('umbrella', 'hive');
+    github.latencyMs = 300;
+    try {
+      const created = { ...repositoryEvent('created', late), installation: { id: 4646 } };
+      expect((await deliverWebhook(catalog.url, 'repository', created)).status).toBe(200);
+      await deliver('installation', installationEvent('deleted', 'umbrella', 4646));
+    } finally {
+      github.latencyMs = 0;
+    }
+    expect(await entity(catalog, 'service', 'hive')).toBeUndefined();
+    expect(warnings).toContain(
+      'catalog sync: a write of installation 4646 is dropped: the App was uninstalled from it',
+    );
+  });
+});
+
 describe('Port down when the App is uninstalled', () => {
   test('a write of the account still in the outbox lands, then is deleted', async () => {
     const proxy = await startFaultProxy(catalog.url);

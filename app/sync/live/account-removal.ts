@@ -51,6 +51,7 @@ export class AccountRemoval {
    * last one known (its threshold and deleteDependentEntities).
    */
   async uninstalled(installationId: number, owner: string): Promise<void> {
+    this.ctx.uninstalled.add(installationId);
     const config = await this.ctx.configs.remembered(owner);
     const rows = this.ctx.store.installationRows(installationId);
     this.remove(
