@@ -45,6 +45,8 @@ function longPush(
   const ids = Array.from({ length: 25 }, () => sha());
   const before = sha();
   const after = ids.at(-1)!;
+  // The files at the push's last commit are those of the default branch.
+  repo.commits = { ...repo.commits, [after]: {} };
   const status = (list: string[] | undefined, value: string) =>
     (list ?? []).map((filename) => ({ filename, status: value }));
   repo.comparisons = {
@@ -148,7 +150,7 @@ describe('a push of 25 commits to the default branch', () => {
 });
 
 describe('when GitHub cannot list every file the push changed', () => {
-  test('300 files compared: the mapped files, the root port.yml and the GitOps files written before are read again', async () => {
+  test('300 files compared: the mapped files and every GitOps file (a tree read) are read again', async () => {
     const big = repository('long-big');
     await deliver('repository', repositoryEvent('created', big));
     github.setFile(OWNER, 'long-big', 'old/port.yml', SERVICE_SPEC('long-big-old'));
@@ -161,13 +163,20 @@ describe('when GitHub cannot list every file the push changed', () => {
       longPush(
         big,
         {},
-        { 'README.md': '# big\n', 'port.yml': SERVICE_SPEC('long-big-root'), 'old/port.yml': null },
+        {
+          'README.md': '# big\n',
+          'port.yml': SERVICE_SPEC('long-big-root'),
+          'deep/er/port.yml': SERVICE_SPEC('long-big-deep'),
+          'old/port.yml': null,
+        },
         many,
       ),
     );
     expect(warnings.filter((warning) => warning.includes('300 files or more'))).toHaveLength(1);
     expect((await entity(catalog, 'service', 'long-big'))!.properties.readme).toBe('# big\n');
     expect(await entity(catalog, 'service', 'long-big-root')).toBeDefined();
+    expect(await entity(catalog, 'service', 'long-big-deep')).toBeDefined();
+    expect(github.requests.filter((request) => request.path.includes('/git/trees/'))).toHaveLength(1);
     expect(await entity(catalog, 'service', 'long-big-old')).toBeUndefined();
   });
 

@@ -3,13 +3,16 @@
  * a check run on the commit; a good one is put in force and resyncs what it covers), a changed file the mapping
  * reads (README, CODEOWNERS, includedFiles: the repository is mapped again), changed GitOps files (written; what a
  * file no longer holds is deleted). A push of more than 20 commits is compared (push-changes.ts); when GitHub cannot
- * list all it changed, the configuration, the mapped files, the GitOps files at the root and those already written
- * from this repository are read again.
+ * list all it changed, the configuration, the mapped files and every GitOps file (listed with one tree read) are read
+ * again.
  */
+import { githubMessage } from '../../github/index.ts';
 import { type CheckRunPoster, configCheckRun, type FileProblem, gitopsCheckRun } from '../checks/check-runs.ts';
+import type { ActiveConfig } from '../config/active-config.ts';
 import { CONFIG_PATH, configSource, ORGANIZATION_CONFIG_REPOSITORIES } from '../config/config-resolver.ts';
 import { loadSpecs, specOutputs } from '../gitops/load-specs.ts';
-import { matchesSpecPath, rootSpecPaths } from '../gitops/spec-paths.ts';
+import { matchesSpecPath, needsTreeWalk, rootSpecPaths } from '../gitops/spec-paths.ts';
+import type { RepositoryReader } from '../github/repository-reader.ts';
 import { filesFor } from '../map-objects.ts';
 import type { Resyncs } from '../resync/resyncs.ts';
 import { SyncContext, writeOptionsOf } from '../sync-context.ts';
@@ -60,9 +63,7 @@ export class PushSync {
       await this.repositories.refresh(installationId, repository);
     }
 
-    const candidates = complete
-      ? changed
-      : new Set([...changed, ...rootSpecPaths(config.config.specPath), ...this.writtenSpecs(repository.id)]);
+    const candidates = complete ? changed : new Set([...changed, ...(await this.everySpec(reader, push, config))]);
     const specs = [...candidates].filter((path) => matchesSpecPath(path, config.config.specPath));
     if (specs.length === 0) return;
     const texts = await reader.files(owner, repository.name, push.after, specs);
@@ -99,12 +100,29 @@ export class PushSync {
     );
   }
 
-  /** The GitOps files of the repository whose entities the App keeps. */
-  private writtenSpecs(repoId: number): string[] {
-    return this.ctx.store
-      .repositoryRows(repoId)
+  /**
+   * Every GitOps file the push may have changed, for a push whose changed files GitHub could not list: the files at
+   * the commit (one tree read; a truncated tree still names most), the root ones, and those whose entities the App
+   * keeps (which are deleted if they are gone).
+   */
+  private async everySpec(reader: RepositoryReader, push: PushEvent, config: ActiveConfig): Promise<string[]> {
+    const { repository } = push;
+    const patterns = config.config.specPath;
+    const written = this.ctx.store
+      .repositoryRows(repository.id)
       .filter((row) => row.kind === 'gitops')
       .map((row) => row.item);
+    const paths = [...rootSpecPaths(patterns), ...written];
+    if (!needsTreeWalk(patterns)) return paths;
+    try {
+      const tree = await reader.tree(repository.owner.login, repository.name, push.after);
+      return [...paths, ...tree.paths];
+    } catch (error) {
+      this.ctx.warn(
+        `catalog sync: listing the files of ${repository.owner.login}/${repository.name} at ${push.after} failed (${githubMessage(error)}); its GitOps files at the root and those already written are read`,
+      );
+      return paths;
+    }
   }
 
   /**
