@@ -2,8 +2,9 @@
  * The App leaves an account (uninstalled) or some of its repositories (taken out of the installation): the entities
  * their sources produced are deleted, blueprint by blueprint, unless that would delete more than
  * `entityDeletionThreshold` of the blueprint's entities the App keeps (over all its installations), as a resync's
- * stale deletion does. Such a blueprint's entities are left alone with a warning; a later resync that no longer sees
- * them deletes them within its own threshold, and a new installation on the account takes them over.
+ * stale deletion does. Such a blueprint's entities are left alone with a warning: those of removed repositories go
+ * at the installation's next resync (within its own threshold); those of an uninstalled account stay until a new
+ * installation on it writes them again (and so takes them over) or someone deletes them.
  */
 import { entityKeyOf, type EntityKey } from '../sources.ts';
 import type { TrackedRow } from '../store/sync-store.ts';
