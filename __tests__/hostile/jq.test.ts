@@ -255,3 +255,38 @@ describe('a mapping that overruns only over real objects', () => {
     );
   });
 });
+
+describe('a port-app-config.yml of thousands of expressions', () => {
+  const resource = (identifier: string) =>
+    [
+      '  - kind: repository',
+      '    port:',
+      '      entity:',
+      '        mappings:',
+      `          identifier: '${identifier}'`,
+      `          blueprint: '"service"'`,
+      '',
+    ].join('\n');
+  const file = (middle: string) =>
+    `resources:\n${resource('.name').repeat(1500)}${resource(middle)}${resource('.name').repeat(1500)}`;
+
+  test('is checked in a few jq runs, and the one expression that does not compile is named at its line', async () => {
+    expect((await parsePortAppConfig(file('.name'), 'big.yml')).resources).toHaveLength(3001);
+    await expect(parsePortAppConfig(file('.name |'), 'big.yml')).rejects.toThrow(
+      /^big\.yml line 9006, column 23: resources\[1500\]\.port\.entity\.mappings\.identifier: jq does not compile: syntax error/,
+    );
+  });
+
+  test('the one expression that never ends is named at its line', async () => {
+    await expect(parsePortAppConfig(file('last(repeat(1))'), 'big.yml')).rejects.toThrow(
+      /^big\.yml line 9006, column 23: resources\[1500\]\.port\.entity\.mappings\.identifier: jq ran longer than 700 ms/,
+    );
+  });
+
+  test('an expression nested too deeply for jq to compile is a problem, not a crash', async () => {
+    const deep = `${'('.repeat(20_000)}.name${')'.repeat(20_000)}`;
+    await expect(parsePortAppConfig(`resources:\n${resource(deep)}`, 'deep.yml')).rejects.toThrow(
+      /resources\[0\]\.port\.entity\.mappings\.identifier: jq does not compile: memory exhausted/,
+    );
+  });
+});

@@ -1,5 +1,5 @@
 import { DEFAULT_JQ_LIMITS, type JqLimits, jqLimitsFromEnv } from './limits.ts';
-import { type JqOutcome, JqPool, type JqOverrun, QUARANTINE_BACKLOG, QUARANTINE_MS } from './pool.ts';
+import { JqPool, type JqOverrun, QUARANTINE_BACKLOG, QUARANTINE_MS } from './pool.ts';
 
 /** A jq program that did not compile or failed while running, with jq's own words. */
 export class JqError extends Error {
@@ -82,23 +82,16 @@ export async function evaluateJq(program: string, input: unknown): Promise<unkno
 export async function jqCompileProblem(program: string): Promise<string | undefined> {
   const pool = jqPool();
   const guarded = await pool.evaluate(`empty | (${program}\n)`, 'null');
-  if (guarded.ok || !('message' in guarded) || !/compile error/.test(guarded.message)) return undefined;
-  return compileProblemOf(await pool.evaluate(program, 'null'), program, pool);
-}
-
-/**
- * Like jqCompileProblem, and the program is also run once over null within the limits: a program that runs past
- * them over null (`last(repeat(1))`) would over any input, so it throws JqLimitError. Runtime errors do not count.
- */
-export async function jqTrialProblem(program: string): Promise<string | undefined> {
-  const pool = jqPool();
-  return compileProblemOf(await pool.evaluate(program, 'null'), program, pool);
-}
-
-function compileProblemOf(outcome: JqOutcome, program: string, pool: JqPool): string | undefined {
-  if (outcome.ok) return undefined;
-  if ('overrun' in outcome) throw new JqLimitError(outcome.overrun, program, pool.settings);
-  return /compile error/.test(outcome.message) ? describeJqFailure(outcome.message) : undefined;
+  if (guarded.ok) return undefined;
+  if ('overrun' in guarded) throw new JqLimitError(guarded.overrun, program, pool.settings);
+  // Behind `empty` nothing runs, so any failure is the compiler's: a syntax error, or jq giving up on the program.
+  if (!/compile error/.test(guarded.message)) {
+    return `jq could not compile it: ${describeJqFailure(guarded.message)} (is it too large or nested too deeply?)`;
+  }
+  const bare = await pool.evaluate(program, 'null');
+  if (bare.ok) return undefined;
+  if ('overrun' in bare) throw new JqLimitError(bare.overrun, program, pool.settings);
+  return /compile error/.test(bare.message) ? describeJqFailure(bare.message) : describeJqFailure(guarded.message);
 }
 
 async function run(program: string, input: string, asWritten: string): Promise<string> {

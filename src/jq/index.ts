@@ -1,12 +1,4 @@
-export {
-  configureJq,
-  evaluateJq,
-  JqError,
-  JqLimitError,
-  jqCompileProblem,
-  jqLimits,
-  jqTrialProblem,
-} from './engine.ts';
+export { configureJq, evaluateJq, JqError, JqLimitError, jqCompileProblem, jqLimits } from './engine.ts';
 export { DEFAULT_JQ_LIMITS, type JqLimits, jqLimitsFromEnv } from './limits.ts';
 export {
   renderTemplates,

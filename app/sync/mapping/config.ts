@@ -5,7 +5,7 @@
  */
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { JqLimitError, jqCompileProblem, jqTrialProblem } from '../../../src/jq/index.ts';
+import { evaluateJq, JqLimitError, jqCompileProblem } from '../../../src/jq/index.ts';
 import { describeValue, formatPath } from './describe.ts';
 import { propertyKeyProblem } from './identifiers.ts';
 import { fileReferencePath, FILE_PREFIX } from './files.ts';
@@ -339,86 +339,156 @@ type Report = (path: readonly PropertyKey[], reason: string, target?: 'value' | 
 /** Fields whose value may be `file://path`; the others decide which entity an object becomes. */
 const FILE_FIELDS = new Set(['title', 'icon', 'team', 'properties', 'relations']);
 
-/**
- * Each expression is compiled and run once over null within the jq limits, so that one that never ends
- * (`last(repeat(1))`) is a configuration error at its line rather than a stall at every event. After the first
- * such overrun the rest are only compiled: a file full of them must not occupy the jq workers for minutes.
- */
-class ExpressionChecker {
-  private overran = false;
-
-  /** What is wrong with `expression`, as the configuration's error says it; undefined when nothing is. */
-  async problem(expression: string): Promise<string | undefined> {
-    try {
-      const problem = await (this.overran ? jqCompileProblem(expression) : jqTrialProblem(expression));
-      return problem && `jq does not compile: ${problem}${quotingHint(expression, problem)}`;
-    } catch (error) {
-      if (!(error instanceof JqLimitError)) throw error;
-      this.overran = true;
-      return `${error.message} when run over null: it would not end over real input either`;
-    }
-  }
+/** An expression of the file, where it stands and which resource it belongs to. */
+interface Expression {
+  resource: number;
+  path: readonly PropertyKey[];
+  expression: string;
 }
 
+/**
+ * Every jq expression of the file must compile, and must not run past the jq limits over null as a mapping runs it
+ * (its first output, errors caught): one that never ends (`last(repeat(1))`) would not end over real input either,
+ * so it is a configuration error at its line rather than a stall at every event. The expressions are compiled
+ * together and tried together, each alone only to name the ones that fail: a file of thousands of them costs a few
+ * jq runs, not thousands.
+ */
 async function checkExpressions(config: PortAppConfig, report: Report): Promise<void> {
-  const checker = new ExpressionChecker();
-  const checkExpression = (
-    path: readonly PropertyKey[],
-    expression: string,
-    fileAllowed: boolean,
-    counted: Report,
-  ): Promise<void> => checkOneExpression(checker, path, expression, fileAllowed, counted);
-  for (const [index, resource] of config.resources.entries()) {
-    const at = ['resources', index];
-    let found = 0;
-    const counted: Report = (path, reason, target) => {
-      found += 1;
+  const expressions: Expression[] = [];
+  const failed = new Set<number>();
+  const counted = (resource: number): Report => {
+    return (path, reason, target) => {
+      failed.add(resource);
       report(path, reason, target);
     };
-    await checkExpression([...at, 'selector', 'query'], resource.selector.query, false, counted);
-    if (resource.port.itemsToParse !== undefined) {
-      await checkExpression([...at, 'port', 'itemsToParse'], resource.port.itemsToParse, false, counted);
-    }
+  };
+  for (const [index, resource] of config.resources.entries()) {
+    const at = ['resources', index];
+    const add = (path: readonly PropertyKey[], expression: string, fileAllowed: boolean): void => {
+      if (!expression.trimStart().startsWith(FILE_PREFIX)) {
+        expressions.push({ resource: index, path, expression });
+      } else if (!fileAllowed) {
+        counted(index)(path, `${FILE_PREFIX} values are only allowed in title, icon, team, properties and relations`);
+      } else if (!fileReferencePath(expression)) {
+        counted(index)(
+          path,
+          `${describeValue(expression)} names no file (expected ${FILE_PREFIX}<path in the repository>)`,
+        );
+      }
+    };
+    add([...at, 'selector', 'query'], resource.selector.query, false);
+    if (resource.port.itemsToParse !== undefined)
+      add([...at, 'port', 'itemsToParse'], resource.port.itemsToParse, false);
     const mappings = resource.port.entity.mappings;
     const base = [...at, 'port', 'entity', 'mappings'];
     for (const field of ['identifier', 'title', 'blueprint', 'icon', 'team'] as const) {
       const expression = mappings[field];
-      if (expression !== undefined) {
-        await checkExpression([...base, field], expression, FILE_FIELDS.has(field), counted);
-      }
+      if (expression !== undefined) add([...base, field], expression, FILE_FIELDS.has(field));
     }
     for (const group of ['properties', 'relations'] as const) {
       for (const [key, expression] of Object.entries(mappings[group])) {
         const keyProblem = propertyKeyProblem(key);
-        if (keyProblem) counted([...base, group, key], keyProblem, 'key');
-        await checkExpression([...base, group, key], expression, true, counted);
+        if (keyProblem) counted(index)([...base, group, key], keyProblem, 'key');
+        add([...base, group, key], expression, true);
       }
     }
-    if (found === 0) {
-      // Each expression compiles alone; make sure they also do as the one program map() runs.
-      const problem = await jqCompileProblem(buildProgram(resource).program);
-      if (problem) counted(at, `the mapping does not compile as one jq program: ${problem}`);
+  }
+  const compiling = await compilingExpressions(expressions, (entry, problem) =>
+    counted(entry.resource)(entry.path, `jq does not compile: ${problem}${quotingHint(entry.expression, problem)}`),
+  );
+  const overrun = await overrunningExpression(compiling);
+  if (overrun) {
+    counted(overrun.entry.resource)(
+      overrun.entry.path,
+      `${overrun.message} when run over null: it would not end over real input either`,
+    );
+  }
+  // Each expression compiles alone; make sure they also do as the one program map() runs for each resource.
+  const programs = config.resources
+    .map((resource, index) => ({ index, program: buildProgram(resource).program }))
+    .filter(({ index }) => !failed.has(index));
+  for (const group of inGroups(programs)) {
+    if ((await jqCompileProblem(together(group.map(({ program }) => program)))) === undefined) continue;
+    for (const { index, program } of group) {
+      const problem = await jqCompileProblem(program);
+      if (problem) counted(index)(['resources', index], `the mapping does not compile as one jq program: ${problem}`);
     }
   }
 }
 
-async function checkOneExpression(
-  checker: ExpressionChecker,
-  path: readonly PropertyKey[],
-  expression: string,
-  fileAllowed: boolean,
-  report: Report,
-): Promise<void> {
-  if (expression.trimStart().startsWith(FILE_PREFIX)) {
-    if (!fileAllowed) {
-      report(path, `${FILE_PREFIX} values are only allowed in title, icon, team, properties and relations`);
-    } else if (!fileReferencePath(expression)) {
-      report(path, `${describeValue(expression)} names no file (expected ${FILE_PREFIX}<path in the repository>)`);
-    }
-    return;
+/**
+ * Programs checked together at most this many at a time: jq's compiler runs out of stack on a few thousand, and
+ * a hundred already turns a thousand jq runs into ten.
+ */
+const CHECKED_TOGETHER = 100;
+
+function inGroups<T>(items: readonly T[]): T[][] {
+  const groups: T[][] = [];
+  for (let start = 0; start < items.length; start += CHECKED_TOGETHER) {
+    groups.push(items.slice(start, start + CHECKED_TOGETHER));
   }
-  const problem = await checker.problem(expression);
-  if (problem) report(path, problem);
+  return groups;
+}
+
+/** Programs as one jq program giving each one's outputs in turn; each on lines of its own, for trailing comments. */
+function together(programs: readonly string[]): string {
+  return programs.map((program) => `(\n${program}\n)`).join(', ');
+}
+
+/** The expressions that compile; each that does not is reported with jq's words. */
+async function compilingExpressions(
+  expressions: readonly Expression[],
+  reportProblem: (entry: Expression, problem: string) => void,
+): Promise<Expression[]> {
+  const compiling: Expression[] = [];
+  for (const group of inGroups(expressions)) {
+    if ((await jqCompileProblem(together(group.map((entry) => entry.expression)))) === undefined) {
+      compiling.push(...group);
+      continue;
+    }
+    for (const entry of group) {
+      const problem = await jqCompileProblem(entry.expression);
+      if (problem) reportProblem(entry, problem);
+      else compiling.push(entry);
+    }
+  }
+  return compiling;
+}
+
+/**
+ * The first expression that runs past the jq limits over null, run as a mapping runs it: its first output, its
+ * errors caught. All are tried in one run; only when that overruns is each tried alone, in order, until one does.
+ */
+async function overrunningExpression(
+  expressions: readonly Expression[],
+): Promise<{ entry: Expression; message: string } | undefined> {
+  const trial = (entries: readonly Expression[]): Promise<unknown> =>
+    evaluateJq(
+      entries.map((entry) => `(try ([limit(1; (\n${entry.expression}\n))]) catch null)`).join(', '),
+      null,
+    ).catch((error: unknown) => {
+      if (error instanceof JqLimitError) throw error;
+      return undefined; // what the expressions do over null is not checked, only that they end
+    });
+  for (const group of inGroups(expressions)) {
+    try {
+      await trial(group);
+      continue;
+    } catch (error) {
+      if (!(error instanceof JqLimitError)) throw error;
+      for (const entry of group) {
+        try {
+          await trial([entry]);
+        } catch (alone) {
+          if (alone instanceof JqLimitError) return { entry, message: alone.message };
+          throw alone;
+        }
+      }
+      const message = `${error.message} (with the other expressions of this file; none overran alone)`;
+      return { entry: group[0]!, message };
+    }
+  }
+  return undefined;
 }
 
 /** `blueprint: service` is jq calling a function "service"; the vendor's own docs warn about this one. */
