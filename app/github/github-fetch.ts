@@ -4,6 +4,8 @@
  * end cannot hold a call, a delivery or a shutdown, nor fill the memory.
  */
 
+import { AnswerTooLargeError, readBoundedBytes } from '../../src/port/index.ts';
+
 const MiB = 1024 * 1024;
 
 /** How long one GitHub call may take, answer included. */
@@ -32,27 +34,12 @@ const NO_BODY = new Set([101, 204, 205, 304]);
 
 /** Reads `response`'s body, at most `limit` bytes; throws (and stops reading) past it. */
 async function readLimited(response: Response, limit: number, what: string): Promise<Uint8Array> {
-  const tooLarge = () => new Error(`GitHub's answer to ${what} is larger than ${limit} bytes; it was not read`);
-  if (Number(response.headers.get('content-length') ?? 0) > limit) {
-    await response.body?.cancel();
-    throw tooLarge();
+  try {
+    return await readBoundedBytes(response, limit);
+  } catch (error) {
+    if (!(error instanceof AnswerTooLargeError)) throw error;
+    throw new Error(`GitHub's answer to ${what} is larger than ${limit} bytes; it was not read`, { cause: error });
   }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  if (response.body) {
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > limit) {
-        await reader.cancel();
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-  }
-  return Buffer.concat(chunks, total);
 }
 
 /** A fetch for Octokit's `request.fetch` option (Octokit reads the answer it returns as it would any other). */

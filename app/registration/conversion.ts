@@ -1,6 +1,7 @@
 /** The last step of the manifest flow: the code GitHub's redirect carries, exchanged for the App's credentials. */
 import { z } from 'zod';
 import { parseJson } from '../../src/json/index.ts';
+import { githubFetch } from '../github/github-fetch.ts';
 
 const conversionSchema = z.looseObject({
   id: z.number().int().positive(),
@@ -18,13 +19,14 @@ export type Conversion = z.infer<typeof conversionSchema>;
 
 export type ConversionOutcome = { ok: true; app: Conversion } | { ok: false; status: number; problem: string };
 
-const TIMEOUT_MS = 15_000;
-
-/** `POST /app-manifests/{code}/conversions` on `api`; the problem, when it fails, in words for the setup page. */
+/**
+ * `POST /app-manifests/{code}/conversions` on `api`; the problem, when it fails, in words for the setup page. The
+ * call goes through the App's GitHub fetch, with its time limit and its bound on the answer.
+ */
 export async function convertManifestCode(
   api: string,
   code: string,
-  fetchImpl: typeof fetch = fetch,
+  fetchImpl: typeof fetch = githubFetch(),
 ): Promise<ConversionOutcome> {
   const url = `${api}/app-manifests/${encodeURIComponent(code)}/conversions`;
   let response: Response;
@@ -33,11 +35,10 @@ export async function convertManifestCode(
     response = await fetchImpl(url, {
       method: 'POST',
       headers: { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' },
-      signal: AbortSignal.timeout(TIMEOUT_MS),
     });
     text = await response.text();
   } catch (error) {
-    const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS / 1000} s` : String(error);
+    const reason = error instanceof Error ? error.message : String(error);
     return { ok: false, status: 502, problem: `GitHub could not be reached at ${api} (${reason}). Try again.` };
   }
   const message = (): string => {

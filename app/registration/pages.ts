@@ -1,11 +1,5 @@
 /** The HTML of /setup and /setup/callback: small pages, every value escaped, no secret on any of them. */
-
-export function escapeHtml(value: string): string {
-  return value.replace(
-    /[&<>"']/g,
-    (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character]!,
-  );
-}
+import { escapeHtml } from '../../src/html/index.ts';
 
 /** A whole page; `body` is HTML already escaped. */
 export function page(title: string, body: string): string {

@@ -19,7 +19,8 @@ import {
   newAppUrl,
   SETUP_PATH,
 } from './manifest.ts';
-import { escapeHtml, page } from './pages.ts';
+import { escapeHtml } from '../../src/html/index.ts';
+import { page } from './pages.ts';
 import { githubAppEnv, probotFromEnv, readStoredApp, storeApp, storedAppPath } from './stored-app.ts';
 
 /** GitHub's codes expire an hour after the App is created; a state lives as long. */
@@ -39,7 +40,6 @@ export interface SetupRouteOptions {
   turnOn: (probot: Probot) => Promise<void>;
   /** Builds Probot from Probot's variables; probotFromEnv by default. */
   createProbot?: ((env: NodeJS.ProcessEnv) => Probot) | undefined;
-  fetch?: typeof fetch | undefined;
   warn: (message: string) => void;
 }
 
@@ -119,7 +119,7 @@ export async function setupRoute(app: FastifyInstance, options: SetupRouteOption
     if (!code || code.length > 200)
       return failure(400, "The redirect carries no code from GitHub (or a code that isn't one).");
 
-    const converted = await convertManifestCode(hosts.api, code, options.fetch);
+    const converted = await convertManifestCode(hosts.api, code);
     if (!converted.ok) {
       options.warn(`App registration: ${converted.problem}`);
       return failure(converted.status, converted.problem);

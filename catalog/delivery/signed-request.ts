@@ -1,5 +1,5 @@
 import { portSignatureHeaders } from '../../src/signing/index.ts';
-import { MAX_ANSWER_BYTES, readAnswer } from './read-answer.ts';
+import { readAtMost } from '../../src/port/index.ts';
 
 export interface SignedRequest {
   url: string;
@@ -15,6 +15,9 @@ export interface SignedResponse {
   /** The answer was longer than MAX_ANSWER_BYTES; the rest was not read. */
   truncated?: boolean;
 }
+
+/** The most of a receiver's answer that is read: enough for any message, and memory stays bounded per delivery. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
 
 /** What wharf sets on every signed request; an action's own headers may not replace them. */
 const CONTENT_HEADERS = { 'content-type': 'application/json' };
@@ -33,8 +36,10 @@ export async function sendSigned(request: SignedRequest, secret: string, timeout
     ...(hasBody && { body: rawBody }),
     signal: AbortSignal.timeout(timeoutMs),
   });
-  const { text, truncated } = await readAnswer(response);
-  return { status: response.status, text, truncated };
+  // The rest of a longer answer is never read (the delivery timeout bounds the time).
+  if (!response.body) return { status: response.status, text: '', truncated: false };
+  const { bytes, truncated } = await readAtMost(response.body, MAX_ANSWER_BYTES);
+  return { status: response.status, text: bytes.toString('utf8'), truncated };
 }
 
 /**

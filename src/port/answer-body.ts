@@ -23,30 +23,51 @@ export class AnswerTooLargeError extends Error {
 }
 
 /**
- * The answer's text, reading at most `maxBytes`: a server that streams without end, or announces more than that,
- * is cut off instead of filling the memory. Stopping the iteration cancels the stream, which closes the connection.
+ * The first `limit` bytes of a stream, and whether it went on past them. Leaving the loop early cancels the
+ * stream, which closes the connection: a sender that answers without end costs at most `limit` bytes.
  */
-export async function readBoundedText(answer: BoundedBodySource, maxBytes: number): Promise<string> {
+export async function readAtMost(
+  body: AsyncIterable<Uint8Array>,
+  limit: number,
+): Promise<{ bytes: Buffer; truncated: boolean }> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (size + chunk.byteLength > limit) {
+      chunks.push(chunk.subarray(0, limit - size));
+      return { bytes: Buffer.concat(chunks), truncated: true };
+    }
+    chunks.push(chunk);
+    size += chunk.byteLength;
+  }
+  return { bytes: Buffer.concat(chunks, size), truncated: false };
+}
+
+/**
+ * The answer's body, reading at most `maxBytes`: a server that streams without end, or announces more than that,
+ * is cut off instead of filling the memory, and the call fails with AnswerTooLargeError.
+ */
+export async function readBoundedBytes(answer: BoundedBodySource, maxBytes: number): Promise<Buffer> {
   const announced = Number(answer.headers.get('content-length') ?? Number.NaN);
   const { body } = answer;
   if (body === undefined || body === null) {
     // Only an in-memory answer has no stream: the limit is checked all the same, so every transport behaves alike.
-    const text = await answer.text();
-    if (Buffer.byteLength(text) > maxBytes) throw new AnswerTooLargeError(maxBytes);
-    return text;
+    const bytes = Buffer.from(await answer.text());
+    if (bytes.byteLength > maxBytes) throw new AnswerTooLargeError(maxBytes);
+    return bytes;
   }
   if (announced > maxBytes) {
     await body[Symbol.asyncIterator]().return?.();
     throw new AnswerTooLargeError(maxBytes);
   }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of body) {
-    total += chunk.byteLength;
-    if (total > maxBytes) throw new AnswerTooLargeError(maxBytes);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const { bytes, truncated } = await readAtMost(body, maxBytes);
+  if (truncated) throw new AnswerTooLargeError(maxBytes);
+  return bytes;
+}
+
+/** readBoundedBytes, as text. */
+export async function readBoundedText(answer: BoundedBodySource, maxBytes: number): Promise<string> {
+  return (await readBoundedBytes(answer, maxBytes)).toString('utf8');
 }
 
 /** "1 MiB", "64 MiB", "512 KiB", "100 bytes". */

@@ -7,6 +7,8 @@ export {
   DEFAULT_MAX_ANSWER_BYTES,
   ENTITY_MAX_ANSWER_BYTES,
   LIST_MAX_ANSWER_BYTES,
+  readAtMost,
+  readBoundedBytes,
 } from './answer-body.ts';
 export { createRedactor } from './log.ts';
 export type { PortLogger, Redactor } from './log.ts';

@@ -2,4 +2,4 @@
 export { statusRoutes } from './status-routes.ts';
 export { GithubProbe, type GithubProbeSettings } from './github-probe.ts';
 export { type StatusSources, type StatusReport, type ReadinessReport } from './status-report.ts';
-export { escapeHtml, renderStatusPage } from './status-page.ts';
+export { renderStatusPage } from './status-page.ts';

@@ -1,14 +1,5 @@
+import { escapeHtml } from '../../html/index.ts';
 import type { InstallationStatus, OutboxStatus, StatusReport } from './status-report.ts';
-
-/** Every value on the page goes through this: text and attribute values alike. */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '')
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
-}
 
 /** A link to an http(s) URL or a path of this server; anything else is shown as text. */
 function link(href: string, text: string): string {
