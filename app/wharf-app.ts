@@ -64,6 +64,8 @@ export class WharfApp {
   reconciler: Reconciler | undefined;
   sync: CatalogSync | undefined;
   private readonly options: WharfAppOptions;
+  /** Hides the catalog's secrets in what the App writes to run logs: dispatch messages and reports alike. */
+  private readonly redact: (text: string) => string;
   private github: GithubAccess | undefined;
   private worker: OutboxWorker | undefined;
   /** The outbox worker's handlers: catalog sync's join them when the App is turned on at runtime. */
@@ -76,6 +78,7 @@ export class WharfApp {
 
   constructor(options: WharfAppOptions) {
     this.options = options;
+    this.redact = createRedactor([...(options.secrets ?? [])]).redact;
     this.store = new AppStore(options.dataDir);
     this.count = {
       dispatches: this.metrics.counter('wharf_dispatches_total', 'Workflows dispatched for Port runs'),
@@ -123,7 +126,7 @@ export class WharfApp {
         enqueued: () => this.worker?.kick(),
         warn: options.log.warn,
       },
-      options.secrets,
+      this.redact,
     );
     if (options.probot) this.useGithub(options.probot);
   }
@@ -224,7 +227,7 @@ export class WharfApp {
         deliverNow: (delivery) => this.worker!.deliverNow(delivery),
         warn: this.options.log.warn,
       },
-      { answerWithinMs: this.options.answerWithinMs, redact: createRedactor([...(this.options.secrets ?? [])]).redact },
+      { answerWithinMs: this.options.answerWithinMs, redact: this.redact },
     );
     this.port = port;
     Object.assign(this.handlers, {

@@ -4,7 +4,6 @@ import type { AppStore } from '../store/index.ts';
 import { type DispatchSettings, dispatchWorkflow } from './dispatch-workflow.ts';
 import type { Invocation } from './invocation.ts';
 import { LruMap } from '../../src/lru/index.ts';
-import { createRedactor } from '../../src/port/index.ts';
 
 /** Far more runs than can be dispatched within one polling window (findRunTimeoutMs) at GitHub's pace. */
 const CLAIMED_RUNS_KEPT = 10_000;
@@ -41,11 +40,11 @@ export class Dispatcher {
     github: GithubAccess | undefined,
     settings: DispatchSettings,
     events: DispatcherEvents,
-    secrets: readonly string[] = [],
+    redact: (text: string) => string = (text) => text,
   ) {
     // An action's templates can put a secret in `workflowInputs` (a `ref`, an input GitHub quotes back in its
     // refusal), and from there into a message.
-    this.redact = createRedactor([...secrets]).redact;
+    this.redact = redact;
     this.store = store;
     this.github = github;
     this.settings = settings;

@@ -15,8 +15,6 @@ export interface ServerConfig {
   appUrl: string | undefined;
   /** PORT_BASE_URL: a Port API to report to instead of the embedded catalog. */
   portBaseUrl: string | undefined;
-  /** The GitHub App's credentials when all are set; otherwise which variables are missing. */
-  github: { ok: true } | { ok: false; missing: string[] };
   allowedWorkflows: string[];
   reconcileIntervalMs: number;
   /** Full resync of every installation this often; 0: only on install, config change and on demand. */
@@ -46,7 +44,7 @@ const envSchema = z.object({
 });
 
 /** Probot's own variables: APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET. */
-export function githubAppStatus(env: NodeJS.ProcessEnv): ServerConfig['github'] {
+export function githubAppStatus(env: NodeJS.ProcessEnv): { ok: true } | { ok: false; missing: string[] } {
   const missing = [
     env.APP_ID ? undefined : 'APP_ID',
     env.PRIVATE_KEY || env.PRIVATE_KEY_PATH ? undefined : 'PRIVATE_KEY (or PRIVATE_KEY_PATH)',
@@ -81,7 +79,6 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
     ),
     appUrl: values.WHARF_APP_URL,
     portBaseUrl: values.PORT_BASE_URL,
-    github: githubAppStatus(env),
     allowedWorkflows: parseAllowedWorkflows(values.WHARF_ALLOWED_WORKFLOWS),
     reconcileIntervalMs: values.WHARF_RECONCILE_INTERVAL_SECONDS * 1000,
     resyncIntervalMs: values.WHARF_RESYNC_INTERVAL_SECONDS * 1000,

@@ -105,7 +105,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     catalog,
     portBaseUrl: options.portBaseUrl,
     wharfApp,
-    appMissing: () => (githubAppStatus(options.env ?? process.env) as { missing?: string[] }).missing ?? [],
+    appMissing: () => {
+      const status = githubAppStatus(options.env ?? process.env);
+      return status.ok ? [] : status.missing;
+    },
     github: new GithubProbe(() => wharfApp.githubAccess),
   });
   await wharfApp.register(app);
