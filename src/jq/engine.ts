@@ -40,6 +40,25 @@ export function describeOverrun(overrun: JqOverrun, limits: JqLimits): string {
   }
 }
 
+/**
+ * The first of `items` whose own run (`run`) overruns a jq limit, and that overrun; undefined when none does. For
+ * naming which part of a program made the whole overrun: the others are quick (they ran within the limit as part
+ * of it), so this costs about one more limit. Other failures of a lone run do not count.
+ */
+export async function firstToOverrun<T>(
+  items: readonly T[],
+  run: (item: T) => Promise<unknown>,
+): Promise<{ item: T; overrun: JqLimitError } | undefined> {
+  for (const item of items) {
+    try {
+      await run(item);
+    } catch (error) {
+      if (error instanceof JqLimitError) return { item, overrun: error };
+    }
+  }
+  return undefined;
+}
+
 let pool: JqPool | undefined;
 
 /** The process's jq pool, started on first use with the limits of the environment (or those configured). */

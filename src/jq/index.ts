@@ -1,4 +1,12 @@
-export { configureJq, evaluateJq, JqError, JqLimitError, jqCompileProblem, jqLimits } from './engine.ts';
+export {
+  configureJq,
+  evaluateJq,
+  firstToOverrun,
+  JqError,
+  JqLimitError,
+  jqCompileProblem,
+  jqLimits,
+} from './engine.ts';
 export { DEFAULT_JQ_LIMITS, type JqLimits, jqLimitsFromEnv } from './limits.ts';
 export {
   renderTemplates,

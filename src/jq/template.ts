@@ -1,4 +1,4 @@
-import { evaluateJq, JqError, JqLimitError, jqCompileProblem } from './engine.ts';
+import { evaluateJq, firstToOverrun, JqError, JqLimitError, jqCompileProblem } from './engine.ts';
 
 const TEMPLATE = /\{\{([\s\S]*?)\}\}/g;
 const WHOLE_TEMPLATE = /^\s*\{\{([\s\S]*?)\}\}\s*$/;
@@ -127,15 +127,9 @@ async function overrunningSlot(
   context: unknown,
   overrun: JqLimitError,
 ): Promise<TemplateError> {
-  if (slots.length > 1) {
-    for (const slot of slots) {
-      try {
-        await evaluateJq(slotsProgram([slot]), context);
-      } catch (error) {
-        if (error instanceof JqLimitError) return new TemplateError(slot.path, slot.expression, error.message);
-      }
-    }
-  }
+  const alone =
+    slots.length > 1 ? await firstToOverrun(slots, (slot) => evaluateJq(slotsProgram([slot]), context)) : undefined;
+  if (alone) return new TemplateError(alone.item.path, alone.item.expression, alone.overrun.message);
   const slot = slots[0]!;
   const together = slots.length > 1 ? ' (with the other templates of this value; none overran alone)' : '';
   return new TemplateError(slot.path, slot.expression, `${overrun.message}${together}`);

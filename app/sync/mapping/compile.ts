@@ -1,5 +1,5 @@
 /** A resource of port-app-config.yml, ready to map batches of GitHub objects to entities. */
-import { evaluateJq, JqLimitError } from '../../../src/jq/index.ts';
+import { evaluateJq, firstToOverrun, JqLimitError } from '../../../src/jq/index.ts';
 import type { RelationValue } from '../../../src/port/index.ts';
 import type { Kind, ResourceConfig } from './config.ts';
 import { describeValue } from './describe.ts';
@@ -169,14 +169,10 @@ async function overrunningExpression(
       resource: alone('true', { ...bare, identifier: field.expression }),
     });
   }
-  for (const candidate of candidates) {
-    try {
-      await evaluate(buildProgram(candidate.resource).program, input);
-    } catch (error) {
-      if (error instanceof JqLimitError) return { field: candidate.field, expression: candidate.expression };
-    }
-  }
-  return undefined;
+  const found = await firstToOverrun(candidates, (candidate) =>
+    evaluate(buildProgram(candidate.resource).program, input),
+  );
+  return found && { field: found.item.field, expression: found.item.expression };
 }
 
 function jqReason(error: unknown): string {

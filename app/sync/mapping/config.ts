@@ -5,7 +5,7 @@
  */
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { evaluateJq, JqLimitError, jqCompileProblem } from '../../../src/jq/index.ts';
+import { evaluateJq, firstToOverrun, JqLimitError, jqCompileProblem } from '../../../src/jq/index.ts';
 import { describeValue, formatPath } from './describe.ts';
 import { propertyKeyProblem } from './identifiers.ts';
 import { fileReferencePath, FILE_PREFIX } from './files.ts';
@@ -476,14 +476,8 @@ async function overrunningExpression(
       continue;
     } catch (error) {
       if (!(error instanceof JqLimitError)) throw error;
-      for (const entry of group) {
-        try {
-          await trial([entry]);
-        } catch (alone) {
-          if (alone instanceof JqLimitError) return { entry, message: alone.message };
-          throw alone;
-        }
-      }
+      const alone = await firstToOverrun(group, (entry) => trial([entry]));
+      if (alone) return { entry: alone.item, message: alone.overrun.message };
       const message = `${error.message} (with the other expressions of this file; none overran alone)`;
       return { entry: group[0]!, message };
     }
