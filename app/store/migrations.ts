@@ -89,4 +89,10 @@ export const migrations: readonly string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  // 3: what a resync cost on GitHub: requests of each API and GraphQL points, by GitHub's own count
+  `
+  ALTER TABLE sync_resyncs ADD COLUMN github_graphql INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sync_resyncs ADD COLUMN github_rest INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sync_resyncs ADD COLUMN github_points INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

@@ -15,7 +15,9 @@ import { GithubReads } from './github/graphql-reader.ts';
 import { LIVE_RATE_POLICY, RESYNC_RATE_POLICY } from './github/rate-limits.ts';
 import { MAX_PAGE_SIZE } from './github/repository-reader.ts';
 import { AccountRemoval } from './live/account-removal.ts';
-import { ObjectSync } from './live/object-sync.ts';
+import { type LiveObject, ObjectSync } from './live/object-sync.ts';
+import { type EventPayload, KindEvents } from './live/kind-events.ts';
+import type { RepositoryRef } from './kinds/index.ts';
 import { type PushEvent, PushSync } from './live/push-sync.ts';
 import { repositoryChange, type RepositoryObject, RepositorySync } from './live/repository-sync.ts';
 import { Resyncs } from './resync/resyncs.ts';
@@ -51,6 +53,7 @@ export class CatalogSync {
   private readonly events: CatalogSyncEvents;
   private readonly repositories: RepositorySync;
   private readonly objects: ObjectSync;
+  private readonly kindEvents: KindEvents;
   private readonly pushes: PushSync;
   private readonly validation: GitopsValidation;
   private readonly removal: AccountRemoval;
@@ -75,6 +78,7 @@ export class CatalogSync {
     this.resyncs = new Resyncs(this.ctx, new GitopsResync(this.ctx));
     this.repositories = new RepositorySync(this.ctx);
     this.objects = new ObjectSync(this.ctx);
+    this.kindEvents = new KindEvents(this.ctx, this.objects);
     this.pushes = new PushSync(this.ctx, this.repositories, this.resyncs, checks);
     this.validation = new GitopsValidation(this.ctx, checks);
     this.removal = new AccountRemoval(this.ctx);
@@ -186,8 +190,8 @@ export class CatalogSync {
     await this.handle(
       `pull_request.${payload.action} ${repository.full_name ?? repository.name}#${pull.number}`,
       async () => {
-        await this.objects.sync(installationId, repository, [
-          { kind: 'pull-request', item: String(pull.number), object: pull },
+        await this.objects.sync(installationId, repository.owner.login, repository, [
+          { kind: 'pull-request', item: String(pull.number), object: pull, repository: refOf(repository) },
         ]);
         if (['opened', 'reopened', 'synchronize'].includes(payload.action)) {
           const reader = await this.ctx.reader(installationId, this.ctx.settings.liveRateLimits);
@@ -219,13 +223,24 @@ export class CatalogSync {
   ): Promise<void> {
     const installationId = payload.installation?.id;
     if (!installationId) return;
-    const objects: Parameters<ObjectSync['sync']>[2][number][] = [
-      { kind: 'workflow-run', item: String(payload.workflow_run.id), object: payload.workflow_run },
+    const repository = refOf(payload.repository);
+    const objects: LiveObject[] = [
+      { kind: 'workflow-run', item: String(payload.workflow_run.id), object: payload.workflow_run, repository },
     ];
     if (payload.workflow)
-      objects.push({ kind: 'workflow', item: String(payload.workflow.id), object: payload.workflow });
+      objects.push({ kind: 'workflow', item: String(payload.workflow.id), object: payload.workflow, repository });
     await this.handle(`workflow_run.${payload.action} ${payload.workflow_run.id}`, () =>
-      this.objects.sync(installationId, payload.repository, objects),
+      this.objects.sync(installationId, repository.owner, repository, objects),
+    );
+  }
+
+  /** An event some kind listens to (issues, release, create, delete, team, ...): see ./kinds. */
+  async onKindEvent(event: string, payload: EventPayload): Promise<void> {
+    const installationId = payload.installation?.id;
+    if (!installationId) return;
+    const subject = payload.repository ? ` on ${payload.repository.owner.login}/${payload.repository.name}` : '';
+    await this.handle(`${event}${payload.action ? `.${payload.action}` : ''}${subject}`, () =>
+      this.kindEvents.onEvent(event, installationId, payload),
     );
   }
 
@@ -246,4 +261,14 @@ export class CatalogSync {
       .finally(() => this.pending.delete(running));
     this.pending.add(running);
   }
+}
+
+/** A webhook's repository as kinds name it. */
+export function refOf(repository: RepositoryObject): RepositoryRef {
+  return {
+    id: repository.id,
+    name: repository.name,
+    owner: repository.owner.login,
+    defaultBranch: (repository as { default_branch?: string }).default_branch ?? null,
+  };
 }

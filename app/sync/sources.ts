@@ -37,3 +37,17 @@ export const sameEntity = (a: EntityKey, b: EntityKey): boolean =>
   a.blueprint === b.blueprint && a.identifier === b.identifier;
 
 export const entityKeyOf = (entity: EntityKey): string => `${entity.blueprint}\u0000${entity.identifier}`;
+
+/**
+ * The source of an object of another kind: within its repository, or (organization-scoped kinds, repository id 0)
+ * within its account, so that two accounts' teams of the same id stay apart.
+ */
+export function objectSource(
+  kind: Kind,
+  owner: string,
+  object: { item: string; repository?: { id: number } | undefined },
+): SourceKey {
+  return object.repository
+    ? { kind, repoId: object.repository.id, item: object.item }
+    : { kind, repoId: 0, item: `${owner.toLowerCase()}/${object.item}` };
+}

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import {
   compileResourceMapping,
   DEFAULT_PORT_APP_CONFIG,
+  KINDS,
   type CompiledMapping,
   type Kind,
   type PortAppConfig,
@@ -24,12 +25,7 @@ export interface ActiveConfig {
 export const DEFAULT_SOURCE = 'built-in default';
 
 export function activeConfig(config: PortAppConfig, source: string, text: string | undefined): ActiveConfig {
-  const mappings: Record<Kind, CompiledMapping[]> = {
-    repository: [],
-    'pull-request': [],
-    workflow: [],
-    'workflow-run': [],
-  };
+  const mappings = Object.fromEntries(KINDS.map((kind) => [kind, []])) as unknown as Record<Kind, CompiledMapping[]>;
   for (const resource of config.resources) mappings[resource.kind].push(compileResourceMapping(resource));
   const repositoryFiles = [...new Set(mappings.repository.flatMap((mapping) => mapping.filesToFetch))];
   const key = text === undefined ? DEFAULT_SOURCE : createHash('sha256').update(text).digest('hex');

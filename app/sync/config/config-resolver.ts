@@ -5,8 +5,9 @@
  * across restarts too); with none, the next place applies. Answers are cached per organization and repository
  * until a push changes the file (invalidate) or `ttlMs` passes.
  */
+import { kindDefinition } from '../kinds/index.ts';
 import { LruMap } from '../../../src/lru/index.ts';
-import { ConfigError, type ConfigProblem, parsePortAppConfig } from '../mapping/index.ts';
+import { ConfigError, type ConfigProblem, type Kind, parsePortAppConfig } from '../mapping/index.ts';
 import type { SyncStore } from '../store/sync-store.ts';
 import { type ActiveConfig, activeConfig, DEFAULT_ACTIVE_CONFIG } from './active-config.ts';
 
@@ -85,6 +86,12 @@ export class ConfigResolver {
     const lastGood = this.store.lastGoodConfig(owner.toLowerCase());
     const evaluated = lastGood ? await this.evaluate(lastGood.source, lastGood.text) : undefined;
     return evaluated?.ok ? evaluated.config : DEFAULT_ACTIVE_CONFIG;
+  }
+
+  /** The organization's configuration when the cache knows it now, without reading anything. */
+  cachedOrganization(owner: string): ActiveConfig | undefined {
+    const cached = this.organizations.get(owner.toLowerCase());
+    return cached && cached.until > Date.now() ? cached.config : undefined;
   }
 
   /** The configuration of a repository when the cache knows it now, without reading anything. */
@@ -183,7 +190,7 @@ export class ConfigResolver {
     let evaluated = this.parsed.get(key);
     if (!evaluated) {
       if (this.parsed.size > 500) this.parsed.clear();
-      evaluated = parsePortAppConfig(text, source).then(
+      evaluated = parsePortAppConfig(text, source, { unsupportedKind }).then(
         (config): Evaluated => ({ ok: true, config: activeConfig(config, source, text) }),
         (error: unknown): Evaluated => {
           if (error instanceof ConfigError) return { ok: false, error };
@@ -242,4 +249,10 @@ export class ConfigResolver {
     this.warn(`${source} does not parse, ${keeps}:\n${evaluated.error.message}`);
     return fallback?.ok ? fallback.config : null;
   }
+}
+
+/** A kind of the vendor's list that wharf cannot sync yet is a configuration error, never silently skipped. */
+function unsupportedKind(kind: Kind): string | undefined {
+  if (kind === 'repository' || kindDefinition(kind)) return undefined;
+  return `wharf does not sync the kind "${kind}" yet`;
 }

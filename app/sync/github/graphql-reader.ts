@@ -14,11 +14,29 @@ export interface RestRead {
   <T>(route: string, parameters: Record<string, unknown>): Promise<T>;
 }
 
+/** A page of a REST list answer and where the next one is (GitHub's `Link: <...>; rel="next"`). */
+export interface RestPage<T> {
+  data: T;
+  /** The `rel="next"` url's query parameters (`page`, `after`, ...), or null on the last page. */
+  next: Record<string, string> | null;
+}
+
+export interface RestPageRead {
+  <T>(route: string, parameters: Record<string, unknown>): Promise<RestPage<T>>;
+}
+
 type Api = 'graphql' | 'rest';
+
+/** Requests sent to GitHub (each API apart) and the GraphQL points they cost, by GitHub's own count. */
+export interface GithubUsage {
+  graphql: number;
+  rest: number;
+  points: number;
+}
 const API_NAMES: Record<Api, string> = { graphql: 'GraphQL', rest: 'REST' };
 
 interface RateLimitField {
-  rateLimit?: { remaining?: number; resetAt?: string } | null;
+  rateLimit?: { cost?: number; remaining?: number; resetAt?: string } | null;
 }
 
 /** Calls at once per installation: GitHub's guidance is to send them one after another; a few overlap for events. */
@@ -35,6 +53,7 @@ export class GithubReads {
   private readonly quotas = new Map<string, Quota>();
   private readonly slots = new Map<number, { active: number; waiting: Array<() => void> }>();
   private readonly clients = new Map<number, { client: Promise<GithubClient>; until: number }>();
+  private readonly used = new Map<number, GithubUsage>();
 
   constructor(github: GithubAccess, warn: (message: string) => void) {
     this.github = github;
@@ -50,6 +69,7 @@ export class GithubReads {
           ...(signal && { request: { signal } }),
         });
         const limit = data?.rateLimit;
+        if (typeof limit?.cost === 'number') this.count(installationId).points += limit.cost;
         const quota =
           limit && typeof limit.remaining === 'number' && limit.resetAt
             ? { remaining: limit.remaining, resetAt: Date.parse(limit.resetAt) }
@@ -63,14 +83,27 @@ export class GithubReads {
    * paced like the GraphQL reads against the REST quota, which GitHub counts apart.
    */
   restReader(installationId: number, policy: RateLimitPolicy, signal?: AbortSignal): RestRead {
-    return <T>(route: string, parameters: Record<string, unknown>): Promise<T> =>
+    const read = this.restPageReader(installationId, policy, signal);
+    return async <T>(route: string, parameters: Record<string, unknown>): Promise<T> =>
+      (await read<T>(route, parameters)).data;
+  }
+
+  /** REST GETs of list routes: the answer's data and the parameters of its next page (GitHub's Link header). */
+  restPageReader(installationId: number, policy: RateLimitPolicy, signal?: AbortSignal): RestPageRead {
+    return <T>(route: string, parameters: Record<string, unknown>): Promise<RestPage<T>> =>
       this.paced(installationId, 'rest', policy, signal, async (client) => {
         const response = await client.request(route, { ...parameters, ...(signal && { request: { signal } }) });
+        const headers = response.headers as Record<string, string | number | undefined>;
         return {
-          data: response.data as T,
-          quota: quotaFromHeaders(response.headers as Record<string, string | number | undefined>),
+          data: { data: response.data as T, next: nextPageOf(headers.link) },
+          quota: quotaFromHeaders(headers),
         };
       });
+  }
+
+  /** Requests sent and GraphQL points spent for each installation since the App started (resync reports). */
+  usage(installationId: number): GithubUsage {
+    return { ...(this.used.get(installationId) ?? { graphql: 0, rest: 0, points: 0 }) };
   }
 
   /** One call: waits for the quota, takes a slot, retries as GitHub asks (rate-limits.ts). */
@@ -85,6 +118,7 @@ export class GithubReads {
     for (let retry = 1; ; retry++) {
       await this.waitForQuota(installationId, api, policy, signal);
       try {
+        this.count(installationId)[api]++;
         const { data, quota } = await this.withSlot(installationId, async () =>
           call(await this.client(installationId)),
         );
@@ -124,6 +158,12 @@ export class GithubReads {
     this.clients.set(installationId, { client, until: Date.now() + 10 * 60_000 });
     client.catch(() => this.clients.delete(installationId));
     return client;
+  }
+
+  private count(installationId: number): GithubUsage {
+    let used = this.used.get(installationId);
+    if (!used) this.used.set(installationId, (used = { graphql: 0, rest: 0, points: 0 }));
+    return used;
   }
 
   private noteQuota(key: string, data: RateLimitField | null | undefined): void {
@@ -179,4 +219,19 @@ function partialData<T>(error: unknown): T | undefined {
   const failure = error as { data?: unknown; errors?: Array<{ type?: string }> } | null;
   if (!failure?.data || !Array.isArray(failure.errors) || failure.errors.length === 0) return undefined;
   return failure.errors.every((problem) => problem.type === 'NOT_FOUND') ? (failure.data as T) : undefined;
+}
+
+/** The query parameters of the `rel="next"` url of a Link header, or null when there is no next page. */
+export function nextPageOf(link: string | number | undefined): Record<string, string> | null {
+  if (typeof link !== 'string') return null;
+  for (const part of link.split(',')) {
+    const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
+    if (!match) continue;
+    try {
+      return Object.fromEntries(new URL(match[1]!).searchParams);
+    } catch {
+      return null;
+    }
+  }
+  return null;
 }

@@ -1,11 +1,20 @@
 /**
- * Live events about a repository's other objects (pull requests, workflows, workflow runs): the object the event
- * carries is mapped with the resources of its kind, when the configuration in force has any, and written whole.
+ * Live events about objects of other kinds than repositories: each object an event carries (or reads) is mapped with
+ * the resources of its kind the configuration in force has, and written whole, so that an object that is gone, or
+ * that its resources' selectors no longer take, loses the entities it produced.
  */
+import { kindOutputs, type ObjectFiles } from '../kind-outputs.ts';
+import { kindDefinition, type KindObject } from '../kinds/index.ts';
 import type { Kind } from '../mapping/index.ts';
-import { filesFor, mapObjects } from '../map-objects.ts';
+import type { SourceOutput } from '../sources.ts';
 import { SyncContext, writeOptionsOf } from '../sync-context.ts';
-import type { RepositoryObject } from './repository-sync.ts';
+import type { RepositoryReader } from '../github/repository-reader.ts';
+
+/** An object of a kind, or null when it is gone. */
+export interface LiveObject extends Omit<KindObject, 'object'> {
+  kind: Exclude<Kind, 'repository'>;
+  object: object | null;
+}
 
 export class ObjectSync {
   private readonly ctx: SyncContext;
@@ -15,36 +24,38 @@ export class ObjectSync {
   }
 
   /**
-   * Maps the objects (each with its kind and its id within the repository) with the configuration of
-   * `repository`; nothing is read from GitHub beyond that configuration unless a resource reads files.
+   * Maps `objects`, all of `repository` (when set) or of the account `owner`, with the configuration in force there:
+   * the repository's, or the organization's. Nothing is read from GitHub beyond that configuration unless a
+   * resource reads files.
    */
   async sync(
     installationId: number,
-    repository: RepositoryObject,
-    objects: ReadonlyArray<{ kind: Exclude<Kind, 'repository'>; item: string; object: object }>,
+    owner: string,
+    repository: { id: number; name: string } | undefined,
+    objects: readonly LiveObject[],
   ): Promise<void> {
     const { ctx } = this;
-    const owner = repository.owner.login;
     // Most configurations map no workflow runs: then the event is done before anything is set up for it.
-    const known = ctx.configs.cachedRepository(owner, repository.name);
+    const known = repository
+      ? ctx.configs.cachedRepository(owner, repository.name)
+      : ctx.configs.cachedOrganization(owner);
     if (known && objects.every((object) => known.mappings[object.kind].length === 0)) return;
     const reader = await ctx.reader(installationId, ctx.settings.liveRateLimits);
-    const config = await ctx.configs.repository(owner, repository.name, SyncContext.configFiles(reader));
-    const wanted = objects.filter((object) => config.mappings[object.kind].length > 0);
-    if (wanted.length === 0) return;
-    const paths = [...new Set(wanted.flatMap((object) => filesFor(config, object.kind)))];
-    const files = paths.length > 0 ? await reader.files(owner, repository.name, 'HEAD', paths) : {};
-    const outputs = [];
-    for (const { kind, item, object } of wanted) {
-      const [mapping] = await mapObjects(config, kind, [{ object, files }]);
-      for (const error of mapping!.errors) ctx.warn(`${config.source}: ${error.message}`);
-      outputs.push({
-        source: { kind, repoId: repository.id, item },
-        entities: mapping!.entities,
-        complete: mapping!.errors.length === 0,
-      });
+    const files = SyncContext.configFiles(reader);
+    const config = repository
+      ? await ctx.configs.repository(owner, repository.name, files)
+      : await ctx.configs.organization(owner, files);
+    const outputs: SourceOutput[] = [];
+    for (const object of objects) {
+      const mappings = config.mappings[object.kind];
+      if (mappings.length === 0) continue;
+      const definition = kindDefinition(object.kind) ?? { kind: object.kind };
+      const mapped = await kindOutputs(definition, owner, mappings, [object], repositoryFiles(reader, owner));
+      for (const error of mapped.errors) ctx.warn(`${config.source}: ${error}`);
+      outputs.push(...mapped.outputs);
     }
-    ctx.enqueue(repository.id, {
+    if (outputs.length === 0) return;
+    ctx.enqueue(repository?.id ?? 0, {
       type: 'write',
       installationId,
       outputs,
@@ -52,4 +63,19 @@ export class ObjectSync {
       ensureServiceBlueprint: false,
     });
   }
+}
+
+/** The default-branch files of each object's repository (none for objects of the account). */
+export function repositoryFiles(reader: RepositoryReader, owner: string): ObjectFiles {
+  return async (objects, paths) => {
+    const answers = await reader.filesOfRepositories(
+      objects.map((object) => ({
+        owner: object.repository?.owner ?? owner,
+        name: object.repository?.name ?? '',
+        ref: 'HEAD',
+        paths: object.repository ? paths : [],
+      })),
+    );
+    return answers;
+  };
 }

@@ -10,10 +10,17 @@ import { describeValue, formatPath } from './describe.ts';
 import { propertyKeyProblem } from './identifiers.ts';
 import { fileReferencePath, FILE_PREFIX } from './files.ts';
 import { buildProgram } from './program.ts';
+import {
+  KINDS,
+  type Kind,
+  REPOSITORY_TYPES,
+  type RepositoryType,
+  SELECTOR_SHAPES,
+  type SelectorOf,
+} from './selectors.ts';
 import { locate } from './yaml-location.ts';
 
-export const KINDS = ['repository', 'pull-request', 'workflow', 'workflow-run'] as const;
-export type Kind = (typeof KINDS)[number];
+export { KINDS, type Kind } from './selectors.ts';
 
 /** What `specPath` is when the file does not say: every `port.yml` in the repository. */
 export const DEFAULT_SPEC_PATH = ['**/port.yml'];
@@ -36,10 +43,8 @@ export interface Selector {
   query: string;
 }
 
-export interface RepositorySelector extends Selector {
-  /** Files of each repository to fetch and expose to jq as `.__includedFiles["<path>"]` (null when missing). */
-  includedFiles: string[];
-}
+/** `includedFiles`: files of each repository to fetch and expose to jq as `.__includedFiles["<path>"]`. */
+export type RepositorySelector = SelectorOf<'repository'>;
 
 export interface PortResource<K extends Kind, S extends Selector> {
   kind: K;
@@ -51,11 +56,7 @@ export interface PortResource<K extends Kind, S extends Selector> {
   };
 }
 
-export type ResourceConfig =
-  | PortResource<'repository', RepositorySelector>
-  | PortResource<'pull-request', Selector>
-  | PortResource<'workflow', Selector>
-  | PortResource<'workflow-run', Selector>;
+export type ResourceConfig = { [K in Kind]: PortResource<K, SelectorOf<K>> }[Kind];
 
 export interface PortAppConfig {
   /** Delete entities that depend on a deleted one through a required relation (`delete_dependents`). */
@@ -68,6 +69,8 @@ export interface PortAppConfig {
   entityDeletionThreshold: number;
   /** Glob patterns of the GitOps files (`port.yml`) in a repository. */
   specPath: string[];
+  /** Which of an organization's repositories are synced (GitHub's `type` of an organization's repository list). */
+  repositoryType: RepositoryType;
   resources: ResourceConfig[];
 }
 
@@ -112,7 +115,16 @@ export class ConfigError extends Error {
  * "org/repo:.github/port-app-config.yml"). Beyond the schema, every jq expression must compile; jq is loaded
  * for that, hence the promise. Throws a ConfigError naming the line, column and field of each problem.
  */
-export async function parsePortAppConfig(text: string, source: string): Promise<PortAppConfig> {
+export interface ParseOptions {
+  /** Why a kind cannot be synced here (reported at the resource's `kind`), or undefined when it can. */
+  unsupportedKind?: (kind: Kind) => string | undefined;
+}
+
+export async function parsePortAppConfig(
+  text: string,
+  source: string,
+  options: ParseOptions = {},
+): Promise<PortAppConfig> {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const problems: ConfigProblem[] = [];
@@ -155,6 +167,10 @@ export async function parsePortAppConfig(text: string, source: string): Promise<
   }
 
   const config = normalize(parsed.data);
+  config.resources.forEach((resource, index) => {
+    const reason = options.unsupportedKind?.(resource.kind);
+    if (reason) report(['resources', index, 'kind'], reason);
+  });
   await checkExpressions(config, report);
   if (problems.length > 0) throw new ConfigError(source, sortProblems(problems));
   return config;
@@ -244,21 +260,25 @@ const portSchema = strict({
   entity: strict({ mappings: mappingsSchema }),
 });
 
-const filePath = z
-  .string()
-  .refine((value) => value.trim().length > 0 && !value.endsWith('/'), 'must be the path of a file in the repository');
+/** Each kind's resource: its selector (query and the kind's own keys, unknown keys refused) and port. */
+function resourceOf<K extends Kind>(kind: K) {
+  const selector = selectorSchema(kind);
+  // A kind with a required key (`files`, `folders`) needs its selector; the others may leave it out.
+  const needed = Object.values(SELECTOR_SHAPES[kind]).some(
+    (schema) => !(schema as z.ZodType).safeParse(undefined).success,
+  );
+  return strict({ kind: z.literal(kind), selector: needed ? selector : selector.nullish(), port: portSchema });
+}
 
-const repositorySelector = strict({ query, includedFiles: z.array(filePath).nullish() });
-const basicSelector = strict({ query });
-
-const repositoryResource = strict({
-  kind: z.literal('repository'),
-  selector: repositorySelector.nullish(),
-  port: portSchema,
-});
-
-function basicResource<K extends Exclude<Kind, 'repository'>>(kind: K) {
-  return strict({ kind: z.literal(kind), selector: basicSelector.nullish(), port: portSchema });
+/** `key:` left empty is YAML's null: the key's default, as if it were not written. */
+function selectorSchema<K extends Kind>(kind: K) {
+  const shape = Object.fromEntries(
+    Object.entries(SELECTOR_SHAPES[kind]).map(([key, schema]) => [
+      key,
+      z.preprocess((value) => (value === null ? undefined : value), schema as z.ZodType),
+    ]),
+  );
+  return strict({ query, ...shape });
 }
 
 function kindMessage(issue: RawIssue): string | undefined {
@@ -273,7 +293,10 @@ function kindMessage(issue: RawIssue): string | undefined {
 
 const resourcesSchema = z.discriminatedUnion(
   'kind',
-  [repositoryResource, basicResource('pull-request'), basicResource('workflow'), basicResource('workflow-run')],
+  KINDS.map((kind) => resourceOf(kind)) as unknown as [
+    ReturnType<typeof resourceOf<Kind>>,
+    ...Array<ReturnType<typeof resourceOf<Kind>>>,
+  ],
   { error: kindMessage },
 );
 
@@ -290,6 +313,7 @@ const CONFIG_SCHEMA = strict({
   enableMergeEntity: z.boolean().optional(),
   entityDeletionThreshold: z.number({ error: thresholdMessage }).min(0).max(1).optional(),
   specPath: z.preprocess((value) => (typeof value === 'string' ? [value] : value), z.array(globPattern)).optional(),
+  repositoryType: z.enum(REPOSITORY_TYPES).optional(),
   resources: z.array(resourcesSchema).nullish(),
 });
 
@@ -304,6 +328,7 @@ function normalize(parsed: ParsedConfig): PortAppConfig {
     enableMergeEntity: parsed.enableMergeEntity ?? false,
     entityDeletionThreshold: parsed.entityDeletionThreshold ?? DEFAULT_ENTITY_DELETION_THRESHOLD,
     specPath: parsed.specPath ?? [...DEFAULT_SPEC_PATH],
+    repositoryType: parsed.repositoryType ?? 'all',
     resources: (parsed.resources ?? []).map(normalizeResource),
   };
 }
@@ -323,12 +348,9 @@ function normalizeResource(resource: ParsedResource): ResourceConfig {
   mappings.relations = { ...(raw.relations ?? {}) };
   const port: ResourceConfig['port'] = { entity: { mappings } };
   if (resource.port.itemsToParse != null) port.itemsToParse = resource.port.itemsToParse;
-  const query = resource.selector?.query ?? 'true';
-  if (resource.kind === 'repository') {
-    const includedFiles = [...(resource.selector?.includedFiles ?? [])];
-    return { kind: 'repository', selector: { query, includedFiles }, port };
-  }
-  return { kind: resource.kind, selector: { query }, port };
+  // A resource without a selector gets every default of its kind, as if it had written `selector: {}`.
+  const selector = (resource.selector ?? selectorSchema(resource.kind).parse({})) as { query?: string };
+  return { kind: resource.kind, selector: { ...selector, query: selector.query ?? 'true' }, port } as ResourceConfig;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

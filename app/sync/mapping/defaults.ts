@@ -16,6 +16,7 @@ export const DEFAULT_PORT_APP_CONFIG: PortAppConfig = {
   enableMergeEntity: true,
   entityDeletionThreshold: DEFAULT_ENTITY_DELETION_THRESHOLD,
   specPath: [...DEFAULT_SPEC_PATH],
+  repositoryType: 'all',
   resources: [
     {
       kind: 'repository',

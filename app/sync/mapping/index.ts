@@ -10,8 +10,11 @@ export {
   KINDS,
   parsePortAppConfig,
 } from './config.ts';
+export { REPOSITORY_TYPES, SELECTOR_SHAPES } from './selectors.ts';
+export type { FilePattern, FolderPattern, RepositoryBranch, RepositoryType, SelectorOf } from './selectors.ts';
 export type {
   ConfigProblem,
+  ParseOptions,
   EntityMappings,
   Kind,
   PortAppConfig,

@@ -36,5 +36,18 @@ export function itemLabel(kind: Kind, item: unknown, index: number): string {
       if (!id) return fallback;
       return repository ? `${repository} workflow run ${id}` : `workflow run ${id}`;
     }
+    default: {
+      // Other kinds: the repository (when the object names one) and the object's own name, number or id.
+      const own =
+        text(get(item, 'number')) ??
+        text(get(item, 'name')) ??
+        text(get(item, 'login')) ??
+        text(get(item, 'slug')) ??
+        text(get(item, 'path')) ??
+        text(get(item, 'id'));
+      const where = repository ?? text(get(item, '__repository'));
+      if (!own) return where ? `${where} ${kind} ${fallback}` : fallback;
+      return where ? `${where} ${kind} ${own}` : `${kind} ${own}`;
+    }
   }
 }

@@ -9,6 +9,9 @@ import { SyncContext, writeOptionsOf } from '../sync-context.ts';
 import { mapFetchedRepositories, batchFiles } from '../repositories/map-repositories.ts';
 import type { ResyncRecord } from '../store/sync-store.ts';
 import { stalePlan } from './stale-entities.ts';
+import { decodeCursor, encodeCursor, kindPhases, resyncKindPage } from './kind-phases.ts';
+import { kindReads, repositoryTypeTakes, resyncReads } from '../kinds/index.ts';
+import type { GithubUsage } from '../github/graphql-reader.ts';
 import type { GitopsResync } from '../gitops/gitops-resync.ts';
 
 /** Errors named in the log for one page; the rest are counted. */
@@ -35,12 +38,22 @@ export async function runResync(
     const organization: ActiveConfig = await ctx.configs.organization(owner, SyncContext.configFiles(reader));
     const gitopsPaths = gitops.rootPaths(organization);
     const paths = [...new Set([...batchFiles(organization), ...gitopsPaths])];
-    let cursor = record.cursor;
-    for (;;) {
+    const phases = kindPhases(organization);
+    const reads = resyncReads(
+      await kindReads(ctx.reads, installationId, owner, ctx.settings.resyncRateLimits, signal),
+      organization.config.repositoryType,
+    );
+    const usage = new UsageMeter(() => ctx.reads.usage(installationId));
+    let position = decodeCursor(record.cursor);
+    let cursor = position.phase === 0 ? position.after : null;
+    for (; position.phase === 0;) {
       if (signal.aborted) throw new ResyncAborted();
       const page = await reader.page(owner, cursor, paths, ctx.settings.pageSize);
       if (signal.aborted) throw new ResyncAborted();
-      const batch = await mapFetchedRepositories(ctx, reader, owner, organization, page.repositories);
+      const taken = page.repositories.filter((fetched) =>
+        repositoryTypeTakes(organization.config.repositoryType, fetched.repository),
+      );
+      const batch = await mapFetchedRepositories(ctx, reader, owner, organization, taken);
       let written = 0;
       const errors = [...batch.errors];
       for (const group of batch.groups) {
@@ -61,7 +74,7 @@ export async function runResync(
         reader,
         installationId,
         organization,
-        page.repositories,
+        taken,
         gitopsPaths,
         record.id,
         signal,
@@ -73,23 +86,67 @@ export async function runResync(
         ctx.warn(`resync of ${owner}: ${errors.length - LOGGED_ERRORS_PER_PAGE} more errors on this page`);
       }
       cursor = page.endCursor;
+      // After the last page of repositories, the checkpoint is the start of the next phase.
+      position = page.hasNextPage || phases.length === 0 ? { phase: 0, after: cursor } : { phase: 1, after: null };
       ctx.store.checkpoint(
         record.id,
-        { cursor, repositories: page.repositories.length, entities: written, errors: errors.length },
+        {
+          cursor: encodeCursor(position),
+          repositories: taken.length,
+          entities: written,
+          errors: errors.length,
+          github: usage.take(),
+        },
         Date.now(),
       );
       if (!page.hasNextPage) break;
     }
 
+    // The other resources, one phase each, in file order.
+    while (position.phase >= 1 && position.phase <= phases.length) {
+      if (signal.aborted) throw new ResyncAborted();
+      const phase = phases[position.phase - 1]!;
+      const outcome = await resyncKindPage(
+        ctx,
+        reads,
+        reader,
+        installationId,
+        organization,
+        phase,
+        position.after,
+        record.id,
+      );
+      if (signal.aborted) throw new ResyncAborted();
+      for (const error of outcome.errors.slice(0, LOGGED_ERRORS_PER_PAGE)) ctx.warn(`resync of ${owner}: ${error}`);
+      if (outcome.errors.length > LOGGED_ERRORS_PER_PAGE) {
+        ctx.warn(`resync of ${owner}: ${outcome.errors.length - LOGGED_ERRORS_PER_PAGE} more errors on this page`);
+      }
+      position = outcome.next
+        ? { phase: position.phase, after: outcome.next }
+        : { phase: position.phase + 1, after: null };
+      ctx.store.checkpoint(
+        record.id,
+        {
+          cursor: encodeCursor(position),
+          repositories: 0,
+          entities: outcome.written,
+          errors: outcome.errors.length,
+          github: usage.take(),
+        },
+        Date.now(),
+      );
+    }
+
     const done = ctx.store.resync(record.id)!;
     if (done.errors > 0) {
-      const message = `${done.repositories} repositories, ${done.entities} entities written, ${done.errors} errors: nothing deleted after a resync with errors`;
+      const message = `${done.repositories} repositories, ${done.entities} entities written, ${done.errors} errors: nothing deleted after a resync with errors${usageNote(done)}`;
       ctx.store.finishResync(record.id, 'completed', message, 0, Date.now());
       ctx.warn(`resync of ${owner}: ${message}`);
       return ctx.store.resync(record.id)!;
     }
+    const covered = new Set<string>(['repository', ...phases.map((phase) => phase.kind)]);
     const plan = stalePlan(
-      ctx.store.resyncCoveredRows(installationId, gitops.covers(organization)),
+      ctx.store.resyncCoveredRows(installationId, gitops.covers(organization), covered),
       done,
       organization.config.entityDeletionThreshold,
     );
@@ -106,7 +163,7 @@ export async function runResync(
     ctx.store.finishResync(
       record.id,
       'completed',
-      `${done.repositories} repositories, ${done.entities} entities written, ${deleted} deleted${skippedNote}`,
+      `${done.repositories} repositories, ${done.entities} entities written, ${deleted} deleted${skippedNote}${usageNote(done)}`,
       deleted,
       Date.now(),
     );
@@ -119,4 +176,32 @@ export async function runResync(
     ctx.warn(`resync of ${owner} failed (nothing deleted): ${message}`);
     return ctx.store.resync(record.id)!;
   }
+}
+
+/** GitHub usage of an installation since the last take (so that each page adds what it cost). */
+class UsageMeter {
+  private readonly read: () => GithubUsage;
+  private last: GithubUsage;
+
+  constructor(read: () => GithubUsage) {
+    this.read = read;
+    this.last = read();
+  }
+
+  take(): GithubUsage {
+    const now = this.read();
+    const used = {
+      graphql: now.graphql - this.last.graphql,
+      rest: now.rest - this.last.rest,
+      points: now.points - this.last.points,
+    };
+    this.last = now;
+    return used;
+  }
+}
+
+/** `; GitHub: 352 requests (302 GraphQL, 50 REST), 310 points` */
+function usageNote(record: ResyncRecord): string {
+  const { graphql, rest, points } = record.github;
+  return `; GitHub: ${graphql + rest} requests (${graphql} GraphQL, ${rest} REST), ${points} points`;
 }

@@ -21,6 +21,8 @@ export interface ResyncRecord {
   errors: number;
   deleted: number;
   message: string | null;
+  /** GitHub requests the resync sent (GraphQL, REST) and the GraphQL points they cost. */
+  github: { graphql: number; rest: number; points: number };
   startedAt: number;
   updatedAt: number;
   endedAt: number | null;
@@ -39,6 +41,9 @@ type ResyncRow = {
   errors: number;
   deleted: number;
   message: string | null;
+  github_graphql: number;
+  github_rest: number;
+  github_points: number;
   started_at: number;
   updated_at: number;
   ended_at: number | null;
@@ -57,6 +62,7 @@ const resyncFromRow = (row: ResyncRow): ResyncRecord => ({
   errors: row.errors,
   deleted: row.deleted,
   message: row.message,
+  github: { graphql: row.github_graphql, rest: row.github_rest, points: row.github_points },
   startedAt: row.started_at,
   updatedAt: row.updated_at,
   endedAt: row.ended_at,
@@ -91,6 +97,8 @@ export interface ResyncProgress {
   repositories: number;
   entities: number;
   errors: number;
+  /** GitHub usage of this page. */
+  github?: { graphql: number; rest: number; points: number };
 }
 
 export class SyncStore {
@@ -117,7 +125,7 @@ export class SyncStore {
       blueprintEntities: prepare(
         'SELECT count(*) AS n FROM (SELECT DISTINCT identifier FROM sync_entities WHERE blueprint = ?)',
       ),
-      covered: prepare(`SELECT * FROM sync_entities WHERE installation_id = ? AND kind IN ('repository', 'gitops')`),
+      covered: prepare(`SELECT * FROM sync_entities WHERE installation_id = ?`),
       keepGitops: prepare(`UPDATE sync_entities SET seen_resync = ?
         WHERE installation_id = ? AND repo_id = ? AND kind = 'gitops'`),
       startResync: prepare(`INSERT INTO sync_resyncs (installation_id, owner, reason, state, started_at, updated_at)
@@ -126,7 +134,9 @@ export class SyncStore {
       running: prepare("SELECT * FROM sync_resyncs WHERE state = 'running' ORDER BY id"),
       latest: prepare('SELECT * FROM sync_resyncs WHERE installation_id = ? ORDER BY id DESC LIMIT 1'),
       checkpoint: prepare(`UPDATE sync_resyncs SET cursor = ?, pages = pages + 1,
-          repositories = repositories + ?, entities = entities + ?, errors = errors + ?, updated_at = ?
+          repositories = repositories + ?, entities = entities + ?, errors = errors + ?,
+          github_graphql = github_graphql + ?, github_rest = github_rest + ?, github_points = github_points + ?,
+          updated_at = ?
         WHERE id = ?`),
       finish: prepare(`UPDATE sync_resyncs SET state = ?, message = ?, deleted = ?, updated_at = ?, ended_at = ?
         WHERE id = ?`),
@@ -186,18 +196,20 @@ export class SyncStore {
   }
 
   /**
-   * The rows a full resync of the installation stands for: every repository-kind row, and the GitOps rows of the
-   * files it looks for (`coversGitops` of their path), with when each was last written and by which resync.
+   * The rows a full resync of the installation stands for: the rows of every kind it read (`kinds`; repositories
+   * always), and the GitOps rows of the files it looks for (`coversGitops` of their path), with when each was last
+   * written and by which resync.
    */
   resyncCoveredRows(
     installationId: number,
     coversGitops: (path: string) => boolean,
+    kinds: ReadonlySet<string> = new Set(['repository']),
   ): Array<TrackedRow & { seenResync: number | null; updatedAt: number }> {
     const rows = this.statements.covered!.all(installationId) as Array<
       TrackedDbRow & { seen_resync: number | null; updated_at: number }
     >;
     return rows
-      .filter((row) => row.kind === 'repository' || coversGitops(row.item))
+      .filter((row) => (row.kind === 'gitops' ? coversGitops(row.item) : kinds.has(row.kind)))
       .map((row) => ({ ...trackedFromRow(row), seenResync: row.seen_resync, updatedAt: row.updated_at }));
   }
 
@@ -240,6 +252,9 @@ export class SyncStore {
       progress.repositories,
       progress.entities,
       progress.errors,
+      progress.github?.graphql ?? 0,
+      progress.github?.rest ?? 0,
+      progress.github?.points ?? 0,
       now,
       id,
     );

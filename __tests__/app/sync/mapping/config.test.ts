@@ -62,6 +62,7 @@ describe('parsePortAppConfig: the vendor format', () => {
       createMissingRelatedEntities: false,
       enableMergeEntity: false,
       entityDeletionThreshold: 0.9,
+      repositoryType: 'all',
       specPath: ['**/port.yml'],
       resources: [
         {
@@ -81,7 +82,7 @@ describe('parsePortAppConfig: the vendor format', () => {
         },
         {
           kind: 'pull-request',
-          selector: { query: 'true' },
+          selector: { query: 'true', states: ['open'], maxResults: 100, since: 60 },
           port: {
             entity: {
               mappings: {
@@ -209,7 +210,7 @@ describe('parsePortAppConfig: every error names the file, line, column and field
     );
     expect(error.message).toBe(
       [
-        `${SOURCE} line 2, column 11: resources[0].kind: unknown kind "service" (expected one of: repository, pull-request, workflow, workflow-run)`,
+        `${SOURCE} line 2, column 11: resources[0].kind: unknown kind "service" (expected one of: organization, repository, pull-request, issue, release, tag, branch, environment, deployment, workflow, workflow-run, dependabot-alert, code-scanning-alerts, secret-scanning-alerts, team, user, file, folder)`,
         `${SOURCE} line 4, column 5: resources[1].kind: required`,
       ].join('\n'),
     );
@@ -342,7 +343,7 @@ describe('parsePortAppConfig: every error names the file, line, column and field
       ),
     ).toBe(
       [
-        `${SOURCE} line 1, column 1: deleteDependentEntity: unknown key (expected one of: deleteDependentEntities, createMissingRelatedEntities, enableMergeEntity, entityDeletionThreshold, specPath, resources)`,
+        `${SOURCE} line 1, column 1: deleteDependentEntity: unknown key (expected one of: deleteDependentEntities, createMissingRelatedEntities, enableMergeEntity, entityDeletionThreshold, specPath, repositoryType, resources)`,
         `${SOURCE} line 6, column 7: resources[0].selector.includedfiles: unknown key (expected one of: query, includedFiles)`,
         `${SOURCE} line 12, column 11: resources[0].port.entity.mappings.propeties: unknown key (expected one of: identifier, title, blueprint, icon, team, properties, relations)`,
       ].join('\n'),
@@ -359,7 +360,7 @@ describe('parsePortAppConfig: every error names the file, line, column and field
           '    port: {entity: {mappings: {identifier: .title, blueprint: \'"pr"\'}}}',
         ),
       ),
-    ).toBe(`${SOURCE} line 3, column 31: resources[0].selector.includedFiles: unknown key (expected one of: query)`);
+    ).toBe(`${SOURCE} line 3, column 31: resources[0].selector.includedFiles: unknown key (expected one of: query, states, maxResults, since, closedPullRequests)`);
   });
 
   test('mapping values that are not jq text, and empty ones', async () => {

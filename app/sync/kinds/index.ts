@@ -1,0 +1,35 @@
+/**
+ * Every kind of GitHub object catalog sync maps besides repositories (which have their own path: ../repositories),
+ * each in a module of its own. A kind listed in KINDS without a definition here is refused by the configuration
+ * check, never silently skipped.
+ */
+import type { Kind } from '../mapping/index.ts';
+import type { KindDefinition } from './kind-definition.ts';
+
+export type {
+  KindDefinition,
+  KindObject,
+  KindReads,
+  LiveChange,
+  LiveHandler,
+  RepositoryRef,
+  ResyncPage,
+  ResyncReads,
+} from './kind-definition.ts';
+export { kindReads, repositoryTypeTakes, resyncReads } from './kind-reads.ts';
+
+const DEFINITIONS: ReadonlyArray<KindDefinition<never>> = [];
+
+const BY_KIND = new Map<Kind, KindDefinition>(
+  DEFINITIONS.map((definition) => [definition.kind, definition as unknown as KindDefinition]),
+);
+
+/** The definition of `kind`; undefined for `repository` (and for a kind wharf does not sync). */
+export function kindDefinition(kind: Kind): KindDefinition | undefined {
+  return BY_KIND.get(kind);
+}
+
+/** Every kind definition, in KINDS order. */
+export function kindDefinitions(): KindDefinition[] {
+  return [...BY_KIND.values()];
+}

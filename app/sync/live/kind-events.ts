@@ -1,0 +1,60 @@
+/**
+ * Webhook events of the kinds in ../kinds: each kind says what a payload means for its objects (created, changed,
+ * gone), reading GitHub when the payload carries less than the object; the objects are then mapped and written
+ * like any live object (object-sync.ts).
+ */
+import { kindDefinitions, kindReads } from '../kinds/index.ts';
+import type { SyncContext } from '../sync-context.ts';
+import type { ObjectSync, LiveObject } from './object-sync.ts';
+
+export interface EventPayload extends Record<string, unknown> {
+  action?: string;
+  installation?: { id: number; account?: { login: string } | null };
+  repository?: { id: number; name: string; owner: { login: string }; default_branch?: string };
+  organization?: { login: string };
+}
+
+/** Every webhook event name some kind listens to (`issues`, `create`, ...), for the App to subscribe. */
+export function kindEventNames(): string[] {
+  const names = new Set<string>();
+  for (const definition of kindDefinitions()) {
+    for (const key of Object.keys(definition.events)) names.add(key.split('.')[0]!);
+  }
+  return [...names];
+}
+
+export class KindEvents {
+  private readonly ctx: SyncContext;
+  private readonly objects: ObjectSync;
+
+  constructor(ctx: SyncContext, objects: ObjectSync) {
+    this.ctx = ctx;
+    this.objects = objects;
+  }
+
+  /** The changes of one delivery of `event`, for every kind that listens to it. */
+  async onEvent(event: string, installationId: number, payload: EventPayload): Promise<void> {
+    const owner =
+      payload.repository?.owner.login ?? payload.organization?.login ?? payload.installation?.account?.login;
+    if (!owner) return;
+    const handlers = kindDefinitions().flatMap((definition) => {
+      const handler = definition.events[`${event}.${payload.action}`] ?? definition.events[event];
+      return handler ? [{ definition, handler }] : [];
+    });
+    if (handlers.length === 0) return;
+    const reads = await kindReads(this.ctx.reads, installationId, owner, this.ctx.settings.liveRateLimits);
+    const byRepository = new Map<number, { repository: LiveObject['repository']; objects: LiveObject[] }>();
+    for (const { definition, handler } of handlers) {
+      const changes = await handler(payload, reads);
+      for (const change of changes) {
+        const key = change.repository?.id ?? 0;
+        let group = byRepository.get(key);
+        if (!group) byRepository.set(key, (group = { repository: change.repository, objects: [] }));
+        group.objects.push({ ...change, kind: definition.kind as LiveObject['kind'] });
+      }
+    }
+    for (const { repository, objects } of byRepository.values()) {
+      await this.objects.sync(installationId, owner, repository, objects);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The kinds of GitHub objects port-app-config.yml can map (the 18 of the vendor's GitHub integration) and the
+ * selector options of each beside `query`, with the vendor's names and defaults. A key a kind does not know is a
+ * configuration error: a typo such as `state:` for `states:` must not silently sync everything.
+ */
+import { z } from 'zod';
+
+export const KINDS = [
+  'organization',
+  'repository',
+  'pull-request',
+  'issue',
+  'release',
+  'tag',
+  'branch',
+  'environment',
+  'deployment',
+  'workflow',
+  'workflow-run',
+  'dependabot-alert',
+  'code-scanning-alerts',
+  'secret-scanning-alerts',
+  'team',
+  'user',
+  'file',
+  'folder',
+] as const;
+export type Kind = (typeof KINDS)[number];
+
+const filePath = z
+  .string()
+  .refine((value) => value.trim().length > 0 && !value.endsWith('/'), 'must be the path of a file in the repository');
+const nonEmpty = z.string().refine((value) => value.trim().length > 0, 'must not be empty');
+
+/** Lists of enum values: one value alone (`states: open`) is read as a list of one, as YAML users write it. */
+function listOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.preprocess((value) => (typeof value === 'string' ? [value] : value), z.array(z.enum(values)));
+}
+
+/** A repository named by a file or folder pattern: `name` or `{ name, branch }` (default branch when unset). */
+const repositoryBranch = z.preprocess(
+  (value) => (typeof value === 'string' ? { name: value } : value),
+  z.strictObject({ name: nonEmpty, branch: nonEmpty.nullish() }),
+);
+
+export interface RepositoryBranch {
+  name: string;
+  branch?: string | null | undefined;
+}
+
+const filePattern = z.strictObject({
+  path: nonEmpty,
+  repos: z.array(repositoryBranch).nullish(),
+  organization: nonEmpty.nullish(),
+  skipParsing: z.boolean().default(false),
+  validationCheck: z.boolean().default(false),
+});
+
+const folderPattern = z.strictObject({
+  path: nonEmpty.default('*'),
+  repos: z.array(repositoryBranch).min(1),
+  branch: nonEmpty.nullish(),
+  organization: nonEmpty.nullish(),
+});
+
+/** Each kind's selector keys beside `query`; every key is optional or has the vendor's default. */
+export const SELECTOR_SHAPES = {
+  organization: {},
+  repository: { includedFiles: z.array(filePath).default([]) },
+  'pull-request': {
+    states: listOf(['open', 'closed'] as const).default(['open']),
+    maxResults: z.number().int().min(1).max(300).default(100),
+    since: z.number().int().min(1).max(90).default(60),
+    /** The legacy GitHub App's switch: closed pull requests of the `since` window too. */
+    closedPullRequests: z.boolean().optional(),
+  },
+  issue: {
+    state: z.enum(['open', 'closed', 'all']).default('open'),
+  },
+  release: {},
+  tag: {},
+  branch: {
+    detailed: z.boolean().default(false),
+    protectionRules: z.boolean().default(false),
+  },
+  environment: {},
+  deployment: {},
+  workflow: {},
+  'workflow-run': {},
+  'dependabot-alert': {
+    states: listOf(['auto_dismissed', 'dismissed', 'fixed', 'open'] as const).default(['open']),
+    severity: listOf(['low', 'medium', 'high', 'critical'] as const).optional(),
+  },
+  'code-scanning-alerts': {
+    state: z.enum(['open', 'closed', 'dismissed', 'fixed']).default('open'),
+    severity: listOf(['critical', 'high', 'medium', 'low', 'warning', 'note', 'error'] as const).optional(),
+  },
+  'secret-scanning-alerts': {
+    state: z.enum(['open', 'resolved', 'all']).default('open'),
+    hideSecret: z.boolean().default(true),
+  },
+  team: { members: z.boolean().default(true) },
+  user: { includeBots: z.boolean().default(true) },
+  file: { files: z.array(filePattern).min(1) },
+  folder: { folders: z.array(folderPattern).min(1) },
+} as const satisfies Record<Kind, z.ZodRawShape>;
+
+type Shapes = typeof SELECTOR_SHAPES;
+
+/** The selector options of `K` after defaults, with the jq `query` every kind has. */
+export type SelectorOf<K extends Kind> = { query: string } & z.output<z.ZodObject<Shapes[K]>>;
+
+export type FilePattern = z.output<typeof filePattern>;
+export type FolderPattern = z.output<typeof folderPattern>;
+
+/** `repositoryType` at the top of the file: which of an organization's repositories are synced. */
+export const REPOSITORY_TYPES = ['all', 'public', 'private', 'forks', 'sources', 'member'] as const;
+export type RepositoryType = (typeof REPOSITORY_TYPES)[number];
