@@ -89,10 +89,20 @@ export const migrations: readonly string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
-  // 3: what a resync cost on GitHub: requests of each API and GraphQL points, by GitHub's own count
+  // 3: what a resync cost on GitHub (requests of each API and GraphQL points, by GitHub's own count), and the
+  // GitOps files each repository's tree listing found
   `
   ALTER TABLE sync_resyncs ADD COLUMN github_graphql INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE sync_resyncs ADD COLUMN github_rest INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE sync_resyncs ADD COLUMN github_points INTEGER NOT NULL DEFAULT 0;
+
+  -- The GitOps files a recursive tree read of a repository's default branch found, by the commit it was at: a
+  -- resync lists a repository again only when its branch moved, across restarts too.
+  CREATE TABLE sync_listings (
+    repo_id INTEGER PRIMARY KEY,
+    commit_id TEXT NOT NULL,
+    patterns TEXT NOT NULL,
+    paths TEXT NOT NULL
+  );
   `,
 ];

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { TEST_CREDENTIALS, type TestCatalog } from '../../helpers/catalog-server.ts';
 import { type FakeGithub, type FakeRequest, startFakeGithub } from '../../helpers/fake-github.ts';
@@ -216,5 +219,58 @@ resources:
       'tools-deep',
       'tools-root',
     ]);
+  });
+});
+
+describe('tree listings are kept in app.sqlite', () => {
+  test('after a restart, a repository still at the commit it was listed at is not listed again', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wharf-listings-'));
+    const fake = await startFakeGithub();
+    const start = () => startSyncCatalog(fake, {}, { dataDir });
+    const resyncOn = async (server: TestCatalog) => {
+      const response = await fetch(`${server.url}/api/resync`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TEST_CREDENTIALS.clientSecret}` },
+        body: JSON.stringify({ owner: 'listed' }),
+      });
+      expect(response.status).toBe(202);
+      await settled(server);
+      return server.server.wharfApp.sync!.store.latestResync(INSTALLATION + 2)!;
+    };
+    try {
+      fake.addInstallation('listed', INSTALLATION + 2);
+      fake.addRepository({ id: 321, name: 'svc', owner: 'listed', files: { 'a/b/port.yml': spec('listed-deep') } });
+      const first = await start();
+      await first.api('POST', '/v1/blueprints', {
+        identifier: 'environment',
+        title: 'Environment',
+        schema: { properties: { region: { type: 'string' } } },
+      });
+      const record = await resyncOn(first);
+      expect(record).toMatchObject({ state: 'completed', errors: 0 });
+      expect(fake.requests.filter((request) => request.path.includes('/git/trees/'))).toHaveLength(1);
+      // The resync reports what it cost on GitHub.
+      expect(record.github.rest).toBe(1);
+      expect(record.github.graphql).toBeGreaterThanOrEqual(2);
+      expect(record.message).toMatch(/GitHub: \d+ requests \(\d+ GraphQL, 1 REST\), \d+ points/);
+      await first.close({ keepData: true });
+
+      fake.reset();
+      const second = await start();
+      expect(await resyncOn(second)).toMatchObject({ state: 'completed', errors: 0, deleted: 0 });
+      expect(fake.requests.filter((request) => request.path.includes('/git/trees/'))).toEqual([]);
+      expect(await identifiers(second, 'environment')).toEqual(['listed-deep']);
+
+      // A push moves the branch: the next resync lists it again.
+      fake.setFile('listed', 'svc', 'c/port.yml', spec('listed-new'));
+      fake.reset();
+      expect(await resyncOn(second)).toMatchObject({ state: 'completed', errors: 0 });
+      expect(fake.requests.filter((request) => request.path.includes('/git/trees/'))).toHaveLength(1);
+      expect(await identifiers(second, 'environment')).toEqual(['listed-deep', 'listed-new']);
+      await second.close();
+    } finally {
+      await fake.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,11 +2,10 @@
  * GitOps during a full resync. The files at the root of each repository that specPath names without a folder walk
  * (`port.yml` for the default `**\/port.yml`) come with each page of repositories. When the patterns can match
  * deeper, each repository's default branch is listed (a recursive tree read) unless it is still at the commit it
- * was listed at before (the matching paths are kept in memory by commit), the paths that match are read in batched
+ * was listed at before (the matching paths are kept in app.sqlite by commit), the paths that match are read in batched
  * GraphQL queries (a repository without one costs no read), and every file is written like a push would, marked
  * seen by the resync: the entities of files it did not see are deleted after a resync without errors.
  */
-import { LruMap } from '../../../src/lru/index.ts';
 import type { ActiveConfig } from '../config/active-config.ts';
 import type { FetchedRepository, RepositoryReader, RepositoryTree } from '../github/repository-reader.ts';
 import { type SyncContext, writeOptionsOf } from '../sync-context.ts';
@@ -15,20 +14,9 @@ import { matchesSpecPath, needsTreeWalk, rootSpecPaths } from './spec-paths.ts';
 
 /** File aliases in one GraphQL query of a tree walk's reads. */
 const FILES_PER_QUERY = 100;
-/** Repositories whose matching paths are remembered (a few paths each, most none). */
-const LISTINGS_KEPT = 100_000;
-
-/** The paths a tree read found matching `patterns` at `commit`: a commit's files never change. */
-interface Listing {
-  commit: string;
-  patterns: string;
-  paths: string[];
-}
 
 export class GitopsResync {
   private readonly ctx: SyncContext;
-  /** By repository id. */
-  private readonly listings = new LruMap<number, Listing>(LISTINGS_KEPT);
 
   constructor(ctx: SyncContext) {
     this.ctx = ctx;
@@ -119,7 +107,8 @@ export class GitopsResync {
     const trees = await Promise.all(
       found.map(async ({ repository, commit }): Promise<RepositoryTree | undefined> => {
         if (!repository.default_branch || commit === null) return { paths: [], truncated: false };
-        const known = this.listings.get(repository.id);
+        // The paths a tree read found matching at a commit: a commit's files never change.
+        const known = this.ctx.store.listing(repository.id);
         if (commit && known?.commit === commit && known.patterns === patternsKey) {
           return { paths: known.paths, truncated: false };
         }
@@ -127,7 +116,7 @@ export class GitopsResync {
           const tree = await reader.tree(repository.owner.login, repository.name, repository.default_branch);
           if (commit && !tree.truncated) {
             const paths = tree.paths.filter((path) => matchesSpecPath(path, patterns));
-            this.listings.set(repository.id, { commit, patterns: patternsKey, paths });
+            this.ctx.store.saveListing(repository.id, { commit, patterns: patternsKey, paths });
           }
           return tree;
         } catch (error) {

@@ -140,6 +140,10 @@ export class SyncStore {
         WHERE id = ?`),
       finish: prepare(`UPDATE sync_resyncs SET state = ?, message = ?, deleted = ?, updated_at = ?, ended_at = ?
         WHERE id = ?`),
+      listing: prepare('SELECT commit_id, patterns, paths FROM sync_listings WHERE repo_id = ?'),
+      saveListing: prepare(`INSERT INTO sync_listings (repo_id, commit_id, patterns, paths) VALUES (?, ?, ?, ?)
+        ON CONFLICT (repo_id) DO UPDATE SET commit_id = excluded.commit_id, patterns = excluded.patterns,
+          paths = excluded.paths`),
       lastGoodConfig: prepare('SELECT source, text FROM sync_configs WHERE scope = ?'),
       forgetConfig: prepare('DELETE FROM sync_configs WHERE scope = ?'),
       saveGoodConfig: prepare(`INSERT INTO sync_configs (scope, source, text, updated_at) VALUES (?, ?, ?, ?)
@@ -262,6 +266,22 @@ export class SyncStore {
 
   finishResync(id: number, state: Exclude<ResyncState, 'running'>, message: string, deleted: number, now: number) {
     this.statements.finish!.run(state, message, deleted, now, now, id);
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Tree listings
+
+  /** The GitOps paths a tree read of the repository found at `commit` under `patterns`, if it was listed so. */
+  listing(repoId: number): { commit: string; patterns: string; paths: string[] } | undefined {
+    const row = this.statements.listing!.get(repoId) as
+      { commit_id: string; patterns: string; paths: string } | undefined;
+    return row
+      ? { commit: row.commit_id, patterns: row.patterns, paths: JSON.parse(row.paths) as string[] }
+      : undefined;
+  }
+
+  saveListing(repoId: number, listing: { commit: string; patterns: string; paths: readonly string[] }): void {
+    this.statements.saveListing!.run(repoId, listing.commit, listing.patterns, JSON.stringify(listing.paths));
   }
 
   // -------------------------------------------------------------------------------------------------------------
