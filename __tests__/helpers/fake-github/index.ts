@@ -8,14 +8,17 @@
  * arrays paged as connections, `__typename` for interfaces and unions). A query GitHub would refuse is answered as
  * GitHub answers it (200, `{ errors: [{ message, locations }] }`) and recorded in `invalidQueries`; a data object
  * that cannot answer what the schema promises (a null for a non-null field) is recorded in `dataProblems`. `close()`
- * rejects while either is not empty, so a test file whose App sent a query GitHub lacks fails in its afterAll.
+ * rejects while either (or `unknownRoutes`, below) is not empty, so a test file whose App sent a query GitHub lacks
+ * fails in its afterAll; a test that provokes a refusal on purpose empties the list (`invalidQueries.length = 0`).
+ * `rateLimit` answers the query's cost by GitHub's formula and spends it from `graphqlQuota`.
  *
  * Adding GraphQL data:
  * - `addRepository({ ..., graphql: { pullRequests: [...], issues: ({ states }) => [...] } })`: merged over the
- *   Repository object built from the FakeRepository (its fields win);
+ *   Repository object built from the FakeRepository (these win); or later `fake.repository(o, r).graphql = {...}`;
  * - `setOwnerGraphql('acme', { teams: [...], membersWithRole: [...] })`: merged over the Organization or User;
  * - `setQueryGraphql({ viewer: {...}, node: ({ id }) => ... })`: fields of the Query type itself.
- * Connection fields take arrays (paged here) or functions of the arguments returning arrays; objects in interface or
+ * Connection fields take arrays (paged here) or functions of the arguments returning arrays (a connection the data
+ * lacks is empty); values are plain JSON-like data, enum values their names (`'OPEN'`); objects in interface or
  * union positions name their type: `{ __typename: 'PullRequest', ... }`. Throw `new GithubError('NOT_FOUND', ...)`
  * from a function to answer GitHub's error for that field.
  *
