@@ -20,7 +20,10 @@ function outbox(name: string, status: OutboxStatus | null): string {
 function resync(installation: InstallationStatus): string {
   const last = installation.lastResync;
   if (!last) return '<td colspan="3">no resync yet</td>';
-  const counts = `${last.repositories} repositories, ${last.entities} entities, ${last.errors} errors, ${last.deleted} deleted`;
+  const { graphql, rest, points } = last.github;
+  // A finished resync's message says what it cost on GitHub; one under way shows it so far.
+  const usage = last.state === 'running' ? `; GitHub so far: ${graphql + rest} requests, ${points} points` : '';
+  const counts = `${last.repositories} repositories, ${last.entities} entities, ${last.errors} errors, ${last.deleted} deleted${usage}`;
   const when = last.endedAt ? `ended ${last.endedAt}` : `started ${last.startedAt}`;
   return (
     `<td class="${last.state === 'failed' ? 'bad' : last.state === 'completed' ? 'good' : ''}">${escapeHtml(last.state)}` +

@@ -38,6 +38,8 @@ export interface InstallationStatus {
     entities: number;
     errors: number;
     deleted: number;
+    /** GitHub requests the resync sent (GraphQL, REST) and the GraphQL points they cost. */
+    github: ResyncRecord['github'];
     message: string | null;
   } | null;
 }
@@ -117,6 +119,7 @@ function resyncStatus(record: ResyncRecord | undefined): InstallationStatus['las
     entities: record.entities,
     errors: record.errors,
     deleted: record.deleted,
+    github: record.github,
     message: record.message,
   };
 }
