@@ -18,6 +18,7 @@ import { AccountRemoval } from './live/account-removal.ts';
 import { type LiveObject, ObjectSync } from './live/object-sync.ts';
 import { type EventPayload, KindEvents } from './live/kind-events.ts';
 import type { RepositoryRef } from './kinds/index.ts';
+import { repositoryObjectById } from './kinds/repository-walk.ts';
 import { type PushEvent, PushSync } from './live/push-sync.ts';
 import { repositoryChange, type RepositoryObject, RepositorySync } from './live/repository-sync.ts';
 import { Resyncs } from './resync/resyncs.ts';
@@ -224,11 +225,9 @@ export class CatalogSync {
     const installationId = payload.installation?.id;
     if (!installationId) return;
     const repository = refOf(payload.repository);
-    const objects: LiveObject[] = [
-      { kind: 'workflow-run', item: String(payload.workflow_run.id), object: payload.workflow_run, repository },
-    ];
-    if (payload.workflow)
-      objects.push({ kind: 'workflow', item: String(payload.workflow.id), object: payload.workflow, repository });
+    // Shaped as a resync reads them (kinds/workflow.ts, kinds/workflow-run.ts): with `__repository`, `__organization`.
+    const objects: LiveObject[] = [{ kind: 'workflow-run', ...repositoryObjectById(payload.workflow_run, repository) }];
+    if (payload.workflow) objects.push({ kind: 'workflow', ...repositoryObjectById(payload.workflow, repository) });
     await this.handle(`workflow_run.${payload.action} ${payload.workflow_run.id}`, () =>
       this.objects.sync(installationId, repository.owner, repository, objects),
     );

@@ -5,6 +5,8 @@
  */
 import type { Kind } from '../mapping/index.ts';
 import type { KindDefinition } from './kind-definition.ts';
+import { workflowRunKind } from './workflow-run.ts';
+import { workflowKind } from './workflow.ts';
 
 export type {
   KindDefinition,
@@ -18,7 +20,7 @@ export type {
 } from './kind-definition.ts';
 export { kindReads, repositoryTypeTakes, resyncReads } from './kind-reads.ts';
 
-const DEFINITIONS: ReadonlyArray<KindDefinition<never>> = [];
+const DEFINITIONS: ReadonlyArray<{ [K in Kind]: KindDefinition<K> }[Kind]> = [workflowKind, workflowRunKind];
 
 const BY_KIND = new Map<Kind, KindDefinition>(
   DEFINITIONS.map((definition) => [definition.kind, definition as unknown as KindDefinition]),
