@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { SyncSettings } from '../../../app/sync/index.ts';
-import { startTestCatalog, type TestCatalog } from '../../helpers/catalog-server.ts';
+import { startTestCatalog, TEST_CREDENTIALS, type TestCatalog } from '../../helpers/catalog-server.ts';
 import type { FakeGithub, FakeRepository } from '../../helpers/fake-github.ts';
 import { createTestProbot } from '../../helpers/github-app.ts';
 
@@ -129,4 +129,34 @@ export async function identifiers(catalog: TestCatalog, blueprint: string): Prom
   const response = await catalog.api<{ entities: TestEntity[] }>('GET', `/v1/blueprints/${blueprint}/entities`);
   if (response.status !== 200) return [];
   return response.body.entities.map((item) => item.identifier).sort();
+}
+
+/** Starts a full resync of `owner` (POST /api/resync), waits for it, and answers its record. */
+export async function resyncOwner(catalog: TestCatalog, owner: string): Promise<Record<string, unknown>> {
+  const headers = { authorization: `Bearer ${TEST_CREDENTIALS.clientSecret}` };
+  const response = await fetch(`${catalog.url}/api/resync`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ owner }),
+  });
+  if (response.status !== 202) throw new Error(`POST /api/resync answered ${response.status}`);
+  const [ticket] = ((await response.json()) as { resyncs: Array<{ resyncId: number }> }).resyncs;
+  await settled(catalog);
+  const record = await fetch(`${catalog.url}/api/resync/${ticket!.resyncId}`, { headers });
+  return ((await record.json()) as { resync: Record<string, unknown> }).resync;
+}
+
+/** Creates a blueprint whose properties are strings, with `relations`. */
+export async function stringBlueprint(
+  catalog: TestCatalog,
+  identifier: string,
+  properties: readonly string[],
+  relations: Record<string, unknown> = {},
+): Promise<void> {
+  await catalog.api('POST', '/v1/blueprints', {
+    identifier,
+    title: identifier,
+    schema: { properties: Object.fromEntries(properties.map((name) => [name, { type: 'string' }])) },
+    relations,
+  });
 }

@@ -5,6 +5,9 @@
  */
 import type { Kind } from '../mapping/index.ts';
 import type { KindDefinition } from './kind-definition.ts';
+import { organizationKind } from './organization.ts';
+import { teamKind } from './team.ts';
+import { userKind } from './user.ts';
 import { workflowRunKind } from './workflow-run.ts';
 import { workflowKind } from './workflow.ts';
 
@@ -20,7 +23,13 @@ export type {
 } from './kind-definition.ts';
 export { kindReads, repositoryTypeTakes, resyncReads } from './kind-reads.ts';
 
-const DEFINITIONS: ReadonlyArray<{ [K in Kind]: KindDefinition<K> }[Kind]> = [workflowKind, workflowRunKind];
+const DEFINITIONS: ReadonlyArray<{ [K in Kind]: KindDefinition<K> }[Kind]> = [
+  organizationKind,
+  workflowKind,
+  workflowRunKind,
+  teamKind,
+  userKind,
+];
 
 const BY_KIND = new Map<Kind, KindDefinition>(
   DEFINITIONS.map((definition) => [definition.kind, definition as unknown as KindDefinition]),
