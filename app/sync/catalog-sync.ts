@@ -192,7 +192,13 @@ export class CatalogSync {
       `pull_request.${payload.action} ${repository.full_name ?? repository.name}#${pull.number}`,
       async () => {
         await this.objects.sync(installationId, repository.owner.login, repository, [
-          { kind: 'pull-request', item: String(pull.number), object: pull, repository: refOf(repository) },
+          {
+            kind: 'pull-request',
+            item: String(pull.number),
+            // Shaped as a resync reads them (kinds/pull-request.ts): with `__repository`, `__organization`.
+            object: { ...pull, __repository: repository.name, __organization: repository.owner.login },
+            repository: refOf(repository),
+          },
         ]);
         if (['opened', 'reopened', 'synchronize'].includes(payload.action)) {
           const reader = await this.ctx.reader(installationId, this.ctx.settings.liveRateLimits);

@@ -13,6 +13,7 @@ resources:
   - kind: pull-request
     selector:
       query: .draft | not
+      states: [open, closed]
     port:
       entity:
         mappings:
@@ -102,7 +103,9 @@ test('pull requests: opened writes an entity with its relation, closed updates i
   // The relation's target did not exist: createMissingRelatedEntities made it.
   expect(await entity(catalog, 'service', 'Hello-World')).toBeDefined();
 
-  await deliver('pull_request', pullRequestEvent('closed', { state: 'closed' }));
+  // Closed ones are read when updated within `since` days (60 by default), as the vendor reads them.
+  const now = new Date().toISOString();
+  await deliver('pull_request', pullRequestEvent('closed', { state: 'closed', updated_at: now, closed_at: now }));
   expect((await entity(catalog, 'githubPullRequest', 'Hello-World-2'))!.properties.status).toBe('closed');
 
   await deliver('pull_request', pullRequestEvent('converted_to_draft', { draft: true }));

@@ -5,7 +5,12 @@
  */
 import type { Kind } from '../mapping/index.ts';
 import type { KindDefinition } from './kind-definition.ts';
+import { branchKind } from './branch.ts';
+import { issueKind } from './issue.ts';
 import { organizationKind } from './organization.ts';
+import { pullRequestKind } from './pull-request.ts';
+import { releaseKind } from './release.ts';
+import { tagKind } from './tag.ts';
 import { teamKind } from './team.ts';
 import { userKind } from './user.ts';
 import { workflowRunKind } from './workflow-run.ts';
@@ -25,6 +30,11 @@ export { kindReads, repositoryTypeTakes, resyncReads } from './kind-reads.ts';
 
 const DEFINITIONS: ReadonlyArray<{ [K in Kind]: KindDefinition<K> }[Kind]> = [
   organizationKind,
+  pullRequestKind,
+  issueKind,
+  releaseKind,
+  tagKind,
+  branchKind,
   workflowKind,
   workflowRunKind,
   teamKind,

@@ -1,0 +1,146 @@
+/**
+ * Issues (never pull requests, which GitHub's REST issues API also lists and the vendor skips): read with GraphQL,
+ * converted to the REST shape of `GET /repos/{owner}/{repo}/issues` with the vendor's `__repository` and
+ * `__organization`. Live: `issues` events carry the REST issue; `deleted` and `transferred` take it away.
+ */
+import type { SelectorOf } from '../mapping/index.ts';
+import type { KindDefinition, LiveChange, RepositoryRef } from './kind-definition.ts';
+import {
+  connectionPage,
+  repositoryObject,
+  payloadRepository,
+  repositoryApi,
+  type RepositoryConnections,
+} from './repository-connections.ts';
+import {
+  ACTOR_FIELDS,
+  type ActorNode,
+  databaseIdOf,
+  LABEL_FIELDS,
+  type LabelNode,
+  MILESTONE_FIELDS,
+  type MilestoneNode,
+  nodesOf,
+  restLabel,
+  restMilestone,
+  restUser,
+  USER_FIELDS,
+} from './rest-shapes.ts';
+
+type Selector = SelectorOf<'issue'>;
+
+/** The fields of an issue; their REST names are in toRestIssue. */
+export const ISSUE_FIELDS = `
+  id databaseId fullDatabaseId number title body state stateReason locked activeLockReason url
+  createdAt updatedAt closedAt authorAssociation
+  author { ${ACTOR_FIELDS} }
+  milestone { ${MILESTONE_FIELDS} }
+  assignees(first: 10) { nodes { ${USER_FIELDS} } }
+  labels(first: 20) { nodes { ${LABEL_FIELDS} } }`;
+
+export interface IssueNode {
+  id: string;
+  databaseId: number | null;
+  fullDatabaseId: string | number | null;
+  number: number;
+  title: string;
+  body: string;
+  state: 'OPEN' | 'CLOSED';
+  stateReason: string | null;
+  locked: boolean;
+  activeLockReason: string | null;
+  url: string;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  authorAssociation: string;
+  author: ActorNode | null;
+  milestone: MilestoneNode | null;
+  assignees: { nodes: Array<ActorNode | null> };
+  labels: { nodes: Array<LabelNode | null> };
+}
+
+/** An issue as `GET /repos/{owner}/{repo}/issues` gives it. */
+export function toRestIssue(node: IssueNode, repository: RepositoryRef, apiUrl: string) {
+  const api = repositoryApi(apiUrl, repository);
+  const url = `${api}/issues/${node.number}`;
+  const assignees = nodesOf(node.assignees).map((user) => restUser({ __typename: 'User', ...user }, apiUrl));
+  return {
+    url,
+    repository_url: api,
+    labels_url: `${url}/labels{/name}`,
+    comments_url: `${url}/comments`,
+    events_url: `${url}/events`,
+    html_url: node.url,
+    id: databaseIdOf(node.fullDatabaseId, node.databaseId),
+    node_id: node.id,
+    number: node.number,
+    title: node.title,
+    user: restUser(node.author, apiUrl),
+    labels: nodesOf(node.labels).map((label) => restLabel(label, api)),
+    state: node.state.toLowerCase(),
+    state_reason: node.stateReason?.toLowerCase() ?? null,
+    locked: node.locked,
+    active_lock_reason: node.activeLockReason?.toLowerCase().replaceAll('_', '-') ?? null,
+    assignee: assignees[0] ?? null,
+    assignees,
+    milestone: restMilestone(node.milestone, api),
+    created_at: node.createdAt,
+    updated_at: node.updatedAt,
+    closed_at: node.closedAt,
+    author_association: node.authorAssociation,
+    body: node.body === '' ? null : node.body,
+  };
+}
+
+function connections(selector: Selector): RepositoryConnections<IssueNode> {
+  const states = selector.state === 'all' ? '[OPEN, CLOSED]' : selector.state === 'closed' ? '[CLOSED]' : '[OPEN]';
+  return {
+    kind: 'issue',
+    streams: [
+      {
+        alias: 'issues',
+        field: 'issues',
+        arguments: `states: ${states}, orderBy: {field: CREATED_AT, direction: DESC}`,
+        limit: Infinity,
+      },
+    ],
+    nodeFields: ISSUE_FIELDS,
+    repositoriesPerPage: 100,
+    // Counted first: labels and assignees are connections GitHub charges per issue asked for.
+    first: 0,
+    followUpFirst: 100,
+    followUpNodes: 500,
+    toObjects: (nodes, repository, reads) =>
+      nodes.map((node) =>
+        repositoryObject(toRestIssue(node, repository, reads.apiUrl), String(node.number), repository),
+      ),
+  };
+}
+
+/** Actions after which the issue is no longer the repository's. */
+const GONE = new Set(['deleted', 'transferred']);
+
+async function onIssues(payload: Record<string, unknown>): Promise<LiveChange[]> {
+  const repository = payloadRepository(payload);
+  const issue = payload.issue as ({ number?: unknown; pull_request?: unknown } & Record<string, unknown>) | undefined;
+  if (!repository || !issue || typeof issue.number !== 'number') return [];
+  // The issues API's pull requests are not issues here (the vendor skips them); an issues event never carries one.
+  if (issue.pull_request) return [];
+  const item = String(issue.number);
+  if (GONE.has(String(payload.action))) return [{ object: null, item, repository }];
+  return [repositoryObject(issue, item, repository)];
+}
+
+export const issueKind: KindDefinition<'issue'> = {
+  kind: 'issue',
+  scope: 'repository',
+  resyncPage: (reads, selector, cursor) => connectionPage(reads, connections(selector), cursor),
+  selects(selector, object) {
+    const issue = object as { state?: unknown; pull_request?: unknown };
+    if (issue.pull_request) return false;
+    return selector.state === 'all' || issue.state === selector.state;
+  },
+  events: { issues: onIssues },
+  permissions: { issues: 'read' },
+};
