@@ -23,7 +23,7 @@ export type ObjectFiles = (
  * written whole: an object no resource takes any more gives none, and what it produced before goes.
  */
 export async function kindOutputs(
-  definition: Pick<KindDefinition, 'kind' | 'selects'>,
+  definition: Pick<KindDefinition, 'kind' | 'selects' | 'view'>,
   owner: string,
   mappings: readonly CompiledMapping[],
   objects: ReadonlyArray<Omit<KindObject, 'object'> & { object: object | null }>,
@@ -53,7 +53,7 @@ export async function kindOutputs(
           )
         : taken.map(() => ({}));
     const mapped = await mapping.map(
-      taken.map((entry) => entry.object.object),
+      taken.map((entry) => definition.view?.(selector, entry.object.object) ?? entry.object.object),
       {
         includedFiles: contents.map((content) =>
           Object.fromEntries(mapping.includedFiles.map((path) => [path, content[path] ?? null])),

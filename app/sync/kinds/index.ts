@@ -6,10 +6,15 @@
 import type { Kind } from '../mapping/index.ts';
 import type { KindDefinition } from './kind-definition.ts';
 import { branchKind } from './branch.ts';
+import { codeScanningAlerts } from './code-scanning-alert.ts';
+import { dependabotAlerts } from './dependabot-alert.ts';
+import { deployments } from './deployment.ts';
+import { environments } from './environment.ts';
 import { issueKind } from './issue.ts';
 import { organizationKind } from './organization.ts';
 import { pullRequestKind } from './pull-request.ts';
 import { releaseKind } from './release.ts';
+import { secretScanningAlerts } from './secret-scanning-alert.ts';
 import { tagKind } from './tag.ts';
 import { teamKind } from './team.ts';
 import { userKind } from './user.ts';
@@ -35,8 +40,13 @@ const DEFINITIONS: ReadonlyArray<{ [K in Kind]: KindDefinition<K> }[Kind]> = [
   releaseKind,
   tagKind,
   branchKind,
+  environments,
+  deployments,
   workflowKind,
   workflowRunKind,
+  dependabotAlerts,
+  codeScanningAlerts,
+  secretScanningAlerts,
   teamKind,
   userKind,
 ];

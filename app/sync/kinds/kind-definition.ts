@@ -28,6 +28,12 @@ export interface ResyncPage {
   objects: KindObject[];
   /** Where the next page starts (saved as the resync's checkpoint); null: this was the last page. */
   next: string | null;
+  /**
+   * Lists the page could not read and must not take as gone: GitHub refused them (403/404: the feature off for a
+   * repository, no permission), of `repository`, or of the whole account when unset. What the kind produced there
+   * before is kept through stale deletion (not counted as an error), and `reason` is logged.
+   */
+  unread?: Array<{ repository?: RepositoryRef; reason: string }>;
 }
 
 /** GitHub reads of one installation, paced within its rate limits (GraphQL and REST counted apart). */
@@ -84,6 +90,11 @@ export interface KindDefinition<K extends Kind = Kind> {
    * Unset: every object.
    */
   selects?(selector: SelectorOf<K>, object: object, now: number): boolean;
+  /**
+   * The object as `selector`'s jq sees it, when an option of the selector takes part of it away (secret scanning's
+   * `hideSecret`: the secret). Unset: the object as read.
+   */
+  view?(selector: SelectorOf<K>, object: object): object;
   /** Webhook events, by `event` or `event.action`, and the changes each payload makes. */
   events: Readonly<Record<string, LiveHandler>>;
   /** The GitHub App permissions the kind needs (`issues: read`), and the events it subscribes to. */

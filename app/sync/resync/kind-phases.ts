@@ -7,7 +7,7 @@
 import type { ActiveConfig } from '../config/active-config.ts';
 import type { RepositoryReader } from '../github/repository-reader.ts';
 import { kindOutputs } from '../kind-outputs.ts';
-import { kindDefinition, type KindObject, type ResyncReads } from '../kinds/index.ts';
+import { kindDefinition, type KindObject, type ResyncPage, type ResyncReads } from '../kinds/index.ts';
 import { repositoryFiles } from '../live/object-sync.ts';
 import type { CompiledMapping, Kind } from '../mapping/index.ts';
 import { type SyncContext, writeOptionsOf } from '../sync-context.ts';
@@ -77,6 +77,7 @@ export async function resyncKindPage(
   const resource = organization.config.resources[phase.resource]!;
   const page = await definition.resyncPage(reads, resource.selector as never, after);
   const owner = reads.owner;
+  if (page.unread?.length) keepUnread(ctx, installationId, phase.kind, owner, page.unread, resyncId);
 
   // Objects of repositories with their own configuration go with it; the rest with this phase's resource.
   const groups = new Map<
@@ -116,4 +117,42 @@ export async function resyncKindPage(
     );
   }
   return outcome;
+}
+
+/** Repositories named in the warning about lists a page could not read; the rest are counted. */
+const UNREAD_NAMED = 5;
+
+/**
+ * Lists a page could not read (GitHub refused them: the feature off, no permission): one warning per reason, and
+ * the entities the kind produced there before are marked seen by the resync, so that stale deletion keeps them.
+ */
+function keepUnread(
+  ctx: SyncContext,
+  installationId: number,
+  kind: KindPhase['kind'],
+  owner: string,
+  unread: NonNullable<ResyncPage['unread']>,
+  resyncId: number,
+): void {
+  for (const [reason, entries] of Map.groupBy(unread, (entry) => entry.reason)) {
+    const names = entries.flatMap((entry) => (entry.repository ? [entry.repository.name] : []));
+    const where =
+      names.length === 0
+        ? `of ${owner}`
+        : `of ${names.length} repositories of ${owner} (${names.slice(0, UNREAD_NAMED).join(', ')}${names.length > UNREAD_NAMED ? ', ...' : ''})`;
+    ctx.warn(`resync of ${owner}: ${kind} ${where} not read: ${reason}; the entities they produced before are kept`);
+  }
+  const now = Date.now();
+  ctx.store.transaction(() => {
+    for (const entry of unread) {
+      const rows = entry.repository
+        ? ctx.store.repositoryRows(entry.repository.id)
+        : ctx.store.installationRows(installationId);
+      for (const row of rows) {
+        if (row.kind === kind && row.installationId === installationId) {
+          ctx.store.track(row, installationId, [row], now, resyncId);
+        }
+      }
+    }
+  });
 }

@@ -1,0 +1,56 @@
+/**
+ * Deployments: `GET /repos/{owner}/{repo}/deployments` repository by repository (GitHub has no list of an account's
+ * deployments, nor GraphQL that gives the REST fields): one request per repository and per 100 deployments, 20
+ * requests per resync page. A `deployment` or `deployment_status` event writes the deployment it carries, read
+ * again only when the payload lacks fields of the REST answer (older GitHub Enterprise Servers). GitHub sends no
+ * event when a deployment is deleted: a resync removes it.
+ */
+import type { KindDefinition, LiveHandler, RepositoryRef } from './kind-definition.ts';
+import { selectorsOf } from './alert-kinds.ts';
+import { isRecord, payloadRepository, perRepositoryPage, readOne, type RestList } from './rest-lists.ts';
+import { repositoryObjectById } from './repository-walk.ts';
+
+const KIND = 'deployment';
+
+/** Fields of the REST answer that some webhook payloads lack. */
+const REST_ONLY = ['transient_environment', 'production_environment'];
+
+function deploymentObject(item: Record<string, unknown>, repository: RepositoryRef) {
+  return typeof item.id === 'number' ? repositoryObjectById({ ...item, id: item.id }, repository) : undefined;
+}
+
+const LIST: RestList = {
+  kind: KIND,
+  route: 'GET /repos/{owner}/{repo}/deployments',
+  parameters: {},
+  object: deploymentObject,
+};
+
+const event: LiveHandler = async (payload, reads) => {
+  const repository = payloadRepository(payload);
+  const deployment = payload.deployment;
+  if (!repository || !isRecord(deployment) || typeof deployment.id !== 'number') return [];
+  if ((await selectorsOf(reads))?.length === 0) return [];
+  const item = String(deployment.id);
+  const whole = REST_ONLY.every((field) => field in deployment)
+    ? deployment
+    : await readOne(
+        reads,
+        'GET /repos/{owner}/{repo}/deployments/{deployment_id}',
+        { owner: repository.owner, repo: repository.name, deployment_id: deployment.id },
+        `${KIND} ${item} of ${repository.owner}/${repository.name}`,
+      );
+  const found = whole && deploymentObject(whole, repository);
+  return [found ?? { object: null, item, repository }];
+};
+
+export const deployments: KindDefinition<'deployment'> = {
+  kind: KIND,
+  scope: 'repository',
+  resyncPage: (reads, _selector, cursor) => perRepositoryPage(reads, LIST, cursor),
+  events: {
+    'deployment.created': event,
+    'deployment_status.created': event,
+  },
+  permissions: { deployments: 'read' },
+};

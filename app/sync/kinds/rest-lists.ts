@@ -1,0 +1,370 @@
+/**
+ * Resync reads of the kinds GitHub lists only over REST (security alerts, deployments, environments), 100 objects a
+ * request, page after page as GitHub's Link header says: one list for the whole organization where GitHub has one
+ * (the alerts: 50 requests for 5,000 alerts, however many repositories), else one list per repository, a bounded
+ * number of requests per resync page. A list GitHub refuses with 403 or 404 (the feature off for the repository,
+ * the App without the permission) is skipped and reported in `unread`, so that what it produced before is kept.
+ */
+import type { KindObject, KindReads, RepositoryRef, ResyncPage, ResyncReads } from './kind-definition.ts';
+
+/** GitHub's largest page for these lists. */
+export const PER_PAGE = 100;
+/** Requests of one resync page of per-repository lists (the reader runs a few at a time). */
+const REQUESTS_PER_PAGE = 20;
+/** Pages of one repository's list a resync reads; past them the rest is left unread (and kept). */
+const PAGES_PER_REPOSITORY = 100;
+/** Pages of an organization's list a resync reads: a million objects. */
+const PAGES_PER_ACCOUNT = 10_000;
+/** The longest paging parameter taken from a Link header (GitHub's cursors are a few dozen characters). */
+const LONGEST_PAGING_VALUE = 1_000;
+
+/** The paging parameters of a next page (`page`, `after`), as GitHub's Link header gives them. */
+export type Paging = Record<string, string>;
+
+/** One REST list of a kind's objects and how its answer becomes objects. */
+export interface RestList {
+  /** The kind, in messages. */
+  kind: string;
+  /** `GET /repos/{owner}/{repo}/...` (per repository) or `GET /orgs/{org}/...`. */
+  route: string;
+  /** The query parameters beside paging (the selector's filters). */
+  parameters: Readonly<Record<string, string>>;
+  /** The list in an answer (`environments` of `{ total_count, environments }`); unset: the answer is the list. */
+  items?: (data: unknown) => unknown;
+  /** The object of an item of `repository`; undefined: the item is not the kind's. */
+  object(item: Record<string, unknown>, repository: RepositoryRef): KindObject | undefined;
+}
+
+/** A list of the whole organization, whose items name their repository (`repository: { id, name }`). */
+export interface OrganizationList extends RestList {
+  /** The same objects read repository by repository, for a user account (GitHub has no list of the account). */
+  perRepository: RestList;
+}
+
+type Unread = NonNullable<ResyncPage['unread']>[number];
+
+/** A GitHub answer that says the list cannot be read here (the feature off, no permission), not a failure. */
+export function refusal(error: unknown): { status: number; message: string } | undefined {
+  const failure = error as { status?: number; message?: string; response?: { headers?: Record<string, string> } };
+  if (failure?.status !== 403 && failure?.status !== 404) return undefined;
+  // A rate limit the reader could not wait out is a failure, not a refusal.
+  const headers = failure.response?.headers ?? {};
+  if (headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined) return undefined;
+  if (/rate limit|abuse detection/i.test(failure.message ?? '')) return undefined;
+  return { status: failure.status, message: githubMessage(failure.message) };
+}
+
+/** GitHub's message without Octokit's documentation link. */
+function githubMessage(message: string | undefined): string {
+  return (message ?? '').replace(/\s+-\s+https:\/\/docs\.github\.com\S*$/, '').trim() || 'no message';
+}
+
+/** An error naming what was read and what GitHub answered. */
+export function readFailure(what: string, error: unknown): Error {
+  const failure = error as { status?: number; message?: string };
+  const answer =
+    typeof failure?.status === 'number'
+      ? `GitHub answered ${failure.status}: ${githubMessage(failure.message)}`
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  return new Error(`${what}: ${answer}`, { cause: error });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Only the forward paging parameters of GitHub's next link, each bounded; null when there are none. */
+export function pagingOf(next: Record<string, string> | null): Paging | null {
+  if (!next) return null;
+  const paging: Paging = {};
+  if (next.page !== undefined && /^\d{1,9}$/.test(next.page)) paging.page = next.page;
+  if (next.after !== undefined && next.after.length > 0 && next.after.length <= LONGEST_PAGING_VALUE) {
+    paging.after = next.after;
+  }
+  return Object.keys(paging).length > 0 ? paging : null;
+}
+
+/** Whether `next` moves on from `current` (a next link that repeats its page would never end). */
+function advances(current: Paging | null, next: Paging): boolean {
+  if (next.page !== undefined && Number(next.page) <= Number(current?.page ?? 1)) return false;
+  if (next.after !== undefined && next.after === current?.after) return false;
+  return true;
+}
+
+type ListAnswer = { items: Array<Record<string, unknown>>; next: Paging | null } | { refused: string };
+
+/** One page of `list` with `parameters` (path parameters and paging). */
+async function readList(
+  reads: KindReads,
+  list: RestList,
+  parameters: Record<string, string>,
+  what: string,
+): Promise<ListAnswer> {
+  let answer: { data: unknown; next: Record<string, string> | null };
+  try {
+    answer = await reads.restPage<unknown>(list.route, { ...list.parameters, ...parameters, per_page: PER_PAGE });
+  } catch (error) {
+    const refused = refusal(error);
+    if (refused) return { refused: `GitHub answered ${refused.status}: ${refused.message}` };
+    throw readFailure(what, error);
+  }
+  const items = list.items ? list.items(answer.data) : answer.data;
+  if (!Array.isArray(items)) throw new Error(`${what}: GitHub's answer is not a list`);
+  return { items: items.filter(isRecord), next: pagingOf(answer.next) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Repository by repository
+
+interface Pending {
+  /** The repository's name. */
+  name: string;
+  paging: Paging;
+  /** Pages of it read so far. */
+  pages: number;
+}
+
+interface RepositoriesCursor {
+  /** The last repository started (in the order of `repositories()`); null: none yet. */
+  after: string | null;
+  /** Repositories whose list has more pages. */
+  pending: Pending[];
+}
+
+function decodeRepositoriesCursor(value: unknown): RepositoriesCursor {
+  const cursor = isRecord(value) ? value : {};
+  const pending = Array.isArray(cursor.pending) ? cursor.pending : [];
+  return {
+    after: typeof cursor.after === 'string' ? cursor.after : null,
+    pending: pending
+      .filter(isRecord)
+      .filter((entry) => typeof entry.name === 'string' && isRecord(entry.paging))
+      .map((entry) => ({
+        name: entry.name as string,
+        paging: pagingOf(entry.paging as Record<string, string>) ?? {},
+        pages: typeof entry.pages === 'number' ? entry.pages : 0,
+      }))
+      .slice(0, REQUESTS_PER_PAGE),
+  };
+}
+
+/** Where the repositories after `after` start: after it, or after where it would be if it is gone. */
+function startAfter(repositories: readonly RepositoryRef[], after: string | null): number {
+  if (after === null) return 0;
+  const index = repositories.findIndex((repository) => repository.name === after);
+  if (index >= 0) return index + 1;
+  const later = repositories.findIndex((repository) => repository.name.toLowerCase() > after.toLowerCase());
+  return later >= 0 ? later : repositories.length;
+}
+
+/**
+ * A resync page of `list` read repository by repository: the pending pages of repositories begun before, then the
+ * first pages of the next repositories, REQUESTS_PER_PAGE requests in all. Costs one request per repository (and
+ * one per further page): 10,000 for an organization of 10,000 repositories.
+ */
+export async function repositoriesPage(
+  reads: ResyncReads,
+  list: RestList,
+  cursor: RepositoriesCursor | null,
+): Promise<{ objects: KindObject[]; unread: Unread[]; next: RepositoriesCursor | null }> {
+  const state = cursor ?? { after: null, pending: [] };
+  const repositories = await reads.repositories();
+  const byName = new Map(repositories.map((repository) => [repository.name, repository]));
+  const work: Array<{ repository: RepositoryRef; paging: Paging | null; pages: number }> = [];
+  for (const pending of state.pending) {
+    const repository = byName.get(pending.name);
+    if (repository) work.push({ repository, paging: pending.paging, pages: pending.pages });
+  }
+  const start = startAfter(repositories, state.after);
+  let index = start;
+  while (work.length < REQUESTS_PER_PAGE && index < repositories.length) {
+    work.push({ repository: repositories[index++]!, paging: null, pages: 0 });
+  }
+  const after = index > start ? repositories[index - 1]!.name : state.after;
+
+  const answers = await Promise.all(
+    work.map(({ repository, paging }) =>
+      readList(
+        reads,
+        list,
+        { owner: repository.owner, repo: repository.name, ...paging },
+        `${list.kind} of ${repository.owner}/${repository.name}`,
+      ),
+    ),
+  );
+  const objects: KindObject[] = [];
+  const unread: Unread[] = [];
+  const pending: Pending[] = [];
+  answers.forEach((answer, position) => {
+    const { repository, paging, pages } = work[position]!;
+    if ('refused' in answer) {
+      unread.push({ repository, reason: answer.refused });
+      return;
+    }
+    for (const item of answer.items) {
+      const object = list.object(item, repository);
+      if (object) objects.push(object);
+    }
+    if (!answer.next) return;
+    if (!advances(paging, answer.next)) {
+      unread.push({ repository, reason: `GitHub's next page repeats page ${JSON.stringify(paging ?? {})}` });
+    } else if (pages + 1 >= PAGES_PER_REPOSITORY) {
+      unread.push({ repository, reason: `more than ${PAGES_PER_REPOSITORY * PER_PAGE} objects; the rest not read` });
+    } else {
+      pending.push({ name: repository.name, paging: answer.next, pages: pages + 1 });
+    }
+  });
+  const more = pending.length > 0 || index < repositories.length;
+  return { objects, unread, next: more ? { after, pending } : null };
+}
+
+/** A resync page of a per-repository kind: the cursor is RepositoriesCursor as JSON. */
+export async function perRepositoryPage(
+  reads: ResyncReads,
+  list: RestList,
+  cursor: string | null,
+): Promise<ResyncPage> {
+  const page = await repositoriesPage(reads, list, cursor === null ? null : decodeRepositoriesCursor(parse(cursor)));
+  return { objects: page.objects, unread: page.unread, next: page.next && JSON.stringify(page.next) };
+}
+
+function parse(cursor: string): unknown {
+  try {
+    return JSON.parse(cursor);
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The whole organization at once
+
+/** Whether the account is an organization (GitHub has organization-wide lists) or a user. */
+async function isOrganization(reads: KindReads): Promise<boolean> {
+  const data = await reads.graphql<{ repositoryOwner: { __typename: string } | null }>(
+    `query WharfOwnerType($owner: String!) {
+  rateLimit { cost remaining resetAt }
+  repositoryOwner(login: $owner) { __typename }
+}`,
+    { owner: reads.owner },
+  );
+  if (!data.repositoryOwner) throw new Error(`GitHub knows no account "${reads.owner}"`);
+  return data.repositoryOwner.__typename === 'Organization';
+}
+
+interface OrganizationCursor {
+  paging: Paging | null;
+  pages: number;
+}
+
+/**
+ * A resync page of `list`: for an organization, one page of its organization-wide list (objects of repositories the
+ * configuration does not sync are left out); for a user, repository by repository. The first page finds which.
+ * The cursor is `{ organization: { paging, pages } }` or `{ repositories: RepositoriesCursor }` as JSON.
+ */
+export async function accountPage(
+  reads: ResyncReads,
+  list: OrganizationList,
+  cursor: string | null,
+): Promise<ResyncPage> {
+  const saved = cursor === null ? null : parse(cursor);
+  let organization: OrganizationCursor;
+  if (isRecord(saved) && isRecord(saved.organization)) {
+    const paging = isRecord(saved.organization.paging) ? saved.organization.paging : null;
+    const pages = saved.organization.pages;
+    organization = {
+      paging: paging && pagingOf(paging as Record<string, string>),
+      pages: typeof pages === 'number' ? pages : 0,
+    };
+  } else if (isRecord(saved) && isRecord(saved.repositories)) {
+    return repositoriesCursorPage(reads, list.perRepository, decodeRepositoriesCursor(saved.repositories));
+  } else if (!(await isOrganization(reads))) {
+    return repositoriesCursorPage(reads, list.perRepository, null);
+  } else {
+    organization = { paging: null, pages: 0 };
+  }
+
+  const answer = await readList(
+    reads,
+    list,
+    { org: reads.owner, ...organization.paging },
+    `${list.kind} of ${reads.owner}`,
+  );
+  // Refused for the whole organization: every repository's objects are kept.
+  if ('refused' in answer) return { objects: [], unread: [{ reason: answer.refused }], next: null };
+  const repositories = new Map((await reads.repositories()).map((repository) => [repository.id, repository]));
+  const objects: KindObject[] = [];
+  for (const item of answer.items) {
+    const id = isRecord(item.repository) ? item.repository.id : undefined;
+    const repository = typeof id === 'number' ? repositories.get(id) : undefined;
+    const object = repository && list.object(item, repository);
+    if (object) objects.push(object);
+  }
+  if (!answer.next) return { objects, next: null };
+  if (!advances(organization.paging, answer.next)) {
+    return { objects, next: null, unread: [{ reason: `GitHub's next page repeats the page it answered` }] };
+  }
+  if (organization.pages + 1 >= PAGES_PER_ACCOUNT) {
+    return { objects, next: null, unread: [{ reason: `more than ${PAGES_PER_ACCOUNT * PER_PAGE} objects` }] };
+  }
+  return {
+    objects,
+    next: JSON.stringify({ organization: { paging: answer.next, pages: organization.pages + 1 } }),
+  };
+}
+
+async function repositoriesCursorPage(
+  reads: ResyncReads,
+  list: RestList,
+  cursor: RepositoriesCursor | null,
+): Promise<ResyncPage> {
+  const page = await repositoriesPage(reads, list, cursor);
+  return {
+    objects: page.objects,
+    unread: page.unread,
+    next: page.next && JSON.stringify({ repositories: page.next }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Live events
+
+/** The repository of a webhook payload, or undefined when it names none. */
+export function payloadRepository(payload: Record<string, unknown>): RepositoryRef | undefined {
+  const repository = payload.repository;
+  if (!isRecord(repository) || typeof repository.id !== 'number' || typeof repository.name !== 'string') {
+    return undefined;
+  }
+  const owner = isRecord(repository.owner) ? repository.owner.login : undefined;
+  if (typeof owner !== 'string') return undefined;
+  return {
+    id: repository.id,
+    name: repository.name,
+    owner,
+    defaultBranch: typeof repository.default_branch === 'string' ? repository.default_branch : null,
+  };
+}
+
+/**
+ * One object read with a REST GET (`route` with `parameters`): null when GitHub answers 404 (it is gone), an error
+ * naming `what` for any other failure.
+ */
+export async function readOne(
+  reads: KindReads,
+  route: string,
+  parameters: Record<string, unknown>,
+  what: string,
+): Promise<Record<string, unknown> | null> {
+  try {
+    const data = await reads.rest<unknown>(route, parameters);
+    if (!isRecord(data)) throw new Error(`GitHub's answer is not an object`);
+    return data;
+  } catch (error) {
+    if ((error as { status?: number })?.status === 404) return null;
+    throw readFailure(what, error);
+  }
+}
+
+export { isRecord };
