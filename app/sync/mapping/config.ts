@@ -15,6 +15,7 @@ import {
   type Kind,
   REPOSITORY_TYPES,
   type RepositoryType,
+  SELECTOR_ALIASES,
   SELECTOR_SHAPES,
   type SelectorOf,
 } from './selectors.ts';
@@ -278,7 +279,21 @@ function selectorSchema<K extends Kind>(kind: K) {
       z.preprocess((value) => (value === null ? undefined : value), schema as z.ZodType),
     ]),
   );
-  return strict({ query, ...shape });
+  const aliases = SELECTOR_ALIASES[kind];
+  if (!aliases) return strict({ query, ...shape });
+  return z.preprocess((value) => withAliasesRenamed(value, aliases), strict({ query, ...shape }));
+}
+
+function withAliasesRenamed(value: unknown, aliases: Readonly<Record<string, string>>): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const renamed: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const [alias, key] of Object.entries(aliases)) {
+    if (alias in renamed && !(key in renamed)) {
+      renamed[key] = renamed[alias];
+      delete renamed[alias];
+    }
+  }
+  return renamed;
 }
 
 function kindMessage(issue: RawIssue): string | undefined {

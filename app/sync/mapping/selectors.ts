@@ -105,6 +105,14 @@ export const SELECTOR_SHAPES = {
   folder: { folders: z.array(folderPattern).min(1) },
 } as const satisfies Record<Kind, z.ZodRawShape>;
 
+/**
+ * Other names of a selector key that the vendor's own documentation uses: its dependabot-alert example writes
+ * `state: open` where its integration reads `states`. The alias stands for the key when the key is not written too.
+ */
+export const SELECTOR_ALIASES: Partial<Record<Kind, Readonly<Record<string, string>>>> = {
+  'dependabot-alert': { state: 'states' },
+};
+
 type Shapes = typeof SELECTOR_SHAPES;
 
 /** The selector options of `K` after defaults, with the jq `query` every kind has. */

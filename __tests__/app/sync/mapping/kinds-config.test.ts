@@ -84,6 +84,14 @@ describe('every kind of the vendor GitHub integration', () => {
     });
   });
 
+  test("the vendor documentation's dependabot `state:` stands for `states:`", async () => {
+    const config = await parsePortAppConfig(
+      yaml('resources:', '  - kind: dependabot-alert', '    selector: {query: "true", state: [open, fixed]}', PORT),
+      SOURCE,
+    );
+    expect(config.resources[0]!.selector).toEqual({ query: 'true', states: ['open', 'fixed'] });
+  });
+
   test('a selector key the kind does not have is refused at its line and column, with the keys it has', async () => {
     expect(
       await problemsOf(yaml('resources:', '  - kind: issue', '    selector: {query: "true", states: [open]}', PORT)),
