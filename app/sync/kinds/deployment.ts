@@ -5,6 +5,7 @@
  * again only when the payload lacks fields of the REST answer (older GitHub Enterprise Servers). GitHub sends no
  * event when a deployment is deleted: a resync removes it.
  */
+import type { SelectorOf } from '../mapping/index.ts';
 import type { KindDefinition, LiveHandler, RepositoryRef } from './kind-definition.ts';
 import { selectorsOf } from './alert-kinds.ts';
 import { isRecord, payloadRepository, perRepositoryPage, readOne, type RestList } from './rest-lists.ts';
@@ -25,6 +26,14 @@ const LIST: RestList = {
   parameters: {},
   object: deploymentObject,
 };
+
+/** `task` and `environment`, GitHub's filters of the list, when the selector sets them. */
+function filtersOf(selector: SelectorOf<'deployment'>): Record<string, string> {
+  const filters: Record<string, string> = {};
+  if (selector.task) filters.task = selector.task;
+  if (selector.environment) filters.environment = selector.environment;
+  return filters;
+}
 
 const event: LiveHandler = async (payload, reads) => {
   const repository = payloadRepository(payload);
@@ -47,7 +56,10 @@ const event: LiveHandler = async (payload, reads) => {
 export const deployments: KindDefinition<'deployment'> = {
   kind: KIND,
   scope: 'repository',
-  resyncPage: (reads, _selector, cursor) => perRepositoryPage(reads, LIST, cursor),
+  resyncPage: (reads, selector, cursor) =>
+    perRepositoryPage(reads, { ...LIST, parameters: filtersOf(selector) }, cursor),
+  selects: (selector, object) =>
+    Object.entries(filtersOf(selector)).every(([key, value]) => (object as Record<string, unknown>)[key] === value),
   events: {
     'deployment.created': event,
     'deployment_status.created': event,

@@ -84,7 +84,8 @@ export const SELECTOR_SHAPES = {
     protectionRules: z.boolean().default(false),
   },
   environment: {},
-  deployment: {},
+  /** GitHub's own filters of a repository's deployments. */
+  deployment: { task: nonEmpty.optional(), environment: nonEmpty.optional() },
   workflow: {},
   'workflow-run': {},
   'dependabot-alert': {
