@@ -13,12 +13,15 @@ export const GITHUB_TIMEOUT_MS = 15_000;
 
 /**
  * How much of an answer is read: 1 MiB, more where a call needs it: GraphQL pages carry files of up to 100
- * repositories, a pull request's files page carries the patches, and a recursive tree lists a whole repository.
+ * repositories, a pull request's files page carries the patches, a page of workflow runs their repositories, and a
+ * recursive tree lists a whole repository.
  */
 export function answerLimitFor(url: string): number {
   const path = new URL(url).pathname;
   if (path.endsWith('/graphql')) return 32 * MiB;
   if (/\/pulls\/\d+\/files$/.test(path)) return 8 * MiB;
+  // A page of 100 workflow runs carries two repositories and a commit each: over 1 MiB.
+  if (/\/actions\/(?:workflows\/[^/]+\/)?runs$/.test(path)) return 8 * MiB;
   // A recursive tree lists up to 100,000 entries (about 200 bytes each) before GitHub truncates it.
   if (/\/git\/trees\/[^/]+$/.test(path)) return 32 * MiB;
   return MiB;
