@@ -81,10 +81,10 @@ export interface RepositoryNode {
 }
 
 /** `file0: object(expression: $file0) { ... on Blob { text } }` for each expression, the variables declared apart. */
-export function fileFields(count: number, prefix = ''): string {
+export function fileFields(count: number, prefix = '', blobFields = 'text'): string {
   return Array.from(
     { length: count },
-    (_, index) => `${prefix}file${index}: object(expression: $${prefix}file${index}) { ... on Blob { text } }`,
+    (_, index) => `${prefix}file${index}: object(expression: $${prefix}file${index}) { ... on Blob { ${blobFields} } }`,
   ).join('\n');
 }
 
@@ -130,6 +130,8 @@ export interface RepositoryRequest {
   expressions: readonly string[];
   /** Without the repository's own fields: files only. */
   filesOnly?: boolean;
+  /** The fields of each Blob (default `text`). */
+  blobFields?: string;
 }
 
 /** Named repositories (each its own alias `repo0`, `repo1`, ...) with their files, in one query. */
@@ -147,7 +149,7 @@ export function repositoriesQuery(requests: readonly RepositoryRequest[]): {
     );
     blocks.push(`repo${index}: repository(owner: $${prefix}owner, name: $${prefix}name) {
     ${request.filesOnly ? 'id' : '...WharfRepository'}
-    ${fileFields(request.expressions.length, prefix)}
+    ${fileFields(request.expressions.length, prefix, request.blobFields)}
   }`);
     variables = {
       ...variables,

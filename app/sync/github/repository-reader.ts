@@ -33,6 +33,17 @@ export interface RepositoryTree {
   truncated: boolean;
 }
 
+/** An entry of a git tree, as `GET /repos/{owner}/{repo}/git/trees/{tree_sha}` lists it. */
+export interface TreeEntry {
+  path: string;
+  mode?: string;
+  type: string;
+  sha?: string;
+  /** Files only. */
+  size?: number;
+  url?: string;
+}
+
 /** GitHub's largest page. */
 export const MAX_PAGE_SIZE = 100;
 /** Repositories named in one query; GitHub's limits on a query's size and cost stay far away. */
@@ -54,25 +65,39 @@ export class RepositoryReader {
    * repository (409) or a branch that is gone (404) has none.
    */
   async tree(owner: string, name: string, branch: string): Promise<RepositoryTree> {
+    const { entries, truncated } = await this.treeEntries(owner, name, branch);
+    return { paths: entries.filter((entry) => entry.type === 'blob').map((entry) => entry.path), truncated };
+  }
+
+  /**
+   * The same read with every entry as GitHub lists it: files (`blob`), folders (`tree`) and submodules (`commit`);
+   * only the top level's when not `recursive`.
+   */
+  async treeEntries(
+    owner: string,
+    name: string,
+    branch: string,
+    recursive = true,
+  ): Promise<{ entries: TreeEntry[]; truncated: boolean }> {
     if (!this.rest) throw new Error('this reader has no REST client');
-    type Answer = { tree?: Array<{ path?: string; type?: string }>; truncated?: boolean };
+    type Answer = { tree?: Array<Partial<TreeEntry>>; truncated?: boolean };
     let answer: Answer;
     try {
       answer = await this.rest<Answer>('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
         owner,
         repo: name,
         tree_sha: branch,
-        recursive: '1',
+        ...(recursive && { recursive: '1' }),
       });
     } catch (error) {
       const status = githubStatus(error);
-      if (status === 404 || status === 409) return { paths: [], truncated: false };
+      if (status === 404 || status === 409) return { entries: [], truncated: false };
       throw error;
     }
     return {
-      paths: (answer.tree ?? [])
-        .filter((entry) => entry.type === 'blob' && typeof entry.path === 'string')
-        .map((entry) => entry.path!),
+      entries: (answer.tree ?? []).filter(
+        (entry): entry is TreeEntry => typeof entry.path === 'string' && typeof entry.type === 'string',
+      ),
       truncated: answer.truncated === true,
     };
   }

@@ -10,6 +10,8 @@ import { codeScanningAlerts } from './code-scanning-alert.ts';
 import { dependabotAlerts } from './dependabot-alert.ts';
 import { deployments } from './deployment.ts';
 import { environments } from './environment.ts';
+import { fileKind } from './file.ts';
+import { folderKind } from './folder.ts';
 import { issueKind } from './issue.ts';
 import { organizationKind } from './organization.ts';
 import { pullRequestKind } from './pull-request.ts';
@@ -49,6 +51,8 @@ const DEFINITIONS: ReadonlyArray<{ [K in Kind]: KindDefinition<K> }[Kind]> = [
   secretScanningAlerts,
   teamKind,
   userKind,
+  fileKind,
+  folderKind,
 ];
 
 const BY_KIND = new Map<Kind, KindDefinition>(

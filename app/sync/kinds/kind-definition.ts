@@ -22,12 +22,25 @@ export interface KindObject {
   item: string;
   /** Set for repository-scoped kinds. */
   repository?: RepositoryRef;
+  /** Where the mapping's `file://` values are read; unset: the repository's default branch, from its root. */
+  fileBase?: FileBase;
+}
+
+/** The branch (or commit) `file://` values are read at, and the folder their paths are relative to ('' the root). */
+export interface FileBase {
+  ref: string;
+  folder: string;
 }
 
 export interface ResyncPage {
   objects: KindObject[];
   /** Where the next page starts (saved as the resync's checkpoint); null: this was the last page. */
   next: string | null;
+  /**
+   * Objects of the page that could not be read (a file too large or too deeply nested), each named: the resync
+   * counts them as errors, so it deletes nothing, while the rest of the page is written.
+   */
+  errors?: string[];
   /**
    * Lists the page could not read and must not take as gone: GitHub refused them (403/404: the feature off for a
    * repository, no permission), of `repository`, or of the whole account when unset. What the kind produced there
@@ -73,10 +86,22 @@ export interface LiveChange {
   item: string;
   /** Set for repository-scoped kinds. */
   repository?: RepositoryRef;
+  fileBase?: FileBase;
+}
+
+/** What a webhook handler may read beyond GitHub. */
+export interface LiveReads extends KindReads {
+  /**
+   * The selectors of the kind's resources in the configuration in force where the event happened (the
+   * repository's, else the organization's), for events whose objects cost reads that only some selectors want.
+   */
+  selectors?(): Promise<ReadonlyArray<Record<string, unknown>>>;
+  /** Reports an object the event changed that cannot be read (it is left as it was). */
+  warn?(message: string): void;
 }
 
 /** A webhook payload and what it may read (an event that carries less than the object, such as `create`). */
-export type LiveHandler = (payload: Record<string, unknown>, reads: KindReads) => Promise<LiveChange[]>;
+export type LiveHandler = (payload: Record<string, unknown>, reads: LiveReads) => Promise<LiveChange[]>;
 
 export interface KindDefinition<K extends Kind = Kind> {
   kind: K;

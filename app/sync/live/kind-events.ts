@@ -4,7 +4,8 @@
  * like any live object (object-sync.ts).
  */
 import { kindDefinitions, kindReads } from '../kinds/index.ts';
-import type { SyncContext } from '../sync-context.ts';
+import type { Kind } from '../mapping/index.ts';
+import { SyncContext } from '../sync-context.ts';
 import type { ObjectSync, LiveObject } from './object-sync.ts';
 
 export interface EventPayload extends Record<string, unknown> {
@@ -45,7 +46,11 @@ export class KindEvents {
     const reads = await kindReads(this.ctx.reads, installationId, owner, this.ctx.settings.liveRateLimits);
     const byRepository = new Map<number, { repository: LiveObject['repository']; objects: LiveObject[] }>();
     for (const { definition, handler } of handlers) {
-      const changes = await handler(payload, reads);
+      const changes = await handler(payload, {
+        ...reads,
+        selectors: () => this.selectors(installationId, owner, payload, definition.kind),
+        warn: (message) => this.ctx.warn(`catalog sync: ${message}`),
+      });
       for (const change of changes) {
         const key = change.repository?.id ?? 0;
         let group = byRepository.get(key);
@@ -56,5 +61,20 @@ export class KindEvents {
     for (const { repository, objects } of byRepository.values()) {
       await this.objects.sync(installationId, owner, repository, objects);
     }
+  }
+
+  /** The selectors of `kind`'s resources in the configuration in force where the event happened. */
+  private async selectors(
+    installationId: number,
+    owner: string,
+    payload: EventPayload,
+    kind: Kind,
+  ): Promise<Array<Record<string, unknown>>> {
+    const { ctx } = this;
+    const files = SyncContext.configFiles(await ctx.reader(installationId, ctx.settings.liveRateLimits));
+    const config = payload.repository
+      ? await ctx.configs.repository(owner, payload.repository.name, files)
+      : await ctx.configs.organization(owner, files);
+    return config.mappings[kind].map((mapping) => mapping.resource.selector as Record<string, unknown>);
   }
 }

@@ -5,7 +5,7 @@
  */
 import { kindOutputs, type ObjectFiles } from '../kind-outputs.ts';
 import { kindDefinition, type KindObject } from '../kinds/index.ts';
-import type { Kind } from '../mapping/index.ts';
+import { type Kind, relativeFilePath } from '../mapping/index.ts';
 import type { SourceOutput } from '../sources.ts';
 import { SyncContext, writeOptionsOf } from '../sync-context.ts';
 import type { RepositoryReader } from '../github/repository-reader.ts';
@@ -65,17 +65,25 @@ export class ObjectSync {
   }
 }
 
-/** The default-branch files of each object's repository (none for objects of the account). */
+/**
+ * The files of each object's repository (none for objects of the account): on the default branch from the root, or
+ * where the object's `fileBase` says (a file's own branch and folder); a path that leaves the repository has none.
+ */
 export function repositoryFiles(reader: RepositoryReader, owner: string): ObjectFiles {
   return async (objects, paths) => {
+    const located = objects.map((object) =>
+      paths.map((path) => (object.fileBase ? relativeFilePath(object.fileBase.folder, path) : path)),
+    );
     const answers = await reader.filesOfRepositories(
-      objects.map((object) => ({
+      objects.map((object, index) => ({
         owner: object.repository?.owner ?? owner,
         name: object.repository?.name ?? '',
-        ref: 'HEAD',
-        paths: object.repository ? paths : [],
+        ref: object.fileBase?.ref ?? 'HEAD',
+        paths: object.repository ? located[index]!.filter((path): path is string => path !== null) : [],
       })),
     );
-    return answers;
+    return answers.map((answer, index) =>
+      Object.fromEntries(paths.map((path, at) => [path, answer[located[index]![at] ?? ''] ?? null])),
+    );
   };
 }

@@ -55,40 +55,58 @@ export function commitsTruncated(push: PushCommits): boolean {
 
 const UNKNOWN_COMMIT = /^0+$/;
 
+/** The files of a comparison (`GET /repos/{owner}/{repo}/compare/{basehead}`, its first page). */
+export type CompareFiles = (
+  owner: string,
+  repo: string,
+  basehead: string,
+) => Promise<Array<{ filename: string; previous_filename?: string }>>;
+
 /** The files the push changed: from its payload, and for a truncated one from the compare API. */
 export async function pushChanges(ctx: SyncContext, installationId: number, push: PushCommits): Promise<PushChanges> {
+  return pushChangesWith(
+    push,
+    async (owner, repo, basehead) => {
+      const octokit = await ctx.github.octokit(installationId);
+      // With a page size the commits are paged; the files come whole on the first page (up to 300).
+      const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead, per_page: 1 });
+      return (data.files ?? []).map((file) => ({
+        filename: file.filename,
+        ...(file.previous_filename && { previous_filename: file.previous_filename }),
+      }));
+    },
+    (message) => ctx.warn(message),
+  );
+}
+
+/** pushChanges with the comparison read by `compare` (a kind's paced REST reads) and problems told to `warn`. */
+export async function pushChangesWith(
+  push: PushCommits,
+  compare: CompareFiles,
+  warn: (message: string) => void,
+): Promise<PushChanges> {
   const paths = listedPaths(push);
   if (!commitsTruncated(push)) return { paths, complete: true };
   const owner = push.repository.owner.login;
   const repo = push.repository.name;
   const where = `${owner}/${repo} ${push.before ?? '?'}...${push.after}`;
   if (!push.before || UNKNOWN_COMMIT.test(push.before)) {
-    ctx.warn(`catalog sync: a push of more than ${LISTED_COMMITS} commits to ${where} has no base to compare`);
+    warn(`catalog sync: a push of more than ${LISTED_COMMITS} commits to ${where} has no base to compare`);
     return { paths, complete: false };
   }
   try {
-    const octokit = await ctx.github.octokit(installationId);
-    // With a page size the commits are paged; the files come whole on the first page (up to 300).
-    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
-      owner,
-      repo,
-      basehead: `${push.before}...${push.after}`,
-      per_page: 1,
-    });
-    const files = data.files ?? [];
+    const files = await compare(owner, repo, `${push.before}...${push.after}`);
     for (const file of files) {
       paths.add(file.filename);
       if (file.previous_filename) paths.add(file.previous_filename);
     }
     if (files.length >= COMPARE_FILES_LIMIT) {
-      ctx.warn(
-        `catalog sync: ${where} changed ${COMPARE_FILES_LIMIT} files or more; everything it could touch is read`,
-      );
+      warn(`catalog sync: ${where} changed ${COMPARE_FILES_LIMIT} files or more; everything it could touch is read`);
       return { paths, complete: false };
     }
     return { paths, complete: true };
   } catch (error) {
-    ctx.warn(`catalog sync: comparing ${where} failed (${githubMessage(error)}); everything it could touch is read`);
+    warn(`catalog sync: comparing ${where} failed (${githubMessage(error)}); everything it could touch is read`);
     return { paths, complete: false };
   }
 }

@@ -3,6 +3,7 @@
  * default branch; a missing file gives null). Mapping leaves them in the entity as the string `file://path`;
  * the caller fetches the files that fileReferences lists and puts their text in with resolveFileReferences.
  */
+import { posix } from 'node:path';
 import type { MappedEntity } from './entity.ts';
 
 export const FILE_PREFIX = 'file://';
@@ -16,6 +17,13 @@ export function fileReferencePath(value: string): string | undefined {
     .replace(/^(\.\/)+/, '')
     .replace(/^\/+/, '');
   return path.length > 0 ? path : undefined;
+}
+
+/** `path` from `folder` ('' the root) as a path from the repository's root; null when it leaves the repository. */
+export function relativeFilePath(folder: string, path: string): string | null {
+  const joined = posix.normalize(posix.join(folder || '.', path.replace(/^\/+/, '')));
+  if (joined === '..' || joined.startsWith('../') || joined === '.') return null;
+  return joined;
 }
 
 export interface FileReference {

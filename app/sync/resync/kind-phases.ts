@@ -97,7 +97,12 @@ export async function resyncKindPage(
     group.objects.push(object);
   }
 
-  const outcome: KindPageOutcome = { next: page.next, objects: page.objects.length, written: 0, errors: [] };
+  const outcome: KindPageOutcome = {
+    next: page.next,
+    objects: page.objects.length,
+    written: 0,
+    errors: [...(page.errors ?? [])],
+  };
   const writer = ctx.writer!;
   for (const { config, mappings, objects } of groups.values()) {
     if (mappings.length === 0) continue;
