@@ -222,12 +222,13 @@ function connections(depth: Depth): RepositoryConnections<BranchRefNode> {
     nodeFields: branchFields(depth),
     // A detailed commit's parents are a connection GitHub charges per branch asked for.
     repositoriesPerPage: depth.detailed ? 50 : 100,
-    first: 20,
+    // A protection rule GitHub may refuse (tolerates) is read in follow-ups only, which can take a partial answer.
+    first: depth.protectionRules ? 0 : 20,
     followUpFirst: depth.detailed ? 50 : 100,
     followUpNodes: depth.detailed ? 200 : 1000,
     toObjects: (nodes, repository, reads) =>
       nodes.map((node) => repositoryObject(toRestBranch(node, repository, reads.apiUrl, depth), node.name, repository)),
-    tolerates,
+    ...(depth.protectionRules && { tolerates }),
   };
 }
 

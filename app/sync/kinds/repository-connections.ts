@@ -45,8 +45,9 @@ export interface RepositoryConnections<N> {
   /** The objects of a repository's nodes (REST-shaped, with their `__` additions). */
   toObjects(nodes: N[], repository: RepositoryRef, reads: KindReads): KindObject[] | Promise<KindObject[]>;
   /**
-   * A GraphQL error (GitHub's `errors` entry) the kind tolerates, its field then null (a branch's protection rule
-   * the App may not read); unset: none.
+   * A GraphQL error (GitHub's `errors` entry) the kind tolerates in follow-ups, its field then null (a branch's
+   * protection rule the App may not read); unset: none. A kind that sets it counts in its pages of repositories
+   * (`first: 0`), whose reads cannot take part of an answer.
    */
   tolerates?: (error: { type?: string; path?: ReadonlyArray<string | number> }) => boolean;
 }
@@ -178,12 +179,10 @@ export async function connectionPage<N>(
   const selection = spec.streams
     .map((stream) => connectionSelection(stream, Math.min(first, limitOf(stream)), null, spec.nodeFields))
     .join('\n');
-  const page = await withTolerance(spec, () =>
-    reads.repositoryPage<Record<string, Connection<N> | null>>(selection, {
-      cursor: state.after,
-      pageSize: spec.repositoriesPerPage,
-    }),
-  );
+  const page = await reads.repositoryPage<Record<string, Connection<N> | null>>(selection, {
+    cursor: state.after,
+    pageSize: spec.repositoriesPerPage,
+  });
   if (page.next !== null && page.next === state.after) {
     throw new Error(`GitHub's repositories of ${reads.owner} did not move past cursor ${JSON.stringify(state.after)}`);
   }
