@@ -167,7 +167,7 @@ test('a repository GitHub answers 404 for (gone since it was listed) is read as 
 test('a live workflow_run carries __repository and __organization like a resync', async () => {
   const payload = workflowRunPayload('completed', { id: 555, name: 'CI', conclusion: 'success' });
   const run = payload.workflow_run as Record<string, unknown>;
-  const workflow = payload.workflow as Record<string, unknown>;
+  const workflow = (payload as unknown as { workflow: Record<string, unknown> }).workflow;
   const event = {
     ...payload,
     repository: repositoryObject(api),
