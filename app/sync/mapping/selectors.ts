@@ -58,7 +58,8 @@ const filePattern = z.strictObject({
 
 const folderPattern = z.strictObject({
   path: nonEmpty.default('*'),
-  repos: z.array(repositoryBranch).min(1),
+  /** Unset: every repository of the account (a tree read each), as the vendor's newer integration allows. */
+  repos: z.array(repositoryBranch).nullish(),
   branch: nonEmpty.nullish(),
   organization: nonEmpty.nullish(),
 });

@@ -84,6 +84,14 @@ describe('every kind of the vendor GitHub integration', () => {
     });
   });
 
+  test('a folder pattern without repos reads every repository', async () => {
+    const config = await parsePortAppConfig(
+      yaml('resources:', '  - kind: folder', "    selector: {folders: [{path: 'services/*'}]}", PORT),
+      SOURCE,
+    );
+    expect(config.resources[0]!.selector).toEqual({ query: 'true', folders: [{ path: 'services/*' }] });
+  });
+
   test("the vendor documentation's dependabot `state:` stands for `states:`", async () => {
     const config = await parsePortAppConfig(
       yaml('resources:', '  - kind: dependabot-alert', '    selector: {query: "true", state: [open, fixed]}', PORT),
