@@ -11,6 +11,8 @@ import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { kindDefinitions } from '../../app/sync/kinds/index.ts';
+import { kindEventNames } from '../../app/sync/live/kind-events.ts';
 import { type RunningServer, startServer } from '../../src/server/server.ts';
 import { type ChildServer, startChildServer } from '../helpers/child-server.ts';
 import { deliverWebhook, releaseGithub } from '../helpers/github-app.ts';
@@ -73,7 +75,11 @@ async function startFakeGithub(): Promise<FakeGithub> {
   return { url: listening.url, host: new URL(listening.url).host, codes, conversions, channel, close: listening.close };
 }
 
-type Manifest = Record<string, unknown> & { default_events: string[]; public: boolean; default_permissions: unknown };
+type Manifest = Record<string, unknown> & {
+  default_events: string[];
+  public: boolean;
+  default_permissions: Record<string, string>;
+};
 
 const decodeHtml = (text: string): string =>
   text
@@ -154,9 +160,38 @@ describe('the manifest', () => {
       contents: 'read',
       pull_requests: 'read',
       checks: 'write',
+      issues: 'read',
+      members: 'read',
+      vulnerability_alerts: 'read',
+      security_events: 'read',
+      secret_scanning_alerts: 'read',
+      deployments: 'read',
     });
-    expect([...manifest.default_events].sort()).toEqual(['pull_request', 'push', 'repository', 'workflow_run']);
     expect(manifest.public).toBe(false);
+  });
+
+  test("app.yml grants every kind's permissions and subscribes to every event a kind listens to", () => {
+    const manifest = parse(readFileSync(new URL('../../app.yml', import.meta.url), 'utf8')) as Manifest;
+    const levels = ['read', 'write'];
+    for (const definition of kindDefinitions()) {
+      for (const [permission, level] of Object.entries(definition.permissions)) {
+        const granted = manifest.default_permissions[permission];
+        expect({
+          kind: definition.kind,
+          permission,
+          granted: levels.indexOf(granted ?? '') >= levels.indexOf(level),
+        }).toEqual({
+          kind: definition.kind,
+          permission,
+          granted: true,
+        });
+      }
+    }
+    const subscribed = new Set(manifest.default_events);
+    expect(kindEventNames().filter((event) => !subscribed.has(event))).toEqual([]);
+    expect(['pull_request', 'push', 'repository', 'workflow_run'].filter((event) => !subscribed.has(event))).toEqual(
+      [],
+    );
   });
 });
 
