@@ -9,7 +9,7 @@ import { SyncContext, writeOptionsOf } from '../sync-context.ts';
 import { mapFetchedRepositories, batchFiles } from '../repositories/map-repositories.ts';
 import type { ResyncRecord } from '../store/sync-store.ts';
 import { stalePlan } from './stale-entities.ts';
-import { decodeCursor, encodeCursor, kindPhases, resyncKindPage } from './kind-phases.ts';
+import { decodeCursor, encodeCursor, type KindPageOutcome, kindPhases, resyncKindPage } from './kind-phases.ts';
 import { kindReads, repositoryTypeTakes, resyncReads } from '../kinds/index.ts';
 import type { GithubUsage } from '../github/graphql-reader.ts';
 import type { GitopsResync } from '../gitops/gitops-resync.ts';
@@ -106,16 +106,32 @@ export async function runResync(
     while (position.phase >= 1 && position.phase <= phases.length) {
       if (signal.aborted) throw new ResyncAborted();
       const phase = phases[position.phase - 1]!;
-      const outcome = await resyncKindPage(
-        ctx,
-        reads,
-        reader,
-        installationId,
-        organization,
-        phase,
-        position.after,
-        record.id,
-      );
+      let outcome: KindPageOutcome;
+      try {
+        outcome = await resyncKindPage(
+          ctx,
+          reads,
+          reader,
+          installationId,
+          organization,
+          phase,
+          position.after,
+          record.id,
+        );
+      } catch (error) {
+        if (signal.aborted) throw new ResyncAborted();
+        // One resource GitHub or Port will not serve (a permission the installation lacks, a page that keeps
+        // failing) does not stop the others; the resync then has an error, so it deletes nothing.
+        const message = error instanceof Error ? error.message : String(error);
+        outcome = {
+          next: null,
+          objects: 0,
+          written: 0,
+          errors: [
+            `resources[${phase.resource}] (${phase.kind}): ${message}; the rest of it is left for the next resync`,
+          ],
+        };
+      }
       if (signal.aborted) throw new ResyncAborted();
       for (const error of outcome.errors.slice(0, LOGGED_ERRORS_PER_PAGE)) ctx.warn(`resync of ${owner}: ${error}`);
       if (outcome.errors.length > LOGGED_ERRORS_PER_PAGE) {

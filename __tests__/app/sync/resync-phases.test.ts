@@ -1,0 +1,140 @@
+/**
+ * A resync reads the repositories, then every other resource of the configuration in a phase of its own: a phase
+ * GitHub will not serve does not stop the others (and the resync then deletes nothing), and a resync cut short in
+ * the middle of a phase goes on from that phase's page at the next start.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import type { TestCatalog } from '../../helpers/catalog-server.ts';
+import { type FakeGithub, startFakeGithub } from '../../helpers/fake-github.ts';
+import { graphqlTeam, graphqlUser } from '../../helpers/fake-org.ts';
+import { releaseGithub } from '../../helpers/github-app.ts';
+import { identifiers, resyncOwner, settled, startSyncCatalog, stringBlueprint } from './sync-helpers.ts';
+
+const OWNER = 'phased';
+const INSTALLATION = 5151;
+
+const CONFIG = `resources:
+  - kind: repository
+    port:
+      entity:
+        mappings: { identifier: .name, title: .name, blueprint: '"repo"' }
+  - kind: user
+    port:
+      entity:
+        mappings: { identifier: .login, title: .login, blueprint: '"person"' }
+  - kind: team
+    selector: { members: false }
+    port:
+      entity:
+        mappings: { identifier: .slug, title: .name, blueprint: '"squad"' }
+`;
+
+function organization(github: FakeGithub, teams: number): void {
+  github.addInstallation(OWNER, INSTALLATION);
+  github.addRepository({ id: 51_001, name: '.github', owner: OWNER, files: { '.github/port-app-config.yml': CONFIG } });
+  github.addRepository({ id: 51_002, name: 'api', owner: OWNER, files: { 'README.md': '# api\n' } });
+  github.setOwnerGraphql(OWNER, {
+    membersWithRole: [graphqlUser('ada', 1), graphqlUser('grace', 2)],
+    teams: Array.from({ length: teams }, (_, index) => graphqlTeam(OWNER, 700 + index, `squad-${index}`, [])),
+  });
+}
+
+async function blueprints(catalog: TestCatalog): Promise<void> {
+  for (const identifier of ['repo', 'person', 'squad']) await stringBlueprint(catalog, identifier, []);
+}
+
+describe('phases', () => {
+  let github: FakeGithub;
+  let catalog: TestCatalog;
+  const warnings: string[] = [];
+
+  beforeAll(async () => {
+    github = await startFakeGithub();
+    organization(github, 3);
+    catalog = await startSyncCatalog(github, {}, { warn: (message) => warnings.push(message) });
+    await blueprints(catalog);
+  });
+  afterAll(async () => {
+    await catalog.close();
+    await github.close();
+    releaseGithub();
+  });
+
+  test('every resource is read in file order, after the repositories', async () => {
+    github.reset();
+    expect(await resyncOwner(catalog, OWNER)).toMatchObject({ state: 'completed', errors: 0, repositories: 2 });
+    expect(await identifiers(catalog, 'repo')).toEqual(['.github', 'api']);
+    expect(await identifiers(catalog, 'person')).toEqual(['ada', 'grace']);
+    expect(await identifiers(catalog, 'squad')).toEqual(['squad-0', 'squad-1', 'squad-2']);
+    const operations = github.requests.map((request) => request.operation).filter(Boolean);
+    expect(operations.indexOf('WharfMembers')).toBeGreaterThan(operations.lastIndexOf('WharfRepositoryPage'));
+    expect(operations.indexOf('WharfTeams')).toBeGreaterThan(operations.indexOf('WharfMembers'));
+  });
+
+  test('a resource GitHub refuses does not stop the next one, and the resync deletes nothing', async () => {
+    github.setOwnerGraphql(OWNER, {
+      membersWithRole: [graphqlUser('ada', 1)],
+      teams: [graphqlTeam(OWNER, 700, 'squad-0', []), graphqlTeam(OWNER, 799, 'squad-new', [])],
+    });
+    github.fault({
+      match: (request) => request.operation === 'WharfMembers',
+      times: 10,
+      answer: { status: 403, body: { message: 'Resource not accessible by integration' } },
+    });
+    warnings.length = 0;
+    const record = await resyncOwner(catalog, OWNER);
+    expect(record).toMatchObject({ state: 'completed', errors: 1, deleted: 0 });
+    expect(String(record.message)).toMatch(/nothing deleted after a resync with errors/);
+    expect(warnings.join('\n')).toMatch(/resources\[1\] \(user\): .*Resource not accessible by integration/);
+    // The teams were read all the same; what went (grace, squad-1, squad-2) stays until a resync without errors.
+    expect(await identifiers(catalog, 'squad')).toEqual(['squad-0', 'squad-1', 'squad-2', 'squad-new']);
+    expect(await identifiers(catalog, 'person')).toEqual(['ada', 'grace']);
+
+    github.reset();
+    expect(await resyncOwner(catalog, OWNER)).toMatchObject({ state: 'completed', errors: 0, deleted: 3 });
+    expect(await identifiers(catalog, 'person')).toEqual(['ada']);
+    expect(await identifiers(catalog, 'squad')).toEqual(['squad-0', 'squad-new']);
+  });
+});
+
+describe('a resync cut short in a phase', () => {
+  test('goes on from that phase and page when the App starts again', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wharf-phases-'));
+    const github = await startFakeGithub();
+    try {
+      organization(github, 150);
+      // The second page of teams never answers: the process stops while it waits for it.
+      github.fault({
+        match: (request) => request.operation === 'WharfTeams' && request.variables?.after != null,
+        answer: { hang: true },
+      });
+      const first = await startSyncCatalog(github, {}, { dataDir });
+      await blueprints(first);
+      const started = first.server.wharfApp.sync!.resyncs.request(INSTALLATION, OWNER, 'test');
+      expect(started.state).toBe('started');
+      const teamPages = () => github.requests.filter((request) => request.operation === 'WharfTeams');
+      while (teamPages().length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+      await first.close({ keepData: true });
+
+      github.reset();
+      const second = await startSyncCatalog(github, {}, { dataDir });
+      await settled(second);
+      // Neither the repositories, nor the users, nor the first page of teams are read again.
+      expect(github.pageCursors()).toEqual([]);
+      expect(github.requests.filter((request) => request.operation === 'WharfMembers')).toEqual([]);
+      expect(teamPages()).toHaveLength(1);
+      expect(teamPages()[0]!.variables?.after).not.toBeNull();
+      const record = second.server.wharfApp.sync!.store.latestResync(INSTALLATION)!;
+      expect(record).toMatchObject({ state: 'completed', errors: 0 });
+      expect(await identifiers(second, 'squad')).toHaveLength(150);
+      expect(await identifiers(second, 'person')).toEqual(['ada', 'grace']);
+      await second.close();
+    } finally {
+      await github.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
