@@ -10,8 +10,15 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { TestCatalog } from '../../helpers/catalog-server.ts';
 import { type FakeGithub, startFakeGithub } from '../../helpers/fake-github.ts';
 import { graphqlTeam, graphqlUser } from '../../helpers/fake-org.ts';
-import { releaseGithub } from '../../helpers/github-app.ts';
-import { identifiers, resyncOwner, settled, startSyncCatalog, stringBlueprint } from './sync-helpers.ts';
+import { deliverWebhook, releaseGithub } from '../../helpers/github-app.ts';
+import {
+  identifiers,
+  recordedPayload,
+  resyncOwner,
+  settled,
+  startSyncCatalog,
+  stringBlueprint,
+} from './sync-helpers.ts';
 
 const OWNER = 'phased';
 const INSTALLATION = 5151;
@@ -97,6 +104,39 @@ describe('phases', () => {
     expect(await resyncOwner(catalog, OWNER)).toMatchObject({ state: 'completed', errors: 0, deleted: 3 });
     expect(await identifiers(catalog, 'person')).toEqual(['ada']);
     expect(await identifiers(catalog, 'squad')).toEqual(['squad-0', 'squad-new']);
+  });
+});
+
+describe('live events of kinds', () => {
+  test('an event of a kind no resource in force maps reads nothing from GitHub', async () => {
+    const github = await startFakeGithub();
+    const catalog = await startSyncCatalog(github);
+    try {
+      organization(github, 1);
+      const repository = recordedPayload('create').repository as Record<string, unknown>;
+      const created = {
+        ...recordedPayload('create'),
+        ref: 'v1.0.0',
+        ref_type: 'tag',
+        repository: { ...repository, id: 51_002, name: 'api', owner: { login: OWNER } },
+        organization: { login: OWNER },
+        installation: { id: INSTALLATION },
+      };
+      // The first event reads the configuration (one query); it maps no tags, so nothing else is read.
+      expect((await deliverWebhook(catalog.url, 'create', created)).status).toBe(200);
+      await settled(catalog);
+      const reads = github.requests.filter((request) => !request.path.endsWith('/access_tokens'));
+      expect(reads.map((request) => request.operation)).toEqual(['WharfRepositories']);
+      // The next ones know it from the cache: no request at all.
+      github.reset();
+      for (let i = 0; i < 5; i++) expect((await deliverWebhook(catalog.url, 'create', created)).status).toBe(200);
+      await settled(catalog);
+      expect(github.requests).toEqual([]);
+    } finally {
+      await catalog.close();
+      await github.close();
+      releaseGithub();
+    }
   });
 });
 

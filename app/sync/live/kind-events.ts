@@ -3,6 +3,7 @@
  * gone), reading GitHub when the payload carries less than the object; the objects are then mapped and written
  * like any live object (object-sync.ts).
  */
+import type { ActiveConfig } from '../config/active-config.ts';
 import { kindDefinitions, kindReads } from '../kinds/index.ts';
 import type { Kind } from '../mapping/index.ts';
 import { SyncContext } from '../sync-context.ts';
@@ -43,9 +44,18 @@ export class KindEvents {
       return handler ? [{ definition, handler }] : [];
     });
     if (handlers.length === 0) return;
+    // A kind no resource in force maps costs its events nothing: most configurations map few of the kinds.
+    const mapped = (config: ActiveConfig) =>
+      handlers.filter(({ definition }) => config.mappings[definition.kind].length > 0);
+    const known = payload.repository
+      ? this.ctx.configs.cachedRepository(owner, payload.repository.name)
+      : this.ctx.configs.cachedOrganization(owner);
+    if (known && mapped(known).length === 0) return;
+    const wanted = mapped(await this.config(installationId, owner, payload));
+    if (wanted.length === 0) return;
     const reads = await kindReads(this.ctx.reads, installationId, owner, this.ctx.settings.liveRateLimits);
     const byRepository = new Map<number, { repository: LiveObject['repository']; objects: LiveObject[] }>();
-    for (const { definition, handler } of handlers) {
+    for (const { definition, handler } of wanted) {
       const changes = await handler(payload, {
         ...reads,
         selectors: () => this.selectors(installationId, owner, payload, definition.kind),
@@ -70,11 +80,16 @@ export class KindEvents {
     payload: EventPayload,
     kind: Kind,
   ): Promise<Array<Record<string, unknown>>> {
+    const config = await this.config(installationId, owner, payload);
+    return config.mappings[kind].map((mapping) => mapping.resource.selector as Record<string, unknown>);
+  }
+
+  /** The configuration in force where the event happened: its repository's, or its organization's. */
+  private async config(installationId: number, owner: string, payload: EventPayload): Promise<ActiveConfig> {
     const { ctx } = this;
     const files = SyncContext.configFiles(await ctx.reader(installationId, ctx.settings.liveRateLimits));
-    const config = payload.repository
-      ? await ctx.configs.repository(owner, payload.repository.name, files)
-      : await ctx.configs.organization(owner, files);
-    return config.mappings[kind].map((mapping) => mapping.resource.selector as Record<string, unknown>);
+    return payload.repository
+      ? ctx.configs.repository(owner, payload.repository.name, files)
+      : ctx.configs.organization(owner, files);
   }
 }
