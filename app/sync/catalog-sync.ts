@@ -18,7 +18,7 @@ import { AccountRemoval } from './live/account-removal.ts';
 import { type LiveObject, ObjectSync } from './live/object-sync.ts';
 import { type EventPayload, KindEvents } from './live/kind-events.ts';
 import type { RepositoryRef } from './kinds/index.ts';
-import { repositoryObjectById } from './kinds/repository-walk.ts';
+import { repositoryObjectById } from './kinds/repository-objects.ts';
 import { type PushEvent, PushSync } from './live/push-sync.ts';
 import { repositoryChange, type RepositoryObject, RepositorySync } from './live/repository-sync.ts';
 import { Resyncs } from './resync/resyncs.ts';

@@ -4,16 +4,12 @@
  * event reads the alert again over REST so that jq sees the REST answer, not the smaller webhook payload.
  */
 import type { KindObject, KindReads, LiveHandler, RepositoryRef } from './kind-definition.ts';
-import { isRecord, type OrganizationList, payloadRepository, readOne } from './rest-lists.ts';
+import { isRecord, payloadRepository, repositoryObject } from './repository-objects.ts';
+import { type OrganizationList, readOne } from './rest-lists.ts';
 
 /** An alert as its jq sees it: the REST answer with the vendor's `__repository` and `__organization`. */
 export function alertObject(item: Record<string, unknown>, repository: RepositoryRef): KindObject | undefined {
-  if (typeof item.number !== 'number') return undefined;
-  return {
-    object: { ...item, __repository: repository.name, __organization: repository.owner },
-    item: String(item.number),
-    repository,
-  };
+  return typeof item.number === 'number' ? repositoryObject(item, String(item.number), repository) : undefined;
 }
 
 /**

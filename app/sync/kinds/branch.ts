@@ -8,14 +8,8 @@
  */
 import type { SelectorOf } from '../mapping/index.ts';
 import type { KindDefinition, KindReads, LiveChange, RepositoryRef } from './kind-definition.ts';
-import {
-  connectionPage,
-  repositoryObject,
-  payloadRepository,
-  repositoryApi,
-  type RepositoryConnections,
-  withTolerance,
-} from './repository-connections.ts';
+import { connectionPage, repositoryApi, type RepositoryConnections, withTolerance } from './repository-connections.ts';
+import { payloadRepository, repositoryObject } from './repository-objects.ts';
 import { restUser } from './rest-shapes.ts';
 
 type Selector = SelectorOf<'branch'>;

@@ -8,8 +8,8 @@
 import type { SelectorOf } from '../mapping/index.ts';
 import type { KindDefinition, LiveHandler, RepositoryRef } from './kind-definition.ts';
 import { selectorsOf } from './alert-kinds.ts';
-import { isRecord, payloadRepository, perRepositoryPage, readOne, type RestList } from './rest-lists.ts';
-import { repositoryObjectById } from './repository-walk.ts';
+import { isRecord, payloadRepository, repositoryObjectById } from './repository-objects.ts';
+import { perRepositoryPage, readOne, type RestList } from './rest-lists.ts';
 
 const KIND = 'deployment';
 

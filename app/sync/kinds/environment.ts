@@ -7,17 +7,13 @@
  */
 import type { KindDefinition, LiveHandler, RepositoryRef } from './kind-definition.ts';
 import { selectorsOf } from './alert-kinds.ts';
-import { isRecord, payloadRepository, perRepositoryPage, readOne, type RestList } from './rest-lists.ts';
+import { isRecord, payloadRepository, repositoryObject } from './repository-objects.ts';
+import { perRepositoryPage, readOne, type RestList } from './rest-lists.ts';
 
 const KIND = 'environment';
 
 function environmentObject(item: Record<string, unknown>, repository: RepositoryRef) {
-  if (typeof item.name !== 'string') return undefined;
-  return {
-    object: { ...item, __repository: repository.name, __organization: repository.owner },
-    item: item.name,
-    repository,
-  };
+  return typeof item.name === 'string' ? repositoryObject(item, item.name, repository) : undefined;
 }
 
 const LIST: RestList = {

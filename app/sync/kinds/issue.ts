@@ -5,13 +5,8 @@
  */
 import type { SelectorOf } from '../mapping/index.ts';
 import type { KindDefinition, LiveChange, RepositoryRef } from './kind-definition.ts';
-import {
-  connectionPage,
-  repositoryObject,
-  payloadRepository,
-  repositoryApi,
-  type RepositoryConnections,
-} from './repository-connections.ts';
+import { connectionPage, repositoryApi, type RepositoryConnections } from './repository-connections.ts';
+import { payloadRepository, repositoryObject } from './repository-objects.ts';
 import {
   ACTOR_FIELDS,
   type ActorNode,

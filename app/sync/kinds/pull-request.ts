@@ -6,12 +6,8 @@
  */
 import type { SelectorOf } from '../mapping/index.ts';
 import type { KindDefinition, RepositoryRef } from './kind-definition.ts';
-import {
-  connectionPage,
-  repositoryApi,
-  type RepositoryConnections,
-  repositoryObject,
-} from './repository-connections.ts';
+import { connectionPage, repositoryApi, type RepositoryConnections } from './repository-connections.ts';
+import { repositoryObject } from './repository-objects.ts';
 import {
   ACTOR_FIELDS,
   type ActorNode,

@@ -4,13 +4,8 @@
  * events carry the REST release; `deleted` takes it away.
  */
 import type { KindDefinition, LiveChange, RepositoryRef } from './kind-definition.ts';
-import {
-  connectionPage,
-  repositoryObject,
-  payloadRepository,
-  repositoryApi,
-  type RepositoryConnections,
-} from './repository-connections.ts';
+import { connectionPage, repositoryApi, type RepositoryConnections } from './repository-connections.ts';
+import { payloadRepository, repositoryObject } from './repository-objects.ts';
 import { type ActorNode, restUser, USER_FIELDS } from './rest-shapes.ts';
 
 /** The fields of a release; their REST names are in toRestRelease. */

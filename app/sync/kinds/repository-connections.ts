@@ -280,34 +280,6 @@ export async function withTolerance<T>(
   }
 }
 
-/** The repository of a webhook payload, as kinds give it. */
-export function payloadRepository(payload: Record<string, unknown>): RepositoryRef | undefined {
-  const repository = payload.repository as
-    { id?: unknown; name?: unknown; owner?: { login?: unknown }; default_branch?: unknown } | undefined;
-  if (!repository || typeof repository.id !== 'number' || typeof repository.name !== 'string') return undefined;
-  const owner = repository.owner?.login;
-  if (typeof owner !== 'string') return undefined;
-  return {
-    id: repository.id,
-    name: repository.name,
-    owner,
-    defaultBranch: typeof repository.default_branch === 'string' ? repository.default_branch : null,
-  };
-}
-
-/** What the vendor adds to each object of a repository: the repository's name and the account's login. */
-export function enrich<T extends object>(
-  object: T,
-  repository: RepositoryRef,
-): T & { __repository: string; __organization: string } {
-  return { ...object, __repository: repository.name, __organization: repository.owner };
-}
-
-/** An object of `repository` under its key `item`, with what the vendor adds (enrich). */
-export function repositoryObject(object: object, item: string, repository: RepositoryRef): KindObject {
-  return { object: enrich(object, repository), item, repository };
-}
-
 /** `https://api.github.com` without a trailing slash, and the REST path of a repository under it. */
 export function repositoryApi(apiUrl: string, repository: RepositoryRef): string {
   return `${apiUrl.replace(/\/+$/, '')}/repos/${repository.owner}/${repository.name}`;

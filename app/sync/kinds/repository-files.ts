@@ -15,6 +15,7 @@ import {
 import type { RepositoryBranch } from '../mapping/index.ts';
 import { type PushChanges, type PushCommits, pushChangesWith } from '../live/push-changes.ts';
 import type { KindReads, LiveReads, RepositoryRef, ResyncReads } from './kind-definition.ts';
+import { payloadRepository } from './repository-objects.ts';
 
 /** A repository and a branch of it, with the patterns of a selector that read it. */
 export interface BranchTarget<P> {
@@ -278,24 +279,14 @@ export interface BranchPush {
 }
 
 export function pushedBranch(payload: Record<string, unknown>): BranchPush | undefined {
-  const push = payload as Partial<PushCommits> & {
-    ref?: unknown;
-    deleted?: unknown;
-    repository?: { id?: unknown; name?: unknown; owner?: { login?: unknown }; default_branch?: unknown };
-  };
-  const repository = push.repository;
+  const push = payload as Partial<PushCommits> & { ref?: unknown; deleted?: unknown };
   if (typeof push.ref !== 'string' || !push.ref.startsWith('refs/heads/') || push.deleted === true) return undefined;
   if (typeof push.after !== 'string' || /^0+$/.test(push.after)) return undefined;
-  if (typeof repository?.id !== 'number' || typeof repository.name !== 'string') return undefined;
-  if (typeof repository.owner?.login !== 'string') return undefined;
+  const repository = payloadRepository(payload);
+  if (!repository) return undefined;
   return {
     payload: push as PushCommits,
-    repository: {
-      id: repository.id,
-      name: repository.name,
-      owner: repository.owner.login,
-      defaultBranch: typeof repository.default_branch === 'string' ? repository.default_branch : null,
-    },
+    repository,
     branch: push.ref.slice('refs/heads/'.length),
     after: push.after,
   };

@@ -62,15 +62,3 @@ export async function restList<T>(
   }
   return { items, total };
 }
-
-/**
- * An object of `repository` keyed by its id (a workflow, a run), as the vendor's integration gives it: with
- * `__repository` (the repository's name) and `__organization` (the account's login).
- */
-export function repositoryObjectById(object: { id: number }, repository: RepositoryRef): KindObject {
-  return {
-    object: { ...object, __repository: repository.name, __organization: repository.owner },
-    item: String(object.id),
-    repository,
-  };
-}

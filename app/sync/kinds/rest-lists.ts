@@ -6,6 +6,7 @@
  * the App without the permission) is skipped and reported in `unread`, so that what it produced before is kept.
  */
 import type { KindObject, KindReads, RepositoryRef, ResyncPage, ResyncReads } from './kind-definition.ts';
+import { isRecord } from './repository-objects.ts';
 
 /** GitHub's largest page for these lists. */
 export const PER_PAGE = 100;
@@ -69,10 +70,6 @@ export function readFailure(what: string, error: unknown): Error {
         ? error.message
         : String(error);
   return new Error(`${what}: ${answer}`, { cause: error });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Only the forward paging parameters of GitHub's next link, each bounded; null when there are none. */
@@ -331,22 +328,6 @@ async function repositoriesCursorPage(
 // ---------------------------------------------------------------------------------------------------------------
 // Live events
 
-/** The repository of a webhook payload, or undefined when it names none. */
-export function payloadRepository(payload: Record<string, unknown>): RepositoryRef | undefined {
-  const repository = payload.repository;
-  if (!isRecord(repository) || typeof repository.id !== 'number' || typeof repository.name !== 'string') {
-    return undefined;
-  }
-  const owner = isRecord(repository.owner) ? repository.owner.login : undefined;
-  if (typeof owner !== 'string') return undefined;
-  return {
-    id: repository.id,
-    name: repository.name,
-    owner,
-    defaultBranch: typeof repository.default_branch === 'string' ? repository.default_branch : null,
-  };
-}
-
 /**
  * One object read with a REST GET (`route` with `parameters`): null when GitHub answers 404 (it is gone), an error
  * naming `what` for any other failure.
@@ -366,5 +347,3 @@ export async function readOne(
     throw readFailure(what, error);
   }
 }
-
-export { isRecord };

@@ -4,13 +4,8 @@
  * `delete` events of `ref_type: tag` (a created tag is read, its event carries no commit).
  */
 import type { KindDefinition, KindReads, LiveChange, RepositoryRef } from './kind-definition.ts';
-import {
-  connectionPage,
-  repositoryObject,
-  payloadRepository,
-  repositoryApi,
-  type RepositoryConnections,
-} from './repository-connections.ts';
+import { connectionPage, repositoryApi, type RepositoryConnections } from './repository-connections.ts';
+import { payloadRepository, repositoryObject } from './repository-objects.ts';
 
 /** The fields of a tag's ref: an annotated tag's target is a Tag object pointing at the commit. */
 export const TAG_FIELDS = `

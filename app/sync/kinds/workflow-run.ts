@@ -5,7 +5,8 @@
  * (`GET .../actions/workflows/{id}/runs`). Live changes come from catalog-sync.ts's workflow_run handler.
  */
 import type { KindDefinition, RepositoryRef, ResyncReads } from './kind-definition.ts';
-import { isNotFound, repositoryObjectById, repositoryWalkPage } from './repository-walk.ts';
+import { isNotFound, repositoryWalkPage } from './repository-walk.ts';
+import { repositoryObjectById } from './repository-objects.ts';
 import { repositoryWorkflows } from './workflow.ts';
 
 /** Repositories a resync page reads: each is 1 request, or 2 and one per workflow when it has many runs. */

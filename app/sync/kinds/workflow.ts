@@ -4,7 +4,8 @@
  * come with workflow runs (catalog-sync.ts's workflow_run handler), so no event is listened to here.
  */
 import type { KindDefinition, RepositoryRef, ResyncReads } from './kind-definition.ts';
-import { isNotFound, repositoryObjectById, repositoryWalkPage, restList } from './repository-walk.ts';
+import { isNotFound, repositoryWalkPage, restList } from './repository-walk.ts';
+import { repositoryObjectById } from './repository-objects.ts';
 
 /** Repositories a resync page reads: one request each for most. */
 const REPOSITORIES_PER_PAGE = 20;
