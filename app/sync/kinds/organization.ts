@@ -4,7 +4,7 @@
  * again, deleted removes it.
  */
 import type { KindDefinition, KindObject, KindReads, LiveHandler } from './kind-definition.ts';
-import { isNotFound } from './repository-walk.ts';
+import { isNotFound } from './rest-lists.ts';
 
 async function readAccount(reads: KindReads): Promise<KindObject | null> {
   let account: { id: number };

@@ -1,9 +1,10 @@
 /**
- * Resync reads of the kinds GitHub lists only over REST (security alerts, deployments, environments), 100 objects a
- * request, page after page as GitHub's Link header says: one list for the whole organization where GitHub has one
- * (the alerts: 50 requests for 5,000 alerts, however many repositories), else one list per repository, a bounded
- * number of requests per resync page. A list GitHub refuses with 403 or 404 (the feature off for the repository,
- * the App without the permission) is skipped and reported in `unread`, so that what it produced before is kept.
+ * Resync reads of the kinds GitHub lists only over REST (security alerts, deployments, environments, workflows,
+ * workflow runs), 100 objects a request, page after page as GitHub's Link header says: one list for the whole
+ * organization where GitHub has one (the alerts: 50 requests for 5,000 alerts, however many repositories), else
+ * repository by repository, a bounded number of reads per resync page. A read GitHub refuses with 403 or 404 (the
+ * feature off for the repository, the App without the permission) is skipped and reported in `unread`, so that what
+ * it produced before is kept.
  */
 import type { KindObject, KindReads, RepositoryRef, ResyncPage, ResyncReads } from './kind-definition.ts';
 import { isRecord } from './repository-objects.ts';
@@ -36,6 +37,23 @@ export interface RestList {
   object(item: Record<string, unknown>, repository: RepositoryRef): KindObject | undefined;
 }
 
+/**
+ * How a kind reads its objects repository by repository: one read of a repository (or of a further page of its
+ * list) gives objects and, for a list with more, the paging of its next page (read in a later resync page).
+ */
+export interface RepositoryWalk {
+  /** The kind, in messages. */
+  kind: string;
+  /** Reads of one resync page (the reader runs a few at a time). */
+  perPage: number;
+  /** `repository`'s objects from `paging` (null: its first page); it may throw GitHub's refusals (403/404). */
+  read(
+    reads: KindReads,
+    repository: RepositoryRef,
+    paging: Paging | null,
+  ): Promise<{ objects: KindObject[]; next: Paging | null }>;
+}
+
 /** A list of the whole organization, whose items name their repository (`repository: { id, name }`). */
 export interface OrganizationList extends RestList {
   /** The same objects read repository by repository, for a user account (GitHub has no list of the account). */
@@ -43,6 +61,11 @@ export interface OrganizationList extends RestList {
 }
 
 type Unread = NonNullable<ResyncPage['unread']>[number];
+
+/** Whether a REST read failed because the object is not there (GitHub answered 404). */
+export function isNotFound(error: unknown): boolean {
+  return (error as { status?: unknown } | null)?.status === 404;
+}
 
 /** A GitHub answer that says the list cannot be read here (the feature off, no permission), not a failure. */
 export function refusal(error: unknown): { status: number; message: string } | undefined {
@@ -90,26 +113,70 @@ function advances(current: Paging | null, next: Paging): boolean {
   return true;
 }
 
-type ListAnswer = { items: Array<Record<string, unknown>>; next: Paging | null } | { refused: string };
-
-/** One page of `list` with `parameters` (path parameters and paging). */
-async function readList(
-  reads: KindReads,
-  list: RestList,
-  parameters: Record<string, string>,
-  what: string,
-): Promise<ListAnswer> {
-  let answer: { data: unknown; next: Record<string, string> | null };
+/** `read`'s answer, or why GitHub refused it (403/404); any other failure is an error naming `what`. */
+async function unlessRefused<T>(what: string, read: () => Promise<T>): Promise<T | { refused: string }> {
   try {
-    answer = await reads.restPage<unknown>(list.route, { ...list.parameters, ...parameters, per_page: PER_PAGE });
+    return await read();
   } catch (error) {
     const refused = refusal(error);
     if (refused) return { refused: `GitHub answered ${refused.status}: ${refused.message}` };
     throw readFailure(what, error);
   }
+}
+
+/** One page of `list` with `parameters` (path parameters and paging). */
+async function readList(
+  reads: KindReads,
+  list: Pick<RestList, 'route' | 'parameters' | 'items'>,
+  parameters: Record<string, string>,
+): Promise<{ items: Array<Record<string, unknown>>; next: Paging | null }> {
+  const answer = await reads.restPage<unknown>(list.route, { ...list.parameters, ...parameters, per_page: PER_PAGE });
   const items = list.items ? list.items(answer.data) : answer.data;
-  if (!Array.isArray(items)) throw new Error(`${what}: GitHub's answer is not a list`);
+  if (!Array.isArray(items)) throw new Error(`GitHub's answer is not a list`);
   return { items: items.filter(isRecord), next: pagingOf(answer.next) };
+}
+
+/**
+ * Every item of `list` with `parameters`, following GitHub's next links for at most `maxPages` pages within one
+ * read; a next link that does not move on ends the list. Failures are thrown as GitHub answered them.
+ */
+export async function readAllPages(
+  reads: KindReads,
+  list: Pick<RestList, 'route' | 'parameters' | 'items'>,
+  parameters: Record<string, string>,
+  maxPages: number,
+): Promise<Array<Record<string, unknown>>> {
+  const items: Array<Record<string, unknown>> = [];
+  let paging: Paging | null = null;
+  for (let page = 0; page < maxPages; page++) {
+    const answer = await readList(reads, list, { ...parameters, ...paging });
+    items.push(...answer.items);
+    if (!answer.next || !advances(paging, answer.next)) break;
+    paging = answer.next;
+  }
+  return items;
+}
+
+/** A walk that reads each repository whole, in one read of `perPage` in a resync page (`read` gives its objects). */
+export function wholeRepositories(
+  kind: string,
+  perPage: number,
+  read: (reads: KindReads, repository: RepositoryRef) => Promise<KindObject[]>,
+): RepositoryWalk {
+  return { kind, perPage, read: async (reads, repository) => ({ objects: await read(reads, repository), next: null }) };
+}
+
+/** `list` read repository by repository, a page of it per read. */
+function listWalk(list: RestList): RepositoryWalk {
+  return {
+    kind: list.kind,
+    perPage: REQUESTS_PER_PAGE,
+    async read(reads, repository, paging) {
+      const answer = await readList(reads, list, { owner: repository.owner, repo: repository.name, ...paging });
+      const objects = answer.items.flatMap((item) => list.object(item, repository) ?? []);
+      return { objects, next: answer.next };
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -130,7 +197,7 @@ interface RepositoriesCursor {
   pending: Pending[];
 }
 
-function decodeRepositoriesCursor(value: unknown): RepositoriesCursor {
+function decodeRepositoriesCursor(value: unknown, perPage: number): RepositoriesCursor {
   const cursor = isRecord(value) ? value : {};
   const pending = Array.isArray(cursor.pending) ? cursor.pending : [];
   return {
@@ -143,7 +210,7 @@ function decodeRepositoriesCursor(value: unknown): RepositoriesCursor {
         paging: pagingOf(entry.paging as Record<string, string>) ?? {},
         pages: typeof entry.pages === 'number' ? entry.pages : 0,
       }))
-      .slice(0, REQUESTS_PER_PAGE),
+      .slice(0, perPage),
   };
 }
 
@@ -157,13 +224,14 @@ function startAfter(repositories: readonly RepositoryRef[], after: string | null
 }
 
 /**
- * A resync page of `list` read repository by repository: the pending pages of repositories begun before, then the
- * first pages of the next repositories, REQUESTS_PER_PAGE requests in all. Costs one request per repository (and
- * one per further page): 10,000 for an organization of 10,000 repositories.
+ * A resync page of `walk`: the pending pages of repositories begun before, then the first pages of the next
+ * repositories, `perPage` reads in all. A list costs one request per repository (and one per further page): 10,000
+ * for an organization of 10,000 repositories. The cursor names the last repository begun, so a resync resumed
+ * after repositories came or went goes on after it: one added behind it was read by no page, and the walk reads it.
  */
-export async function repositoriesPage(
+async function repositoriesPage(
   reads: ResyncReads,
-  list: RestList,
+  walk: RepositoryWalk,
   cursor: RepositoriesCursor | null,
 ): Promise<{ objects: KindObject[]; unread: Unread[]; next: RepositoriesCursor | null }> {
   const state = cursor ?? { after: null, pending: [] };
@@ -176,18 +244,15 @@ export async function repositoriesPage(
   }
   const start = startAfter(repositories, state.after);
   let index = start;
-  while (work.length < REQUESTS_PER_PAGE && index < repositories.length) {
+  while (work.length < walk.perPage && index < repositories.length) {
     work.push({ repository: repositories[index++]!, paging: null, pages: 0 });
   }
   const after = index > start ? repositories[index - 1]!.name : state.after;
 
   const answers = await Promise.all(
     work.map(({ repository, paging }) =>
-      readList(
-        reads,
-        list,
-        { owner: repository.owner, repo: repository.name, ...paging },
-        `${list.kind} of ${repository.owner}/${repository.name}`,
+      unlessRefused(`${walk.kind} of ${repository.owner}/${repository.name}`, () =>
+        walk.read(reads, repository, paging),
       ),
     ),
   );
@@ -200,10 +265,7 @@ export async function repositoriesPage(
       unread.push({ repository, reason: answer.refused });
       return;
     }
-    for (const item of answer.items) {
-      const object = list.object(item, repository);
-      if (object) objects.push(object);
-    }
+    objects.push(...answer.objects);
     if (!answer.next) return;
     if (!advances(paging, answer.next)) {
       unread.push({ repository, reason: `GitHub's next page repeats page ${JSON.stringify(paging ?? {})}` });
@@ -217,14 +279,20 @@ export async function repositoriesPage(
   return { objects, unread, next: more ? { after, pending } : null };
 }
 
-/** A resync page of a per-repository kind: the cursor is RepositoriesCursor as JSON. */
-export async function perRepositoryPage(
+/** A resync page of a kind read repository by repository: the cursor is RepositoriesCursor as JSON. */
+export async function repositoryWalkPage(
   reads: ResyncReads,
-  list: RestList,
+  walk: RepositoryWalk,
   cursor: string | null,
 ): Promise<ResyncPage> {
-  const page = await repositoriesPage(reads, list, cursor === null ? null : decodeRepositoriesCursor(parse(cursor)));
+  const saved = cursor === null ? null : decodeRepositoriesCursor(parse(cursor), walk.perPage);
+  const page = await repositoriesPage(reads, walk, saved);
   return { objects: page.objects, unread: page.unread, next: page.next && JSON.stringify(page.next) };
+}
+
+/** A resync page of a per-repository list. */
+export function perRepositoryPage(reads: ResyncReads, list: RestList, cursor: string | null): Promise<ResyncPage> {
+  return repositoryWalkPage(reads, listWalk(list), cursor);
 }
 
 function parse(cursor: string): unknown {
@@ -276,18 +344,19 @@ export async function accountPage(
       pages: typeof pages === 'number' ? pages : 0,
     };
   } else if (isRecord(saved) && isRecord(saved.repositories)) {
-    return repositoriesCursorPage(reads, list.perRepository, decodeRepositoriesCursor(saved.repositories));
+    return repositoriesCursorPage(
+      reads,
+      list.perRepository,
+      decodeRepositoriesCursor(saved.repositories, REQUESTS_PER_PAGE),
+    );
   } else if (!(await isOrganization(reads))) {
     return repositoriesCursorPage(reads, list.perRepository, null);
   } else {
     organization = { paging: null, pages: 0 };
   }
 
-  const answer = await readList(
-    reads,
-    list,
-    { org: reads.owner, ...organization.paging },
-    `${list.kind} of ${reads.owner}`,
+  const answer = await unlessRefused(`${list.kind} of ${reads.owner}`, () =>
+    readList(reads, list, { org: reads.owner, ...organization.paging }),
   );
   // Refused for the whole organization: every repository's objects are kept.
   if ('refused' in answer) return { objects: [], unread: [{ reason: answer.refused }], next: null };
@@ -317,7 +386,7 @@ async function repositoriesCursorPage(
   list: RestList,
   cursor: RepositoriesCursor | null,
 ): Promise<ResyncPage> {
-  const page = await repositoriesPage(reads, list, cursor);
+  const page = await repositoriesPage(reads, listWalk(list), cursor);
   return {
     objects: page.objects,
     unread: page.unread,
@@ -343,7 +412,7 @@ export async function readOne(
     if (!isRecord(data)) throw new Error(`GitHub's answer is not an object`);
     return data;
   } catch (error) {
-    if ((error as { status?: number })?.status === 404) return null;
+    if (isNotFound(error)) return null;
     throw readFailure(what, error);
   }
 }

@@ -4,9 +4,9 @@
  * repository with 100 runs or fewer in all, else the workflows and one request for each
  * (`GET .../actions/workflows/{id}/runs`). Live changes come from catalog-sync.ts's workflow_run handler.
  */
-import type { KindDefinition, RepositoryRef, ResyncReads } from './kind-definition.ts';
-import { isNotFound, repositoryWalkPage } from './repository-walk.ts';
+import type { KindDefinition, KindReads, RepositoryRef } from './kind-definition.ts';
 import { repositoryObjectById } from './repository-objects.ts';
+import { isNotFound, repositoryWalkPage, wholeRepositories } from './rest-lists.ts';
 import { repositoryWorkflows } from './workflow.ts';
 
 /** Repositories a resync page reads: each is 1 request, or 2 and one per workflow when it has many runs. */
@@ -20,7 +20,7 @@ interface RunList {
 }
 
 /** The latest runs of each workflow of `repository`; none when the repository is gone. */
-export async function repositoryRuns(reads: ResyncReads, repository: RepositoryRef): Promise<Array<{ id: number }>> {
+export async function repositoryRuns(reads: KindReads, repository: RepositoryRef): Promise<Array<{ id: number }>> {
   const where = { owner: repository.owner, repo: repository.name, per_page: RUNS_PER_WORKFLOW };
   try {
     const recent = await reads.rest<RunList>('GET /repos/{owner}/{repo}/actions/runs', where);
@@ -40,13 +40,15 @@ export async function repositoryRuns(reads: ResyncReads, repository: RepositoryR
   }
 }
 
+/** Each repository's runs, all in one read; a list GitHub refuses (403) is kept by the resync. */
+const WALK = wholeRepositories('workflow-run', REPOSITORIES_PER_PAGE, async (reads, repository) =>
+  (await repositoryRuns(reads, repository)).map((run) => repositoryObjectById(run, repository)),
+);
+
 export const workflowRunKind: KindDefinition<'workflow-run'> = {
   kind: 'workflow-run',
   scope: 'repository',
-  resyncPage: (reads, _selector, cursor) =>
-    repositoryWalkPage(reads, cursor, REPOSITORIES_PER_PAGE, async (repository) =>
-      (await repositoryRuns(reads, repository)).map((run) => repositoryObjectById(run, repository)),
-    ),
+  resyncPage: (reads, _selector, cursor) => repositoryWalkPage(reads, WALK, cursor),
   events: {},
   permissions: { actions: 'read' },
 };

@@ -3,9 +3,9 @@
  * GraphQL for Actions), as REST answers them, with the vendor's `__repository` and `__organization`. Live changes
  * come with workflow runs (catalog-sync.ts's workflow_run handler), so no event is listened to here.
  */
-import type { KindDefinition, RepositoryRef, ResyncReads } from './kind-definition.ts';
-import { isNotFound, repositoryWalkPage, restList } from './repository-walk.ts';
-import { repositoryObjectById } from './repository-objects.ts';
+import type { KindDefinition, KindReads, RepositoryRef } from './kind-definition.ts';
+import { isRecord, repositoryObjectById } from './repository-objects.ts';
+import { isNotFound, readAllPages, repositoryWalkPage, wholeRepositories } from './rest-lists.ts';
 
 /** Repositories a resync page reads: one request each for most. */
 const REPOSITORIES_PER_PAGE = 20;
@@ -19,30 +19,35 @@ export interface RestWorkflow {
   state: string;
 }
 
-/** Every workflow of `repository` as the REST list answers it; none when the repository is gone. */
-export async function repositoryWorkflows(reads: ResyncReads, repository: RepositoryRef): Promise<RestWorkflow[]> {
+/** Every workflow of `repository` as the REST list answers it; none when the repository is gone (404). */
+export async function repositoryWorkflows(reads: KindReads, repository: RepositoryRef): Promise<RestWorkflow[]> {
   try {
-    const { items } = await restList<RestWorkflow>(
+    const items = await readAllPages(
       reads,
-      'GET /repos/{owner}/{repo}/actions/workflows',
-      { owner: repository.owner, repo: repository.name, per_page: 100 },
-      'workflows',
+      {
+        route: 'GET /repos/{owner}/{repo}/actions/workflows',
+        parameters: {},
+        items: (data) => (isRecord(data) ? data.workflows : undefined),
+      },
+      { owner: repository.owner, repo: repository.name },
       MAX_WORKFLOW_PAGES,
     );
-    return items;
+    return items as unknown as RestWorkflow[];
   } catch (error) {
     if (isNotFound(error)) return [];
     throw error;
   }
 }
 
+/** Each repository's workflows, all in one read; a list GitHub refuses (403) is kept by the resync. */
+const WALK = wholeRepositories('workflow', REPOSITORIES_PER_PAGE, async (reads, repository) =>
+  (await repositoryWorkflows(reads, repository)).map((workflow) => repositoryObjectById(workflow, repository)),
+);
+
 export const workflowKind: KindDefinition<'workflow'> = {
   kind: 'workflow',
   scope: 'repository',
-  resyncPage: (reads, _selector, cursor) =>
-    repositoryWalkPage(reads, cursor, REPOSITORIES_PER_PAGE, async (repository) =>
-      (await repositoryWorkflows(reads, repository)).map((workflow) => repositoryObjectById(workflow, repository)),
-    ),
+  resyncPage: (reads, _selector, cursor) => repositoryWalkPage(reads, WALK, cursor),
   events: {},
   permissions: { actions: 'read' },
 };
