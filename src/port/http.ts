@@ -25,6 +25,8 @@ export interface PortRequest {
   idempotent: boolean;
   /** Sent without a bearer token (the token request itself). */
   anonymous?: boolean;
+  /** Headers beyond the client's own (accept, content type, authorization, user agent). */
+  headers?: Record<string, string>;
   /** Never logged, not even in debug (it holds the client secret). */
   secretBody?: boolean;
   /** The key a successful answer must have, e.g. "entity"; without it the call fails rather than return nothing. */
@@ -97,8 +99,13 @@ export function createPortHttp(settings: PortHttpSettings): PortHttp {
     maxAnswerBytes: number,
     body?: string,
     token?: string,
+    extraHeaders?: Record<string, string>,
   ) {
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': settings.userAgent };
+    const headers: Record<string, string> = {
+      ...extraHeaders,
+      accept: 'application/json',
+      'user-agent': settings.userAgent,
+    };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
     return settings.limit.run(async (): Promise<Outcome> => {
@@ -144,7 +151,7 @@ export function createPortHttp(settings: PortHttpSettings): PortHttp {
     for (;;) {
       const token = request.anonymous ? undefined : await settings.tokens.get();
       attempts++;
-      const outcome = await attempt(call, request.method, target, maxAnswerBytes, body, token);
+      const outcome = await attempt(call, request.method, target, maxAnswerBytes, body, token, request.headers);
       // Deterministic: the same call would get the same oversized answer again.
       if (outcome.kind === 'too-large') throw failure(request, target, outcome, attempts, outcome.reason);
 

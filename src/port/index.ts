@@ -22,6 +22,6 @@ export type {
 } from './entities.ts';
 export { MAX_BATCH_ENTITIES, MAX_BODY_BYTES } from './bulk.ts';
 export type { BulkEntity, BulkEntityError, BulkUpsertResult } from './bulk.ts';
-export type { RunFilters, RunLogInput, RunPatch } from './runs.ts';
+export type { ClaimPendingRunsInput, RunFilters, RunLogInput, RunPatch } from './runs.ts';
 export type { PortFetch, PortFetchAnswer } from './http.ts';
 export type * from './types.ts';

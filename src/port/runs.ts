@@ -1,7 +1,7 @@
 import { LIST_MAX_ANSWER_BYTES } from './answer-body.ts';
 import { PortApiError } from './errors.ts';
 import { apiPath, type PortHttp } from './http.ts';
-import type { Run, RunLog, TerminationStatus } from './types.ts';
+import type { ClaimedRun, Run, RunAcknowledgement, RunLog, TerminationStatus } from './types.ts';
 
 export interface RunPatch {
   /** Ends the run; any later change to it is refused (422 run_exhausted). */
@@ -30,6 +30,20 @@ export interface RunFilters {
   limit?: number;
 }
 
+export interface ClaimPendingRunsInput {
+  /** The integration installation whose INTEGRATION_ACTION runs to claim. */
+  installationId: string;
+  /** The most runs to claim (the catalog takes 1 to 1000). */
+  limit: number;
+  /** How long the claimed runs stay hidden from other claims unless acknowledged (the catalog takes 100 to 43 200 000). */
+  visibilityTimeoutMs: number;
+  /** Run ids not to claim (runs this instance holds already). */
+  exclude?: readonly string[];
+}
+
+/** The vendor's marker of the calls an integration's actions processor makes, sent as Ocean sends it. */
+const RESERVED_USAGE = { 'x-port-reserved-usage': 'true' };
+
 export interface RunMethods {
   /** GET one run. Idempotent. */
   getRun(runId: string): Promise<Run>;
@@ -44,6 +58,18 @@ export interface RunMethods {
   addRunLog(runId: string, log: RunLogInput): Promise<RunLog>;
   /** GET /v1/actions/runs with the filters given. Idempotent. */
   listRuns(filters?: RunFilters): Promise<Run[]>;
+  /**
+   * POST /v1/actions/runs/claim-pending: the installation's pending INTEGRATION_ACTION runs, oldest first, each
+   * hidden from other claims for `visibilityTimeoutMs` unless acknowledged. NOT resent once it may have reached the
+   * server (the runs it claimed would only come back after the timeout); an empty list when there is nothing.
+   */
+  claimPendingRuns(input: ClaimPendingRunsInput): Promise<ClaimedRun[]>;
+  /**
+   * PATCH /v1/actions/runs/ack: takes a claimed run for this caller. A 409 (acknowledged already, or ended) is an
+   * answer, not an error: `{ acknowledged: false, reason }`, and the run must not be executed. NOT resent once it
+   * may have reached the server: a lost first try would make the retry look taken.
+   */
+  acknowledgeRun(runId: string): Promise<RunAcknowledgement>;
 }
 
 /** The vendor's current shape of runs; servers ignore query parameters they do not know. */
@@ -134,6 +160,46 @@ export function runMethods(http: PortHttp): RunMethods {
         maxAnswerBytes: LIST_MAX_ANSWER_BYTES,
       });
       return answer.body.runs;
+    },
+
+    async claimPendingRuns(input) {
+      const answer = await http.send<{ runs: ClaimedRun[] }>({
+        operation: 'claimPendingRuns',
+        method: 'POST',
+        path: '/v1/actions/runs/claim-pending',
+        headers: RESERVED_USAGE,
+        body: {
+          installationId: input.installationId,
+          limit: input.limit,
+          visibilityTimeoutMs: input.visibilityTimeoutMs,
+          ...(input.exclude !== undefined && { exclude: input.exclude }),
+        },
+        idempotent: false,
+        expect: 'runs',
+        maxAnswerBytes: LIST_MAX_ANSWER_BYTES,
+      });
+      return answer.body.runs;
+    },
+
+    async acknowledgeRun(runId) {
+      try {
+        await http.send({
+          operation: 'acknowledgeRun',
+          method: 'PATCH',
+          path: '/v1/actions/runs/ack',
+          headers: RESERVED_USAGE,
+          body: { runId },
+          idempotent: false,
+        });
+        return { acknowledged: true };
+      } catch (error) {
+        if (!(error instanceof PortApiError) || error.status !== 409) throw error;
+        return {
+          acknowledged: false,
+          reason: error.code === 'run_exhausted' ? 'ended' : 'taken',
+          message: error.serverMessage ?? error.message,
+        };
+      }
     },
   };
 }

@@ -87,6 +87,29 @@ export interface Run {
   [key: string]: unknown;
 }
 
+/**
+ * What an INTEGRATION_ACTION run carries for the integration that executes it: the action's
+ * `integrationActionType` and its `integrationActionExecutionProperties` with the `{{ }}` templates rendered.
+ */
+export interface IntegrationActionPayload {
+  type: 'INTEGRATION_ACTION';
+  installationId: string;
+  integrationActionType: string;
+  integrationActionExecutionProperties: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** A run answered by `claimPendingRuns`: an INTEGRATION_ACTION run, with its payload. */
+export interface ClaimedRun extends Run {
+  payload: IntegrationActionPayload;
+}
+
+/** How `acknowledgeRun` came out: the run is this caller's to execute, or it must be left alone. */
+export type RunAcknowledgement =
+  | { acknowledged: true }
+  /** `taken`: acknowledged already (by another instance); `ended`: the run has ended (SUCCESS or FAILURE). */
+  | { acknowledged: false; reason: 'taken' | 'ended'; message: string };
+
 export interface RunLog {
   id: string;
   runId: string;
