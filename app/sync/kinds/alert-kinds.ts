@@ -3,8 +3,8 @@
  * or per repository for a user account, an alert is keyed by its number within its repository, and each webhook
  * event reads the alert again over REST so that jq sees the REST answer, not the smaller webhook payload.
  */
-import type { KindObject, KindReads, LiveHandler, RepositoryRef } from './kind-definition.ts';
-import { isRecord, payloadRepository, repositoryObject } from './repository-objects.ts';
+import type { KindObject, LiveHandler, RepositoryRef } from './kind-definition.ts';
+import { payloadObject, repositoryObject } from './repository-objects.ts';
 import { type OrganizationList, readOne } from './rest-lists.ts';
 
 /** An alert as its jq sees it: the REST answer with the vendor's `__repository` and `__organization`. */
@@ -46,16 +46,15 @@ export function alertEvent(
   parameters: (selectors: ReadonlyArray<Record<string, unknown>> | undefined) => Record<string, unknown> = () => ({}),
 ): LiveHandler {
   return async (payload, reads) => {
-    const repository = payloadRepository(payload);
-    const alert = payload.alert;
-    if (!repository || !isRecord(alert) || typeof alert.number !== 'number') return [];
-    const selectors = await selectorsOf(reads);
+    const carried = payloadObject(payload, 'alert', 'number');
+    if (!carried) return [];
+    const selectors = await reads.selectors?.();
     if (selectors?.length === 0) return [];
-    const item = String(alert.number);
+    const { repository, item } = carried;
     const read = await readOne(
       reads,
       `GET /repos/{owner}/{repo}/${path}/{alert_number}`,
-      { owner: repository.owner, repo: repository.name, alert_number: alert.number, ...parameters(selectors) },
+      { owner: repository.owner, repo: repository.name, alert_number: carried.number, ...parameters(selectors) },
       `${kind} ${item} of ${repository.owner}/${repository.name}`,
     );
     const found = read && alertObject(read, repository);
@@ -63,10 +62,4 @@ export function alertEvent(
     // An organization's list names each alert's repository; the answer about one alert does not.
     return [{ object: { repository: payload.repository, ...found.object }, item, repository }];
   };
-}
-
-/** The live reads' selectors of the kind's resources in force, where the framework gives them. */
-export async function selectorsOf(reads: KindReads): Promise<ReadonlyArray<Record<string, unknown>> | undefined> {
-  const { selectors } = reads as KindReads & { selectors?: () => Promise<ReadonlyArray<Record<string, unknown>>> };
-  return selectors ? await selectors() : undefined;
 }

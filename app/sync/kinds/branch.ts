@@ -7,15 +7,12 @@
  * instead of a REST read per branch. Live: `create` and `delete` events of `ref_type: branch`.
  */
 import type { SelectorOf } from '../mapping/index.ts';
-import type { KindDefinition, KindReads, LiveChange, RepositoryRef } from './kind-definition.ts';
+import type { KindDefinition, LiveChange, LiveReads, RepositoryRef } from './kind-definition.ts';
 import { connectionPage, repositoryApi, type RepositoryConnections, withTolerance } from './repository-connections.ts';
-import { payloadRepository, repositoryObject } from './repository-objects.ts';
+import { payloadRef, repositoryObject } from './repository-objects.ts';
 import { restUser } from './rest-shapes.ts';
 
 type Selector = SelectorOf<'branch'>;
-
-/** A live handler's reads, with the selectors of the configuration in force where the event happened. */
-type LiveReads = KindReads & { selectors?(): Promise<ReadonlyArray<Record<string, unknown>>> };
 
 /** What a selector asks of each branch beyond the list shape. */
 interface Depth {
@@ -242,10 +239,9 @@ async function liveDepth(reads: LiveReads): Promise<Depth> {
 
 function branchEvent(created: boolean) {
   return async (payload: Record<string, unknown>, reads: LiveReads): Promise<LiveChange[]> => {
-    const repository = payloadRepository(payload);
-    const ref = payload.ref;
-    if (!repository || payload.ref_type !== 'branch' || typeof ref !== 'string' || ref === '') return [];
-    const name = ref.replace(/^refs\/heads\//, '');
+    const branch = payloadRef(payload, 'branch');
+    if (!branch) return [];
+    const { repository, name } = branch;
     if (!created) return [{ object: null, item: name, repository }];
     const depth = await liveDepth(reads);
     const data = await withTolerance({ tolerates }, () =>

@@ -7,8 +7,7 @@
  */
 import type { SelectorOf } from '../mapping/index.ts';
 import type { KindDefinition, LiveHandler, RepositoryRef } from './kind-definition.ts';
-import { selectorsOf } from './alert-kinds.ts';
-import { isRecord, payloadRepository, repositoryObjectById } from './repository-objects.ts';
+import { mappedByNone, payloadObject, repositoryObjectById } from './repository-objects.ts';
 import { perRepositoryPage, readOne, type RestList } from './rest-lists.ts';
 
 const KIND = 'deployment';
@@ -36,17 +35,15 @@ function filtersOf(selector: SelectorOf<'deployment'>): Record<string, string> {
 }
 
 const event: LiveHandler = async (payload, reads) => {
-  const repository = payloadRepository(payload);
-  const deployment = payload.deployment;
-  if (!repository || !isRecord(deployment) || typeof deployment.id !== 'number') return [];
-  if ((await selectorsOf(reads))?.length === 0) return [];
-  const item = String(deployment.id);
+  const carried = payloadObject(payload, 'deployment', 'id');
+  if (!carried || (await mappedByNone(reads))) return [];
+  const { repository, object: deployment, item } = carried;
   const whole = REST_ONLY.every((field) => field in deployment)
     ? deployment
     : await readOne(
         reads,
         'GET /repos/{owner}/{repo}/deployments/{deployment_id}',
-        { owner: repository.owner, repo: repository.name, deployment_id: deployment.id },
+        { owner: repository.owner, repo: repository.name, deployment_id: carried.number },
         `${KIND} ${item} of ${repository.owner}/${repository.name}`,
       );
   const found = whole && deploymentObject(whole, repository);

@@ -6,8 +6,7 @@
  * the rest (a deleted environment is removed by the next resync).
  */
 import type { KindDefinition, LiveHandler, RepositoryRef } from './kind-definition.ts';
-import { selectorsOf } from './alert-kinds.ts';
-import { isRecord, payloadRepository, repositoryObject } from './repository-objects.ts';
+import { isRecord, mappedByNone, payloadRepository, repositoryObject } from './repository-objects.ts';
 import { perRepositoryPage, readOne, type RestList } from './rest-lists.ts';
 
 const KIND = 'environment';
@@ -28,7 +27,7 @@ const deploymentCreated: LiveHandler = async (payload, reads) => {
   const repository = payloadRepository(payload);
   const deployment = payload.deployment;
   if (!repository || !isRecord(deployment) || typeof deployment.environment !== 'string') return [];
-  if ((await selectorsOf(reads))?.length === 0) return [];
+  if (await mappedByNone(reads)) return [];
   const name = deployment.environment;
   const read = await readOne(
     reads,

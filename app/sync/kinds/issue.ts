@@ -6,7 +6,7 @@
 import type { SelectorOf } from '../mapping/index.ts';
 import type { KindDefinition, LiveChange, RepositoryRef } from './kind-definition.ts';
 import { connectionPage, repositoryApi, type RepositoryConnections } from './repository-connections.ts';
-import { payloadRepository, repositoryObject } from './repository-objects.ts';
+import { payloadObject, repositoryObject } from './repository-objects.ts';
 import {
   ACTOR_FIELDS,
   type ActorNode,
@@ -117,14 +117,12 @@ function connections(selector: Selector): RepositoryConnections<IssueNode> {
 const GONE = new Set(['deleted', 'transferred']);
 
 async function onIssues(payload: Record<string, unknown>): Promise<LiveChange[]> {
-  const repository = payloadRepository(payload);
-  const issue = payload.issue as ({ number?: unknown; pull_request?: unknown } & Record<string, unknown>) | undefined;
-  if (!repository || !issue || typeof issue.number !== 'number') return [];
+  const carried = payloadObject(payload, 'issue', 'number');
   // The issues API's pull requests are not issues here (the vendor skips them); an issues event never carries one.
-  if (issue.pull_request) return [];
-  const item = String(issue.number);
+  if (!carried || carried.object.pull_request) return [];
+  const { object, item, repository } = carried;
   if (GONE.has(String(payload.action))) return [{ object: null, item, repository }];
-  return [repositoryObject(issue, item, repository)];
+  return [repositoryObject(object, item, repository)];
 }
 
 export const issueKind: KindDefinition<'issue'> = {

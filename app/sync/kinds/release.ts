@@ -5,7 +5,7 @@
  */
 import type { KindDefinition, LiveChange, RepositoryRef } from './kind-definition.ts';
 import { connectionPage, repositoryApi, type RepositoryConnections } from './repository-connections.ts';
-import { payloadRepository, repositoryObject } from './repository-objects.ts';
+import { payloadObject, repositoryObject } from './repository-objects.ts';
 import { type ActorNode, restUser, USER_FIELDS } from './rest-shapes.ts';
 
 /** The fields of a release; their REST names are in toRestRelease. */
@@ -82,12 +82,11 @@ const CONNECTIONS: RepositoryConnections<ReleaseNode> = {
 };
 
 async function onRelease(payload: Record<string, unknown>): Promise<LiveChange[]> {
-  const repository = payloadRepository(payload);
-  const release = payload.release as ({ id?: unknown } & Record<string, unknown>) | undefined;
-  if (!repository || !release || typeof release.id !== 'number') return [];
-  const item = String(release.id);
+  const carried = payloadObject(payload, 'release', 'id');
+  if (!carried) return [];
+  const { object, item, repository } = carried;
   if (payload.action === 'deleted') return [{ object: null, item, repository }];
-  return [repositoryObject(release, item, repository)];
+  return [repositoryObject(object, item, repository)];
 }
 
 export const releaseKind: KindDefinition<'release'> = {

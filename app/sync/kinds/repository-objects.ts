@@ -3,7 +3,7 @@
  * names (as a RepositoryRef), and an object as the vendor's integration gives it to jq, with `__repository` (the
  * repository's name) and `__organization` (the account's login).
  */
-import type { KindObject, RepositoryRef } from './kind-definition.ts';
+import type { KindObject, LiveReads, RepositoryRef } from './kind-definition.ts';
 
 /** A JSON object (not null, not an array). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -42,4 +42,41 @@ export function repositoryObject(object: object, item: string, repository: Repos
 /** An object of `repository` keyed by its id (a workflow, a run, a deployment), with what the vendor adds. */
 export function repositoryObjectById(object: { id: number }, repository: RepositoryRef): KindObject {
   return repositoryObject(object, String(object.id), repository);
+}
+
+/**
+ * The object a webhook payload carries at `field` (`issue`, `alert`), keyed by its number `key` (`number`, `id`),
+ * with the payload's repository; undefined when the payload lacks either.
+ */
+export function payloadObject(
+  payload: Record<string, unknown>,
+  field: string,
+  key: string,
+): { repository: RepositoryRef; object: Record<string, unknown>; number: number; item: string } | undefined {
+  const repository = payloadRepository(payload);
+  const object = payload[field];
+  if (!repository || !isRecord(object) || typeof object[key] !== 'number') return undefined;
+  return { repository, object, number: object[key], item: String(object[key]) };
+}
+
+/**
+ * The ref a `create` or `delete` event of `refType` (`tag`, `branch`) is about, by its short name, with the
+ * payload's repository; undefined for an event of another ref type.
+ */
+export function payloadRef(
+  payload: Record<string, unknown>,
+  refType: 'tag' | 'branch',
+): { repository: RepositoryRef; name: string } | undefined {
+  const repository = payloadRepository(payload);
+  const ref = payload.ref;
+  if (!repository || payload.ref_type !== refType || typeof ref !== 'string' || ref === '') return undefined;
+  return { repository, name: ref.replace(refType === 'tag' ? /^refs\/tags\// : /^refs\/heads\//, '') };
+}
+
+/**
+ * Whether no resource in force where a live event happened maps the kind (so the event is worth no read); false
+ * when the framework does not say.
+ */
+export async function mappedByNone(reads: LiveReads): Promise<boolean> {
+  return (await reads.selectors?.())?.length === 0;
 }

@@ -5,7 +5,7 @@
  */
 import type { KindDefinition, KindReads, LiveChange, RepositoryRef } from './kind-definition.ts';
 import { connectionPage, repositoryApi, type RepositoryConnections } from './repository-connections.ts';
-import { payloadRepository, repositoryObject } from './repository-objects.ts';
+import { payloadRef, repositoryObject } from './repository-objects.ts';
 
 /** The fields of a tag's ref: an annotated tag's target is a Tag object pointing at the commit. */
 export const TAG_FIELDS = `
@@ -66,10 +66,9 @@ async function readTag(reads: KindReads, repository: RepositoryRef, name: string
 
 function tagEvent(created: boolean) {
   return async (payload: Record<string, unknown>, reads: KindReads): Promise<LiveChange[]> => {
-    const repository = payloadRepository(payload);
-    const ref = payload.ref;
-    if (!repository || payload.ref_type !== 'tag' || typeof ref !== 'string' || ref === '') return [];
-    const name = ref.replace(/^refs\/tags\//, '');
+    const tag = payloadRef(payload, 'tag');
+    if (!tag) return [];
+    const { repository, name } = tag;
     const node = created ? await readTag(reads, repository, name) : null;
     if (!node) return [{ object: null, item: name, repository }];
     return [repositoryObject(toRestTag(node, repository, reads.apiUrl), name, repository)];
