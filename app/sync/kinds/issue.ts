@@ -16,7 +16,10 @@ import {
   MILESTONE_FIELDS,
   type MilestoneNode,
   nodesOf,
+  restAssignees,
+  restBody,
   restLabel,
+  restLockReason,
   restMilestone,
   restUser,
   USER_FIELDS,
@@ -59,7 +62,7 @@ export interface IssueNode {
 export function toRestIssue(node: IssueNode, repository: RepositoryRef, apiUrl: string) {
   const api = repositoryApi(apiUrl, repository);
   const url = `${api}/issues/${node.number}`;
-  const assignees = nodesOf(node.assignees).map((user) => restUser({ __typename: 'User', ...user }, apiUrl));
+  const assignees = restAssignees(node.assignees, apiUrl);
   return {
     url,
     repository_url: api,
@@ -76,7 +79,7 @@ export function toRestIssue(node: IssueNode, repository: RepositoryRef, apiUrl: 
     state: node.state.toLowerCase(),
     state_reason: node.stateReason?.toLowerCase() ?? null,
     locked: node.locked,
-    active_lock_reason: node.activeLockReason?.toLowerCase().replaceAll('_', '-') ?? null,
+    active_lock_reason: restLockReason(node.activeLockReason),
     assignee: assignees[0] ?? null,
     assignees,
     milestone: restMilestone(node.milestone, api),
@@ -84,7 +87,7 @@ export function toRestIssue(node: IssueNode, repository: RepositoryRef, apiUrl: 
     updated_at: node.updatedAt,
     closed_at: node.closedAt,
     author_association: node.authorAssociation,
-    body: node.body === '' ? null : node.body,
+    body: restBody(node.body),
   };
 }
 

@@ -17,7 +17,10 @@ import {
   MILESTONE_FIELDS,
   type MilestoneNode,
   nodesOf,
+  restAssignees,
+  restBody,
   restLabel,
+  restLockReason,
   restMilestone,
   restUser,
   USER_FIELDS,
@@ -135,7 +138,7 @@ export function toRestPullRequest(node: PullRequestNode, repository: RepositoryR
   const reviewers = nodesOf(node.reviewRequests).flatMap((request) =>
     request.requestedReviewer ? [request.requestedReviewer] : [],
   );
-  const assignees = nodesOf(node.assignees).map((user) => restUser({ __typename: 'User', ...user }, apiUrl));
+  const assignees = restAssignees(node.assignees, apiUrl);
   const pulls = `${api}/pulls/${node.number}`;
   return {
     url: pulls,
@@ -152,10 +155,10 @@ export function toRestPullRequest(node: PullRequestNode, repository: RepositoryR
     number: node.number,
     state: node.state === 'OPEN' ? 'open' : 'closed',
     locked: node.locked,
-    active_lock_reason: node.activeLockReason?.toLowerCase().replaceAll('_', '-') ?? null,
+    active_lock_reason: restLockReason(node.activeLockReason),
     title: node.title,
     user: restUser(node.author, apiUrl),
-    body: node.body === '' ? null : node.body,
+    body: restBody(node.body),
     labels: nodesOf(node.labels).map((label) => restLabel(label, api)),
     milestone: restMilestone(node.milestone, api),
     created_at: node.createdAt,

@@ -62,6 +62,18 @@ export function restUser(actor: ActorNode | null | undefined, apiUrl: string): R
   };
 }
 
+/** An issue's or pull request's assignees (User nodes) as REST gives them. */
+export function restAssignees(connection: { nodes?: Array<ActorNode | null> | null }, apiUrl: string): RestUser[] {
+  return nodesOf(connection).map((user) => restUser({ __typename: 'User', ...user }, apiUrl));
+}
+
+/** GraphQL's lock reason (`OFF_TOPIC`) as REST's `active_lock_reason` (`off-topic`). */
+export const restLockReason = (reason: string | null): string | null =>
+  reason?.toLowerCase().replaceAll('_', '-') ?? null;
+
+/** GraphQL's body of an issue or pull request ('' when there is none) as REST's (null). */
+export const restBody = (body: string): string | null => (body === '' ? null : body);
+
 export const LABEL_FIELDS = 'id name color description isDefault url';
 
 export interface LabelNode {
