@@ -136,6 +136,27 @@ describe('the executors', () => {
       });
     }
   });
+
+  test('keep runs in order per repository, as the vendor’s partition key, but delete_pr_comment', () => {
+    const keys = Object.fromEntries(
+      githubExecutors.map(({ type, partitionKey }) => [
+        type,
+        [
+          partitionKey?.({ runId: 'r', integrationActionType: type, properties: { org: 'Octo-Org', repo: 'Hello' } }),
+          partitionKey?.({ runId: 'r', integrationActionType: type, properties: { repo: 'octo-org/hello' } }),
+          partitionKey?.({ runId: 'r', integrationActionType: type, properties: { title: 'no repository' } }),
+        ],
+      ]),
+    );
+    for (const [type, key] of Object.entries(keys)) {
+      expect([type, key]).toEqual([
+        type,
+        type === 'delete_pr_comment'
+          ? [undefined, undefined, undefined]
+          : ['octo-org/hello', 'octo-org/hello', undefined],
+      ]);
+    }
+  });
 });
 
 describe('issues', () => {

@@ -4,11 +4,13 @@
  * GitHub's refusal turned into an ExecutionError that names the repository and says what GitHub said.
  */
 import { githubMessage, githubStatus, type GithubClient } from '../../github/index.ts';
-import { ExecutionError, type ActionExecutor, type ExecutionOutcome } from './executor.ts';
+import { ExecutionError, type ActionExecutor, type ExecutionOutcome, type IntegrationRun } from './executor.ts';
 
 /** An executor that makes one GitHub REST call; `route` (`METHOD /path/{template}`) is the call. */
 export interface GithubExecutor extends ActionExecutor {
   readonly route: string;
+  /** The run's repository (`org/repo`, lower case), as the vendor's partition key: one run at a time per repository. */
+  partitionKey?(run: IntegrationRun): string | undefined;
 }
 
 /** Where the call goes: the run's repository and its installation's client. */
@@ -46,12 +48,23 @@ export interface GithubExecutorSpec<Input, Answer> {
   ending(answer: Answer, input: Input, repository: string, octokit: GithubClient): Ending;
   /** Status labels: while the call is under way, and once it succeeded. */
   labels: { starting: string; done: string };
+  /** false: runs of it are not kept in order per repository (the vendor's delete_pr_comment). */
+  partitioned?: false;
+}
+
+/** `org` and `repo`, or `repo` as `owner/repo`, lower case; undefined when the run names no repository. */
+function repositoryKey(run: IntegrationRun): string | undefined {
+  const { org, repo } = run.properties;
+  if (typeof repo !== 'string' || repo === '') return undefined;
+  if (typeof org === 'string' && org !== '') return `${org}/${repo}`.toLowerCase();
+  return repo.includes('/') ? repo.toLowerCase() : undefined;
 }
 
 export function githubExecutor<Input, Answer>(spec: GithubExecutorSpec<Input, Answer>): GithubExecutor {
   return {
     type: spec.type,
     route: spec.route,
+    ...(spec.partitioned !== false && { partitionKey: repositoryKey }),
     async execute(run, context): Promise<ExecutionOutcome> {
       const properties = new PropertyReader(run.properties);
       const input = spec.read(properties);

@@ -57,12 +57,16 @@ export const editPrComment = githubExecutor({
   }),
 });
 
-/** `commentId` (required). A deleted comment has no page: the outcome has no link. */
+/**
+ * `commentId` (required). A deleted comment has no page: the outcome has no link. Not kept in order per repository,
+ * as the vendor's.
+ */
 export const deletePrComment = githubExecutor({
   type: 'delete_pr_comment',
   route: DELETE_COMMENT,
   permission: PERMISSION,
   labels: { starting: 'Deleting comment', done: 'Comment deleted' },
+  partitioned: false,
   read: (properties: PropertyReader) => ({ commentId: properties.requiredNumber('commentId') }),
   starting: ({ commentId }, repository) => `Deleting comment ${commentId} in ${repository}`,
   failure: ({ commentId }, repository) => `Could not delete comment ${commentId} in ${repository}`,
