@@ -122,6 +122,13 @@ export function toTeamObject(node: TeamNode, organization: TeamOrganization): Re
   };
 }
 
+/** Where the page after `after` starts; null when there is none, or when GitHub's cursor did not move past it. */
+function nextCursor(pageInfo: PageInfo, after: string | null): string | null {
+  return pageInfo.hasNextPage && pageInfo.endCursor !== null && pageInfo.endCursor !== after
+    ? pageInfo.endCursor
+    : null;
+}
+
 /** Reads the members after the first page of each team that has more, into its node. */
 async function readAllMembers(graphql: GraphqlRead, owner: string, team: TeamNode): Promise<void> {
   const members = team.members;
@@ -140,7 +147,8 @@ async function readAllMembers(graphql: GraphqlRead, owner: string, team: TeamNod
     if (!next) break;
     members.nodes.push(...next.nodes);
     // A cursor that does not advance would read the same page forever.
-    pageInfo = next.pageInfo.endCursor === after ? { hasNextPage: false, endCursor: null } : next.pageInfo;
+    const following = nextCursor(next.pageInfo, after);
+    pageInfo = { hasNextPage: following !== null, endCursor: following };
   }
   members.pageInfo = { hasNextPage: false, endCursor: null };
 }
@@ -182,11 +190,10 @@ export async function readTeamPage(
   const { pageInfo, nodes } = data.organization.teams;
   const teams = nodes.filter((node): node is TeamNode => node !== null);
   for (const team of teams) await readAllMembers(graphql, owner, team);
-  const advanced = pageInfo.hasNextPage && pageInfo.endCursor !== null && pageInfo.endCursor !== after;
   return {
     organization: { login: owner, databaseId: data.organization.databaseId, apiUrl },
     teams,
-    next: advanced ? pageInfo.endCursor : null,
+    next: nextCursor(pageInfo, after),
   };
 }
 
@@ -235,10 +242,9 @@ export async function readMemberPage(
   );
   if (!data.organization) return { users: [], next: null };
   const { pageInfo, nodes } = data.organization.membersWithRole;
-  const advanced = pageInfo.hasNextPage && pageInfo.endCursor !== null && pageInfo.endCursor !== after;
   return {
     users: nodes.filter((node): node is UserNode => node !== null),
-    next: advanced ? pageInfo.endCursor : null,
+    next: nextCursor(pageInfo, after),
   };
 }
 
