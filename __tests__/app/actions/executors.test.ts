@@ -602,3 +602,27 @@ describe('GitHub’s refusals, as the run’s error naming the repository', () =
     expect(run.lines).toEqual([]);
   });
 });
+
+describe('retries of a client that retries (as the App’s does)', () => {
+  const Retrying = ProbotOctokit.defaults({ retry: { retryAfterBaseValue: 1 }, throttle: { enabled: false } });
+  const repository = async () => ({
+    owner: OWNER,
+    repo: REPO,
+    installationId: 4242,
+    octokit: new Retrying({ auth: { token: 'ghs_test' } }) as unknown as GithubClient,
+  });
+
+  test('a create GitHub answered 5xx is not sent again: it may have been done', async () => {
+    github('post', `/repos/${REPOSITORY}/issues`, 502, { message: 'Server Error' });
+    const run = await execute('create_issue', { title: 'Once' }, { repository });
+    expect(run.error?.message).toBe(`Could not create issue in ${REPOSITORY}: Server Error`);
+    // afterEach checks no interceptor is left, and nock refuses a second request (none set up).
+  });
+
+  test('an edit, which is safe to repeat, is tried again after a 5xx', async () => {
+    github('patch', `/repos/${REPOSITORY}/issues/4`, 502, { message: 'Server Error' });
+    github('patch', `/repos/${REPOSITORY}/issues/4`, 200, issue(4));
+    const run = await execute('edit_issue', { issueNumber: 4, title: 'Again' }, { repository });
+    expect(run.outcome).toMatchObject({ status: 'SUCCESS' });
+  });
+});

@@ -18,8 +18,8 @@ export interface Target {
   owner: string;
   repo: string;
   octokit: GithubClient;
-  /** Options for octokit.request (the run's abort signal). */
-  request: { signal?: AbortSignal };
+  /** Options for octokit.request: the run's abort signal, and no retries for calls not safe to repeat. */
+  request: { signal?: AbortSignal | undefined; retries?: number };
 }
 
 export interface Ending {
@@ -74,7 +74,11 @@ export function githubExecutor<Input, Answer>(spec: GithubExecutorSpec<Input, An
       await context.log(spec.starting(input, repository), spec.labels.starting);
       let answer: Answer;
       try {
-        answer = await spec.call({ owner, repo, octokit, request: { signal: context.signal } }, input);
+        // GitHub may have done a POST or a DELETE that answered 5xx: a retry would create the issue, pull request or
+        // comment twice, or report a deleted comment as missing. Only the calls that are safe to repeat retry.
+        const once = /^(POST|DELETE) /.test(spec.route);
+        const request = { signal: context.signal, ...(once && { retries: 0 }) };
+        answer = await spec.call({ owner, repo, octokit, request }, input);
       } catch (error) {
         if (githubStatus(error) === undefined) throw error;
         throw new ExecutionError(`${spec.failure(input, repository)}: ${refusal(error, spec.permission)}`);
