@@ -5,6 +5,7 @@ export type ApiErrorCode =
   | 'bad_request'
   | 'unauthorized'
   | 'run_exhausted'
+  | 'run_already_acknowledged'
   | 'has_dependents'
   | 'missing_permissions'
   | 'not_found'

@@ -108,13 +108,34 @@ export interface UpsertEntityInvocation {
   mapping: Record<string, unknown>;
 }
 
+/**
+ * A run the catalog does not invoke: it stays IN_PROGRESS and pending until the integration installation named
+ * claims it (POST /v1/actions/runs/claim-pending) and acknowledges it (PATCH /v1/actions/runs/ack).
+ */
+export interface IntegrationActionInvocation {
+  type: 'INTEGRATION_ACTION';
+  installationId: string;
+  integrationProvider: 'GITHUB';
+  integrationActionType: string;
+  integrationActionExecutionProperties?: Record<string, unknown>;
+}
+
+/** What a run of an INTEGRATION_ACTION carries for the integration, its templates rendered. */
+export interface IntegrationActionPayload {
+  type: 'INTEGRATION_ACTION';
+  installationId: string;
+  integrationActionType: string;
+  integrationActionExecutionProperties: Record<string, unknown>;
+}
+
 /** GITLAB, KAFKA, AZURE_DEVOPS...: stored as written; running one ends the run with "not supported here". */
 export interface OtherInvocation {
   type: string;
   [key: string]: unknown;
 }
 
-export type InvocationMethod = WebhookInvocation | GithubInvocation | UpsertEntityInvocation | OtherInvocation;
+export type InvocationMethod =
+  WebhookInvocation | GithubInvocation | UpsertEntityInvocation | IntegrationActionInvocation | OtherInvocation;
 
 export interface Action {
   identifier: string;
@@ -158,6 +179,8 @@ export interface Run {
   endedAt: string | null;
   createdBy: string;
   updatedBy: string;
+  /** INTEGRATION_ACTION runs only, once their templates are rendered: what claim-pending hands the integration. */
+  payload?: IntegrationActionPayload;
 }
 
 export interface RunLog {

@@ -274,7 +274,7 @@ describe('UPSERT_ENTITY and others', () => {
     const run = await runOf({ type: 'GITLAB', projectName: 'p', groupName: 'g' });
     expect((await waitForRun(catalog, run.id)).status).toBe('FAILURE');
     expect((await getRunLogs(catalog, run.id))[0]!.message).toBe(
-      'Invocation method GITLAB is not supported by the embedded catalog (supported: WEBHOOK, GITHUB and UPSERT_ENTITY)',
+      'Invocation method GITLAB is not supported by the embedded catalog (supported: WEBHOOK, GITHUB, UPSERT_ENTITY and INTEGRATION_ACTION)',
     );
   });
 });

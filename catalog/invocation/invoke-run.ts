@@ -4,8 +4,22 @@ import { createRedactor } from '../../src/port/index.ts';
 import { describeAnswer, describeNetworkError, isRetryableStatus, sendSigned } from '../delivery/index.ts';
 import type { DeliveryHandler, DeliveryOutcome } from '../../src/outbox/index.ts';
 import { ApiError } from '../errors.ts';
-import type { GithubInvocation, UpsertEntityInvocation, WebhookInvocation } from '../model.ts';
-import { type CatalogContext, endRun, isEnded, logToRun, parseEntityInput, writeEntity } from '../operations/index.ts';
+import type {
+  GithubInvocation,
+  IntegrationActionInvocation,
+  UpsertEntityInvocation,
+  WebhookInvocation,
+} from '../model.ts';
+import {
+  type CatalogContext,
+  endRun,
+  isEnded,
+  logToRun,
+  makeClaimable,
+  parseEntityInput,
+  writeEntity,
+} from '../operations/index.ts';
+import { describeValue, isPlainObject } from '../validation/index.ts';
 import type { StoredRun } from '../store/index.ts';
 
 export interface InvocationSettings {
@@ -19,7 +33,7 @@ export interface InvocationSettings {
   maxAttempts: number;
 }
 
-const SUPPORTED = 'WEBHOOK, GITHUB and UPSERT_ENTITY';
+const SUPPORTED = 'WEBHOOK, GITHUB, UPSERT_ENTITY and INTEGRATION_ACTION';
 
 /**
  * Invokes runs from the outbox: renders the action's templates and calls its backend. Every line it writes to a
@@ -58,11 +72,13 @@ async function invokeRun(run: RunWriter, runId: string, settings: InvocationSett
   // Ended already (by its backend, or by hand): there is nothing left to invoke.
   if (!stored || isEnded(stored.run)) return { result: 'delivered' };
 
+  // An integration action's payload is handed to whoever claims it: its templates see no secrets.
+  const integration = stored.invocation.invocationMethod.type === 'INTEGRATION_ACTION';
   let method: Record<string, unknown>;
   try {
     method = await renderTemplates(
       stored.invocation.invocationMethod as unknown as Record<string, unknown>,
-      templateContext(stored, settings.secrets),
+      templateContext(stored, integration ? {} : settings.secrets),
       'invocationMethod',
     );
   } catch (error) {
@@ -78,6 +94,9 @@ async function invokeRun(run: RunWriter, runId: string, settings: InvocationSett
       return invokeGithub(run, stored, method as unknown as GithubInvocation, settings);
     case 'UPSERT_ENTITY':
       upsertEntity(run, stored, method as unknown as UpsertEntityInvocation);
+      return { result: 'delivered' };
+    case 'INTEGRATION_ACTION':
+      awaitIntegration(run, runId, method as unknown as IntegrationActionInvocation);
       return { result: 'delivered' };
     default:
       run.end(
@@ -194,6 +213,32 @@ async function invokeGithub(
   } catch (error) {
     return { result: 'retry', error: `the GitHub App at ${url} ${describeNetworkError(error)}` };
   }
+}
+
+/**
+ * Invokes nothing: the run keeps its rendered payload and waits, IN_PROGRESS, for its installation to claim it.
+ * A template that rendered to something the payload cannot hold ends it instead.
+ */
+function awaitIntegration(run: RunWriter, runId: string, method: IntegrationActionInvocation): void {
+  const properties = method.integrationActionExecutionProperties ?? {};
+  const problem =
+    typeof method.installationId !== 'string' || method.installationId === ''
+      ? `invocationMethod.installationId rendered to ${describeValue(method.installationId)}, not an id`
+      : typeof method.integrationActionType !== 'string' || method.integrationActionType === ''
+        ? `invocationMethod.integrationActionType rendered to ${describeValue(method.integrationActionType)}`
+        : !isPlainObject(properties)
+          ? `invocationMethod.integrationActionExecutionProperties rendered to ${describeValue(properties)}, not an object`
+          : undefined;
+  if (problem) {
+    run.end(runId, 'FAILURE', `Invocation failed: ${problem}`);
+    return;
+  }
+  makeClaimable(run.ctx, runId, {
+    type: 'INTEGRATION_ACTION',
+    installationId: method.installationId,
+    integrationActionType: method.integrationActionType,
+    integrationActionExecutionProperties: properties,
+  });
 }
 
 function upsertEntity(run: RunWriter, stored: StoredRun, method: UpsertEntityInvocation): void {

@@ -7,6 +7,7 @@ import {
   BlueprintStore,
   EntityStore,
   inTransaction,
+  IntegrationRunStore,
   RunStore,
   TokenStore,
 } from '../store/index.ts';
@@ -29,6 +30,7 @@ export class CatalogContext {
   readonly tokens: TokenStore;
   readonly actions: ActionStore;
   readonly runs: RunStore;
+  readonly integrationRuns: IntegrationRunStore;
   readonly deliveries: OutboxStore;
   /** Called after a transaction that enqueued deliveries commits, so they go out at once. */
   onDeliveriesEnqueued: () => void = () => {};
@@ -48,6 +50,7 @@ export class CatalogContext {
     this.tokens = new TokenStore(db);
     this.actions = new ActionStore(db);
     this.runs = new RunStore(db);
+    this.integrationRuns = new IntegrationRunStore(db);
     this.deliveries = new OutboxStore(db);
   }
 

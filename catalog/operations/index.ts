@@ -27,3 +27,11 @@ export {
   generateRunId,
 } from './runs.ts';
 export { recordEntityChange } from './entity-changes.ts';
+export {
+  makeClaimable,
+  claimPendingRuns,
+  acknowledgeRun,
+  CLAIM_LIMIT,
+  VISIBILITY_TIMEOUT_MS,
+  MAX_EXCLUDED_RUNS,
+} from './integration-runs.ts';

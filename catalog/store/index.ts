@@ -5,3 +5,4 @@ export { AuditStore, type AuditAction, type AuditEntry, type AuditRecord, type A
 export { TokenStore, type IssuedToken } from './token-store.ts';
 export { ActionStore } from './action-store.ts';
 export { RunStore, type StoredRun, type RunInvocation, type RunFilter } from './run-store.ts';
+export { IntegrationRunStore, type IntegrationRunState, type ClaimRequest } from './integration-run-store.ts';

@@ -113,4 +113,21 @@ export const migrations: readonly string[] = [
   -- one ordering_key go out one at a time, in id order.
   ${OUTBOX_SCHEMA}
   `,
+  // 3: INTEGRATION_ACTION runs waiting for their integration: claimed (claim-pending), then acknowledged (ack)
+  `
+  -- A row is added once the run's payload is rendered and deleted when the run ends. run_seq is the run's rowid in
+  -- runs, the order runs were created in; visible_at (epoch ms) is when a claimed, unacknowledged run may be
+  -- claimed again.
+  CREATE TABLE integration_runs (
+    run_id TEXT PRIMARY KEY,
+    run_seq INTEGER NOT NULL,
+    installation_id TEXT NOT NULL,
+    visible_at INTEGER NOT NULL,
+    claims INTEGER NOT NULL DEFAULT 0,
+    acknowledged_at TEXT,
+    acknowledged_by TEXT
+  );
+  CREATE INDEX integration_runs_claimable ON integration_runs (installation_id, run_seq)
+    WHERE acknowledged_at IS NULL;
+  `,
 ];

@@ -46,6 +46,8 @@ export class RunStore {
   private readonly indexedAsRead = new WeakMap<StoredRun, { status: string; externalRunId: string | null }>();
   private readonly insertLogStatement: StatementSync;
   private readonly logsStatement: StatementSync;
+  /** An ended run leaves the queue of integration runs (migration 3): it is never claimable again. */
+  private readonly unqueueStatement: StatementSync;
   private readonly listStatements: StatementCache;
 
   constructor(db: DatabaseSync) {
@@ -65,6 +67,7 @@ export class RunStore {
       INSERT INTO run_logs (run_id, message, status_label, termination_status, created_at, created_by)
       VALUES (?, ?, ?, ?, ?, ?)`);
     this.logsStatement = db.prepare('SELECT * FROM run_logs WHERE run_id = ? ORDER BY id');
+    this.unqueueStatement = db.prepare('DELETE FROM integration_runs WHERE run_id = ?');
   }
 
   get(id: string): StoredRun | undefined {
@@ -107,6 +110,7 @@ export class RunStore {
       this.updateStatements.none.run(data, run.id);
     }
     this.indexedAsRead.set(stored, { status: run.status, externalRunId: run.externalRunId });
+    if (statusChanged && (run.status === 'SUCCESS' || run.status === 'FAILURE')) this.unqueueStatement.run(run.id);
   }
 
   /** Newest first. */

@@ -3,6 +3,7 @@
  * userInputs, blueprintIdentifier) and `invocationMethod`. Problems throw invalidRequest naming the field.
  */
 import { z } from 'zod';
+import { templateSlots } from '../../src/jq/index.ts';
 import { invalidRequest, parseOrInvalid } from '../errors.ts';
 import type { Action } from '../model.ts';
 import { describeValue } from './describe.ts';
@@ -38,8 +39,16 @@ const upsertEntitySchema = z.looseObject({
   mapping: z.record(z.string(), z.unknown()),
 });
 
+const integrationActionSchema = z.looseObject({
+  type: z.literal('INTEGRATION_ACTION'),
+  installationId: z.string({ error: 'required: the id of the integration installation that runs it' }).min(1),
+  integrationProvider: z.literal('GITHUB', { error: 'required: must be GITHUB' }),
+  integrationActionType: z.string({ error: 'required: what the integration does, e.g. dispatch_workflow' }).min(1),
+  integrationActionExecutionProperties: z.record(z.string(), z.unknown(), { error: 'must be an object' }).optional(),
+});
+
 // Stored as written; running one says it is not supported here.
-const otherSchema = z.looseObject({ type: z.enum(['GITLAB', 'KAFKA', 'AZURE_DEVOPS', 'INTEGRATION_ACTION']) });
+const otherSchema = z.looseObject({ type: z.enum(['GITLAB', 'KAFKA', 'AZURE_DEVOPS']) });
 
 const actionSchema = z.looseObject({
   identifier: z.string().regex(IDENTIFIER, 'letters, digits and @_=- only').max(100),
@@ -52,7 +61,13 @@ const actionSchema = z.looseObject({
     userInputs: z.unknown().optional(),
     blueprintIdentifier: z.string().min(1).optional(),
   }),
-  invocationMethod: z.discriminatedUnion('type', [webhookSchema, githubSchema, upsertEntitySchema, otherSchema]),
+  invocationMethod: z.discriminatedUnion('type', [
+    webhookSchema,
+    githubSchema,
+    upsertEntitySchema,
+    integrationActionSchema,
+    otherSchema,
+  ]),
 });
 
 export function parseActionDefinition(
@@ -84,7 +99,22 @@ export function parseActionDefinition(
       throw invalidRequest(`invocationMethod.blueprintIdentifier: blueprint "${blueprintIdentifier}" does not exist`);
     }
   }
+  if (invocationMethod.type === 'INTEGRATION_ACTION') refuseSecrets(invocationMethod);
   return { ...action, trigger: { ...trigger, userInputs } } as ActionDefinition;
+}
+
+/**
+ * The payload of an integration action is handed to whoever claims the run and shown with it, so, as the vendor
+ * does, its templates may not read `.secrets`.
+ */
+function refuseSecrets(method: Record<string, unknown>): void {
+  for (const slot of templateSlots(method, 'invocationMethod')) {
+    if (/\.secrets\b/.test(slot.expression)) {
+      throw invalidRequest(
+        `${slot.path}: INTEGRATION_ACTION templates may not read .secrets (the payload is not secret)`,
+      );
+    }
+  }
 }
 
 function isHttpUrl(value: string): boolean {

@@ -15,3 +15,4 @@ export { parseUserInputs, compileUserInputsValidator, type UserInputsValidator }
 export { parseActionDefinition, type ActionDefinition } from './action-definition.ts';
 export { checkTemplates, MAX_ACTION_TEMPLATES } from './action-templates.ts';
 export { MAX_PATTERN_PROGRAM_SIZE } from './user-pattern.ts';
+export { describeValue, isPlainObject } from './describe.ts';

@@ -1,5 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { type Actor, addRunLog, type CatalogContext, patchRun, requireRun } from '../../operations/index.ts';
+import {
+  acknowledgeRun,
+  type Actor,
+  addRunLog,
+  type CatalogContext,
+  claimPendingRuns,
+  patchRun,
+  requireRun,
+} from '../../operations/index.ts';
 import { actorOf } from '../plugin.ts';
 import { booleanParam, integerParam, stringParam, type WithQuery } from '../query-params.ts';
 
@@ -38,9 +46,19 @@ export const runCalls = {
     requireRun(ctx, runId);
     return { ok: true, runLogs: ctx.runs.logs(runId) };
   },
+  /** An integration's poll: `{ installationId, limit?, visibilityTimeoutMs?, exclude? }`. */
+  claimPending: (ctx: CatalogContext, body: unknown) => ({ ok: true, runs: claimPendingRuns(ctx, body) }),
+  /** `{ runId }`; 409 when taken already or ended. */
+  acknowledge: (ctx: CatalogContext, body: unknown, actor: Actor) => ({
+    ok: true,
+    run: acknowledgeRun(ctx, body, actor),
+  }),
 };
 
 export function registerRunRoutes(app: FastifyInstance, ctx: CatalogContext): void {
+  // Static paths: they win over /v1/actions/runs/:run whatever the order they are registered in.
+  app.post('/v1/actions/runs/claim-pending', async (request) => runCalls.claimPending(ctx, request.body));
+  app.patch('/v1/actions/runs/ack', async (request) => runCalls.acknowledge(ctx, request.body, actorOf(request)));
   app.get('/v1/actions/runs', async (request) => runCalls.list(ctx, request));
   app.get<RunParams>('/v1/actions/runs/:run', async (request) => runCalls.get(ctx, request.params.run));
   app.patch<RunParams>('/v1/actions/runs/:run', async (request) =>
