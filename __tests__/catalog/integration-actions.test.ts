@@ -360,3 +360,33 @@ describe('the Port client against the catalog', () => {
     await expect(client.acknowledgeRun('r_doesnotexist0000')).rejects.toThrow(/404 not_found/);
   });
 });
+
+describe('across a restart', () => {
+  test('a claimed run stays hidden until its timeout, and an acknowledged one stays taken', async () => {
+    const own = await startTestCatalog();
+    const method = dispatchWorkflow('restart-installation');
+    await own.api('POST', '/v1/actions', integrationAction('restartable', method));
+    const first = await startRun(own, 'restartable', { properties: { name: 'a' } });
+    const second = await startRun(own, 'restartable', { properties: { name: 'b' } });
+    for (const { run } of [first, second])
+      await waitForRun(own, run.id, (r) => (r as PendingRun).payload !== undefined);
+    const claimBody = { installationId: 'restart-installation', limit: 10, visibilityTimeoutMs: 2000 };
+    const claimedAt = Date.now();
+    const claimed = await own.api<{ runs: RunBody[] }>('POST', '/v1/actions/runs/claim-pending', claimBody);
+    expect(claimed.body.runs.map((run) => run.id)).toEqual([first.run.id, second.run.id]);
+    expect((await own.api('PATCH', '/v1/actions/runs/ack', { runId: first.run.id })).status).toBe(200);
+    await own.close({ keepData: true });
+
+    const again = await startTestCatalog({ dataDir: own.dataDir });
+    try {
+      const hidden = await again.api<{ runs: RunBody[] }>('POST', '/v1/actions/runs/claim-pending', claimBody);
+      expect(hidden.body.runs).toEqual([]);
+      await sleep(Math.max(0, claimedAt + 2100 - Date.now()));
+      const back = await again.api<{ runs: RunBody[] }>('POST', '/v1/actions/runs/claim-pending', claimBody);
+      expect(back.body.runs.map((run) => run.id)).toEqual([second.run.id]);
+      expect((await again.api('PATCH', '/v1/actions/runs/ack', { runId: first.run.id })).status).toBe(409);
+    } finally {
+      await again.close();
+    }
+  });
+});
