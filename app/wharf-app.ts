@@ -1,6 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { Probot } from 'probot';
 import { type DeliveryHandler, OutboxWorker } from '../src/outbox/index.ts';
+import {
+  ActionsProcessor,
+  builtInExecutors,
+  DEFAULT_INTEGRATION_ID,
+  DEFAULT_PACING,
+  DEFAULT_PROCESSOR_SETTINGS,
+  ExecutorRegistry,
+  RepositoryResolver,
+  type ActionExecutor,
+  type PollPacing,
+  type ProcessorSettings,
+  type ProcessorEvents,
+  type ProcessorStatus,
+} from './actions/index.ts';
+import { processorMetricEvents } from './actions/processor-metrics.ts';
 import { createRedactor, type PortClient } from '../src/port/index.ts';
 import type { DispatchSettings } from './dispatch/dispatch-workflow.ts';
 import { Dispatcher } from './dispatch/dispatcher.ts';
@@ -43,6 +58,17 @@ export interface WharfAppOptions {
   secrets?: readonly string[] | undefined;
   /** How long one GitHub call may take (default 15 s). */
   githubTimeoutMs?: number | undefined;
+  /** The actions processor: on with the App, claiming the runs of WHARF_INTEGRATION_ID (default `wharf`). */
+  actions?: Partial<ActionsSettings> | undefined;
+}
+
+/** The actions processor (app/actions): WHARF_INTEGRATION_ID and how it polls. */
+export interface ActionsSettings extends Omit<ProcessorSettings, 'pacing'> {
+  /** Off: no run is claimed (the signed invocation still dispatches). */
+  enabled: boolean;
+  pacing: Partial<PollPacing>;
+  /** Executors instead of wharf's own (tests). */
+  executors?: readonly ActionExecutor[] | undefined;
 }
 
 export const DEFAULT_OUTBOX: OutboxSettings = {
@@ -63,6 +89,8 @@ export class WharfApp {
   reporter: Reporter | undefined;
   reconciler: Reconciler | undefined;
   sync: CatalogSync | undefined;
+  /** Port's actions processor; undefined until the App has GitHub credentials and reports to a Port API. */
+  actions: ActionsProcessor | undefined;
   private readonly options: WharfAppOptions;
   /** Hides the catalog's secrets in what the App writes to run logs: dispatch messages and reports alike. */
   private readonly redact: (text: string) => string;
@@ -75,6 +103,10 @@ export class WharfApp {
   private readonly count: Record<'dispatches' | 'dispatchFailures' | 'reports' | 'reportFailures', () => void>;
   /** Histograms of durations, observed in milliseconds. */
   private readonly observe: Record<'dispatch' | 'report' | 'outboxAge', (milliseconds: number) => void>;
+  /** The actions processor's metrics, registered once (the processor may start later than the App). */
+  private readonly actionEvents: ProcessorEvents;
+  /** The signed invocation's and dispatch_workflow's: the allow-list and the look for runs on older GHES. */
+  private readonly dispatchSettings: DispatchSettings;
 
   constructor(options: WharfAppOptions) {
     this.options = options;
@@ -108,15 +140,20 @@ export class WharfApp {
         'Time delivered writes spent in the outbox, from enqueued to delivered',
       ),
     };
+    this.actionEvents = processorMetricEvents(this.metrics, {
+      enqueued: () => this.worker?.kick(),
+      warn: options.log.warn,
+    });
+    this.dispatchSettings = {
+      allowedWorkflows: options.allowedWorkflows,
+      findRunTimeoutMs: 30_000,
+      findRunIntervalMs: 1000,
+      ...options.dispatch,
+    };
     this.dispatcher = new Dispatcher(
       this.store,
       undefined,
-      {
-        allowedWorkflows: options.allowedWorkflows,
-        findRunTimeoutMs: 30_000,
-        findRunIntervalMs: 1000,
-        ...options.dispatch,
-      },
+      this.dispatchSettings,
       {
         dispatched: (receivedAt) => {
           this.count.dispatches();
@@ -177,6 +214,44 @@ export class WharfApp {
     Object.assign(this.handlers, this.sync?.start(port, settings.maxAttempts));
     this.reconciler = new Reconciler(this.store, this.github!, reporter, this.options.log.warn);
     this.reconciler.start(this.options.reconcileIntervalMs ?? 5 * 60_000);
+    this.startActions(port);
+  }
+
+  /** The settings of the actions processor, defaults filled in. */
+  get actionsSettings(): ActionsSettings {
+    const given = this.options.actions ?? {};
+    return {
+      ...DEFAULT_PROCESSOR_SETTINGS,
+      installationId: DEFAULT_INTEGRATION_ID,
+      enabled: true,
+      ...given,
+      pacing: { ...DEFAULT_PACING, ...given.pacing },
+    };
+  }
+
+  /** What the status page shows of the actions processor; undefined while it does not run. */
+  actionsStatus(): ProcessorStatus | undefined {
+    return this.actions?.status();
+  }
+
+  /** Starts claiming the runs of WHARF_INTEGRATION_ID from `port` (when on, and the client can claim runs). */
+  private startActions(port: PortClient): void {
+    const settings = this.actionsSettings;
+    if (!settings.enabled || this.actions) return;
+    const resolver = new RepositoryResolver(() => this.github);
+    const executors =
+      settings.executors ??
+      builtInExecutors({ github: () => this.github, store: this.store, settings: this.dispatchSettings });
+    this.actions = new ActionsProcessor({
+      source: port,
+      store: this.store,
+      registry: new ExecutorRegistry(executors),
+      repository: (properties) => resolver.resolve(properties),
+      settings: { ...settings, pacing: settings.pacing as PollPacing },
+      redact: this.redact,
+      events: this.actionEvents,
+    });
+    this.actions.start();
   }
 
   /** The handler of `/api/github/webhooks` (webhooks/webhook-endpoint.ts); undefined without App credentials. */
@@ -270,7 +345,10 @@ export class WharfApp {
 
   /** Stops at once: GitHub calls under way are abandoned; what they were for stays in the outbox or the store. */
   async close(): Promise<void> {
+    // No run is started from now on; an execution under way is abandoned with GitHub's calls, and left `executing`.
+    this.actions?.halt();
     this.github?.stop();
+    await this.actions?.stop();
     this.reconciler?.stop();
     await this.sync?.stop();
     await this.dispatcher.idle();

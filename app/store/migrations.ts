@@ -105,4 +105,21 @@ export const migrations: readonly string[] = [
     paths TEXT NOT NULL
   );
   `,
+  // 4: integration-action runs this App claimed from Port (app/actions): acknowledged, executing, finished, so a
+  // run is executed once across redeliveries and restarts, and one caught mid-way is resumed or ended saying which
+  `
+  -- state: claimed (acknowledgement sent, answer not recorded), acknowledged (ours, not started), executing (its
+  -- GitHub work started), finished (outcome reported through the outbox).
+  CREATE TABLE action_runs (
+    run_id TEXT PRIMARY KEY,
+    action_type TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    state TEXT NOT NULL,
+    outcome TEXT,
+    created_at INTEGER,
+    claimed_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX action_runs_state ON action_runs (state, claimed_at);
+  `,
 ];

@@ -21,6 +21,14 @@ export interface ServerConfig {
   resyncIntervalMs: number;
   /** How far one evaluation of a user's jq may go: WHARF_JQ_TIMEOUT_MS, WHARF_JQ_MEMORY_MB, WHARF_JQ_WORKERS. */
   jq: JqLimits;
+  /** The actions processor: WHARF_INTEGRATION_ID and WHARF_ACTIONS_* (app/actions). */
+  actions: {
+    enabled: boolean;
+    installationId: string;
+    batchSize: number;
+    visibilityTimeoutMs: number;
+    pacing: { maxIdleMs: number };
+  };
 }
 
 const SECRET_PREFIX = 'WHARF_SECRET_';
@@ -40,6 +48,11 @@ const envSchema = z.object({
     .int()
     .refine((value) => value === 0 || value >= 60, 'must be 0 (no schedule) or at least 60')
     .default(6 * 60 * 60),
+  WHARF_INTEGRATION_ID: z.string().trim().min(1).max(200).default('wharf'),
+  WHARF_ACTIONS_PROCESSOR: z.enum(['on', 'off']).default('on'),
+  WHARF_ACTIONS_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
+  WHARF_ACTIONS_VISIBILITY_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(43_200).default(90),
+  WHARF_ACTIONS_MAX_IDLE_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('warn'),
 });
 
@@ -83,5 +96,12 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
     reconcileIntervalMs: values.WHARF_RECONCILE_INTERVAL_SECONDS * 1000,
     resyncIntervalMs: values.WHARF_RESYNC_INTERVAL_SECONDS * 1000,
     jq,
+    actions: {
+      enabled: values.WHARF_ACTIONS_PROCESSOR === 'on',
+      installationId: values.WHARF_INTEGRATION_ID,
+      batchSize: values.WHARF_ACTIONS_BATCH_SIZE,
+      visibilityTimeoutMs: values.WHARF_ACTIONS_VISIBILITY_TIMEOUT_SECONDS * 1000,
+      pacing: { maxIdleMs: values.WHARF_ACTIONS_MAX_IDLE_SECONDS * 1000 },
+    },
   };
 }

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
       allowedWorkflows: config.allowedWorkflows,
       reconcileIntervalMs: config.reconcileIntervalMs,
       sync: { resyncIntervalMs: config.resyncIntervalMs },
+      actions: config.actions,
     },
   });
   console.log(`wharf listening on ${server.url}`);
@@ -52,6 +53,11 @@ async function main(): Promise<void> {
     const stored = githubApp.fromStore.length > 0 ? ` (${githubApp.fromStore.join(', ')} from ${STORED_APP_FILE})` : '';
     console.log(
       `GitHub App: on${stored} (webhooks at ${server.url}${WEBHOOKS_PATH}, invocations at ${server.url}/api/port/invocations)`,
+    );
+    console.log(
+      config.actions.enabled
+        ? `actions processor: claiming the INTEGRATION_ACTION runs of installation "${config.actions.installationId}" (WHARF_INTEGRATION_ID)`
+        : 'actions processor: off (WHARF_ACTIONS_PROCESSOR=off)',
     );
   } else {
     console.log(

@@ -53,6 +53,11 @@ export interface ActionExecutor {
    * and ends the run FAILURE too, with its message.
    */
   execute(run: IntegrationRun, context: ExecutorContext): Promise<ExecutionOutcome>;
+  /**
+   * Runs with the same key are executed one at a time, in the order claimed (the vendor's partition key); none:
+   * in parallel with every other run.
+   */
+  partitionKey?(run: IntegrationRun): string | undefined;
 }
 
 /** A failure to report to the run as it is: it names the property, the repository or GitHub's message. */

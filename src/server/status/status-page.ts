@@ -63,6 +63,29 @@ function appSection(app: StatusReport['app']): string {
   return `${github}<h3>Installations</h3>${installations}`;
 }
 
+function actionsSection(actions: StatusReport['actions']): string {
+  const id = `<code>${escapeHtml(actions.integrationId)}</code>`;
+  if (!actions.on) {
+    return `<p>Off (${escapeHtml(actions.reason)}). Integration id ${id} (<code>WHARF_INTEGRATION_ID</code>).</p>`;
+  }
+  const poll = actions.lastPoll;
+  const last = !poll
+    ? 'not polled yet'
+    : poll.ok
+      ? `last poll ${escapeHtml(poll.at)}: ${escapeHtml(poll.claimed)} runs claimed`
+      : `<span class="bad">last poll ${escapeHtml(poll.at)} failed (${escapeHtml(actions.failingPolls)} in a row): ${escapeHtml(poll.error)}</span>`;
+  return (
+    `<p class="good">On: claiming the <code>INTEGRATION_ACTION</code> runs of installation ${id} ` +
+    `(<code>WHARF_INTEGRATION_ID</code>); executes ${actions.executors.map((type) => `<code>${escapeHtml(type)}</code>`).join(', ')}.</p>` +
+    `<p>${last}.</p>` +
+    '<table><tr><th>claimed</th><th>taken by another processor</th><th>SUCCESS</th><th>FAILURE</th>' +
+    '<th>left IN_PROGRESS for their workflow</th><th>waiting</th><th>executing</th></tr>' +
+    `<tr><td>${escapeHtml(actions.claimed)}</td><td>${escapeHtml(actions.skipped)}</td><td>${escapeHtml(actions.succeeded)}</td>` +
+    `<td>${escapeHtml(actions.failed)}</td><td>${escapeHtml(actions.inProgress)}</td><td>${escapeHtml(actions.waiting)}</td>` +
+    `<td>${escapeHtml(actions.executing)}</td></tr></table>`
+  );
+}
+
 function configErrors(errors: StatusReport['configErrors']): string {
   if (errors.length === 0) return '<p class="good">None: every port-app-config.yml read lately parses.</p>';
   return errors
@@ -108,6 +131,8 @@ ${link('/healthz', 'liveness')}; this page as JSON with <code>Accept: applicatio
 ${catalog}
 <h2>GitHub App</h2>
 ${appSection(report.app)}
+<h2>Integration actions</h2>
+${actionsSection(report.actions)}
 <h2>Outboxes</h2>
 <table><tr><th>outbox</th><th>waiting</th><th>oldest</th></tr>
 ${outbox('App: writes to Port', report.outboxes.app)}

@@ -57,6 +57,7 @@ export interface StatusReport {
         installationsError: string | null;
       };
   outboxes: { app: OutboxStatus; catalog: OutboxStatus | null };
+  actions: ActionsStatus;
   configErrors: Array<{
     repository: string;
     file: string;
@@ -66,6 +67,58 @@ export interface StatusReport {
     problems: Array<{ line: number; column: number; field: string; reason: string }>;
   }>;
   docs: Array<{ title: string; href: string }>;
+}
+
+/** The actions processor: which installation's runs it claims, and how its polls and runs went since the start. */
+export type ActionsStatus =
+  | { on: false; integrationId: string; reason: string }
+  | {
+      on: true;
+      integrationId: string;
+      executors: string[];
+      lastPoll: { at: string; ok: boolean; claimed: number; error: string | null } | null;
+      failingPolls: number;
+      claimed: number;
+      skipped: number;
+      succeeded: number;
+      failed: number;
+      inProgress: number;
+      waiting: number;
+      executing: number;
+    };
+
+function actionsStatus(wharfApp: WharfApp): ActionsStatus {
+  const settings = wharfApp.actionsSettings;
+  const status = wharfApp.actionsStatus();
+  if (!status) {
+    const reason = !settings.enabled
+      ? 'WHARF_ACTIONS_PROCESSOR is off'
+      : !wharfApp.githubOn
+        ? 'the GitHub App is off'
+        : 'not started';
+    return { on: false, integrationId: settings.installationId, reason };
+  }
+  return {
+    on: true,
+    integrationId: status.installationId,
+    executors: status.executors,
+    lastPoll: status.lastPoll
+      ? {
+          at: iso(status.lastPoll.at)!,
+          ok: status.lastPoll.ok,
+          claimed: status.lastPoll.claimed,
+          error: status.lastPoll.error ?? null,
+        }
+      : null,
+    failingPolls: status.failingPolls,
+    claimed: status.claimed,
+    skipped: status.skipped,
+    succeeded: status.outcomes.SUCCESS,
+    failed: status.outcomes.FAILURE,
+    inProgress: status.outcomes.IN_PROGRESS,
+    waiting: status.waiting,
+    executing: status.executing,
+  };
 }
 
 export interface ReadinessReport {
@@ -168,6 +221,7 @@ export async function statusReport(sources: StatusSources): Promise<StatusReport
       app: outboxStatus(wharfApp.metrics.value('wharf_outbox_depth') ?? 0, wharfApp.oldestPendingAt(), now),
       catalog: catalog ? outboxStatus(catalog.pendingDeliveries(), catalog.oldestPendingDeliveryAt(), now) : null,
     },
+    actions: actionsStatus(wharfApp),
     configErrors: (wharfApp.sync?.brokenConfigs() ?? []).map(configErrorOf),
     docs: DOCS.map(({ title, href }) => ({ title, href })),
   };

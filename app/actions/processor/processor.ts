@@ -1,0 +1,451 @@
+import type { ClaimedRun, PortClient, Run } from '../../../src/port/index.ts';
+import { enqueuePortWrites, type PortWrite } from '../../port-writes/index.ts';
+import type { AppStore } from '../../store/index.ts';
+import {
+  ExecutionError,
+  type ExecutionOutcome,
+  type ExecutorContext,
+  type IntegrationRun,
+  type RunRepository,
+} from '../executors/executor.ts';
+import { ActionRunStore } from './action-run-store.ts';
+import { DEFAULT_PACING, nextPollDelay, type PollPacing } from './backoff.ts';
+import { integrationRunOf } from './claimed-run.ts';
+import type { ExecutorRegistry } from './registry.ts';
+
+/** The two calls of the Port API an actions processor makes besides its run writes. */
+export type PendingRunsSource = Pick<PortClient, 'claimPendingRuns' | 'acknowledgeRun'>;
+
+export interface ProcessorSettings {
+  /** The installation id Port's INTEGRATION_ACTION actions name (WHARF_INTEGRATION_ID). */
+  installationId: string;
+  /** Runs claimed per poll, and at most held here (waiting or executing) at once. */
+  batchSize: number;
+  /** How long a claimed run stays hidden from other processors before Port offers it again. */
+  visibilityTimeoutMs: number;
+  /** Runs executed at once (runs with one partition key always one at a time). */
+  concurrency: number;
+  pacing: PollPacing;
+  /** How long stop() waits for executions under way (they are then left as a crash leaves them). */
+  stopWithinMs: number;
+}
+
+export const DEFAULT_PROCESSOR_SETTINGS: Omit<ProcessorSettings, 'installationId'> = {
+  batchSize: 20,
+  visibilityTimeoutMs: 90_000,
+  concurrency: 8,
+  pacing: DEFAULT_PACING,
+  stopWithinMs: 5_000,
+};
+
+export interface ProcessorEvents {
+  claimed(count: number): void;
+  /** Acknowledged by another processor first (409). */
+  skipped(): void;
+  /** The run's outcome was reported: it ended (SUCCESS, FAILURE) or went on elsewhere (IN_PROGRESS). */
+  executed(status: ExecutionOutcome['status'], createdAt: number | undefined): void;
+  pollFailed(): void;
+  enqueued(): void;
+  warn(message: string): void;
+}
+
+/** What the status page shows of the processor. */
+export interface ProcessorStatus {
+  installationId: string;
+  running: boolean;
+  executors: string[];
+  lastPoll: { at: number; ok: boolean; claimed: number; error?: string } | undefined;
+  /** Polls failed in a row now (0 when the last one worked). */
+  failingPolls: number;
+  claimed: number;
+  skipped: number;
+  outcomes: Record<ExecutionOutcome['status'], number>;
+  waiting: number;
+  executing: number;
+}
+
+/** A run held here: waiting for its turn, then acknowledged and executed. */
+interface Held {
+  run: IntegrationRun;
+  createdAt: number | undefined;
+  problem: string | undefined;
+  key: string | undefined;
+  /** new: just claimed; reack: its acknowledgement's answer was lost; acknowledged: ours, resumed after a restart. */
+  phase: 'new' | 'reack' | 'acknowledged';
+}
+
+/**
+ * Port's actions processor, as the vendor's integrations run it: polls Port for the pending runs of its installation
+ * (a bounded batch, hidden from other processors for a visibility timeout), acknowledges each before executing it
+ * (a 409 means another processor took it), executes it with the executor of its `integrationActionType`, and reports
+ * the outcome to the run through the App's outbox. The App's store records each run's progress, so a run is executed
+ * once however often it is offered, and one caught by a stop is resumed or ended saying which.
+ */
+export class ActionsProcessor {
+  private readonly source: PendingRunsSource;
+  private readonly store: AppStore;
+  private readonly runs: ActionRunStore;
+  private readonly registry: ExecutorRegistry;
+  private readonly resolve: (properties: Readonly<Record<string, unknown>>) => Promise<RunRepository>;
+  private readonly settings: ProcessorSettings;
+  private readonly events: ProcessorEvents;
+  private readonly redact: (text: string) => string;
+  private readonly stopping = new AbortController();
+  private readonly waiting: Held[] = [];
+  private readonly executing = new Map<string, Promise<void>>();
+  private readonly busyKeys = new Set<string>();
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private readonly counts = { claimed: 0, skipped: 0, failingPolls: 0 };
+  private readonly outcomes: ProcessorStatus['outcomes'] = { SUCCESS: 0, FAILURE: 0, IN_PROGRESS: 0 };
+  private lastPoll: ProcessorStatus['lastPoll'];
+
+  constructor(options: {
+    source: PendingRunsSource;
+    store: AppStore;
+    registry: ExecutorRegistry;
+    repository: (properties: Readonly<Record<string, unknown>>) => Promise<RunRepository>;
+    settings: ProcessorSettings;
+    events: ProcessorEvents;
+    redact?: (text: string) => string;
+  }) {
+    this.source = options.source;
+    this.store = options.store;
+    this.runs = new ActionRunStore(options.store.db);
+    this.registry = options.registry;
+    this.resolve = options.repository;
+    this.settings = options.settings;
+    this.events = options.events;
+    // A run's properties are rendered templates, and may hold a secret GitHub quotes back in its refusal.
+    this.redact = options.redact ?? ((text) => text);
+  }
+
+  /** Takes up what an earlier process left, then polls until stop(). */
+  start(): void {
+    if (this.loop) return;
+    this.recover();
+    this.loop = this.poll();
+  }
+
+  status(): ProcessorStatus {
+    return {
+      installationId: this.settings.installationId,
+      running: this.loop !== undefined && !this.stopping.signal.aborted,
+      executors: this.registry.known(),
+      lastPoll: this.lastPoll,
+      failingPolls: this.counts.failingPolls,
+      claimed: this.counts.claimed,
+      skipped: this.counts.skipped,
+      outcomes: { ...this.outcomes },
+      waiting: this.waiting.length,
+      executing: this.executing.size,
+    };
+  }
+
+  /** Waits until nothing is held here (tests and the benchmark). */
+  async idle(): Promise<void> {
+    while (this.executing.size > 0 || this.waiting.length > 0) {
+      await Promise.allSettled([...this.executing.values()]);
+      if (this.executing.size === 0 && this.waiting.length > 0) await sleep(5);
+    }
+  }
+
+  /**
+   * Stops polling and claiming; waits a while for executions under way. One still running after that is left
+   * `executing`, as a crash would leave it (the next start ends it FAILURE saying so); runs waiting their turn were
+   * never acknowledged, and Port offers them again once their visibility timeout passes.
+   */
+  async stop(): Promise<void> {
+    this.halt();
+    await this.loop;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.executing.values()]),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, this.settings.stopWithinMs);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /** Stops polling and starting runs at once; what an execution under way reports from now on is dropped. */
+  halt(): void {
+    this.stopping.abort();
+    this.wakeUp?.();
+    this.waiting.length = 0;
+  }
+
+  private get stopped(): boolean {
+    return this.stopping.signal.aborted;
+  }
+
+  /**
+   * Runs an earlier process left: acknowledged but not started ones are resumed (nothing was done on GitHub); ones
+   * whose execution started end FAILURE (GitHub may or may not have acted; a second execution could act twice);
+   * ones whose acknowledgement got no answer are acknowledged again.
+   */
+  private recover(): void {
+    for (const { run } of this.runs.inState('executing')) {
+      const message = `wharf stopped while executing this run's ${run.integrationActionType}, so it may or may not have taken effect on GitHub: check there before running the action again`;
+      this.events.warn(`run ${run.runId}: ${message}`);
+      this.report(run, { status: 'FAILURE', summary: message }, undefined);
+    }
+    for (const { run, createdAt } of this.runs.inState('acknowledged')) {
+      this.hold({ run, createdAt, problem: undefined, key: this.keyOf(run), phase: 'acknowledged' });
+    }
+    for (const { run, createdAt } of this.runs.inState('claimed')) {
+      this.hold({ run, createdAt, problem: undefined, key: this.keyOf(run), phase: 'reack' });
+    }
+    this.pump();
+  }
+
+  private keyOf(run: IntegrationRun): string | undefined {
+    try {
+      const key = this.registry.get(run.integrationActionType)?.partitionKey?.(run);
+      return key === undefined ? undefined : `${run.integrationActionType}:${key}`;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private hold(held: Held): void {
+    this.waiting.push(held);
+  }
+
+  private heldIds(): string[] {
+    return [...this.waiting.map((held) => held.run.runId), ...this.executing.keys()];
+  }
+
+  private async poll(): Promise<void> {
+    const { pacing, batchSize, installationId, visibilityTimeoutMs } = this.settings;
+    let last: 'runs' | 'empty' | 'error' = 'runs';
+    let streak = 0;
+    while (!this.stopped) {
+      const room = batchSize - this.waiting.length - this.executing.size;
+      if (room <= 0) {
+        // Full: poll again once a run is done.
+        await this.pause(pacing.maxIdleMs);
+        continue;
+      }
+      let claimed: ClaimedRun[];
+      const exclude = this.heldIds();
+      try {
+        claimed = await this.source.claimPendingRuns({
+          installationId,
+          limit: room,
+          visibilityTimeoutMs,
+          ...(exclude.length > 0 && { exclude }),
+        });
+      } catch (error) {
+        if (this.stopped) break;
+        streak = last === 'error' ? streak + 1 : 1;
+        last = 'error';
+        this.counts.failingPolls = streak;
+        const message = (error as Error).message;
+        this.lastPoll = { at: Date.now(), ok: false, claimed: 0, error: message };
+        this.events.pollFailed();
+        const delay = nextPollDelay(pacing, 'error', streak);
+        // The first failure and then every tenth, so a long outage does not flood the log.
+        if (streak === 1 || streak % 10 === 0) {
+          this.events.warn(
+            `actions processor: could not claim runs from Port (${streak} failed ${streak === 1 ? 'poll' : 'polls'} in a row, next in ${Math.round(delay / 1000)} s): ${message}`,
+          );
+        }
+        await this.pause(delay);
+        continue;
+      }
+      this.counts.failingPolls = 0;
+      this.lastPoll = { at: Date.now(), ok: true, claimed: claimed.length };
+      const held = new Set(exclude);
+      const fresh = claimed.filter((run) => !held.has(run.id));
+      if (fresh.length > 0) this.events.claimed(fresh.length);
+      this.counts.claimed += fresh.length;
+      for (const claimedRun of fresh) this.take(claimedRun);
+      this.pump();
+      if (fresh.length > 0) {
+        last = 'runs';
+        streak = 0;
+        continue;
+      }
+      streak = last === 'empty' ? streak + 1 : 1;
+      last = 'empty';
+      await this.pause(nextPollDelay(pacing, 'empty', streak));
+    }
+  }
+
+  /** A run the poll claimed: held for its turn, unless this App is already past acknowledging it. */
+  private take(claimedRun: Run): void {
+    const parsed = integrationRunOf(claimedRun);
+    const run: IntegrationRun = parsed.ok
+      ? parsed.run
+      : {
+          runId: claimedRun.id,
+          integrationActionType: String(
+            (claimedRun.payload as { integrationActionType?: unknown } | undefined)?.integrationActionType ?? '',
+          ),
+          properties: {},
+        };
+    const createdAt = parsed.ok ? parsed.createdAt : undefined;
+    const state = this.runs.stateOf(run.runId);
+    // Offered again after its acknowledgement was sent: executed here, or being, or reported; never twice.
+    if (state !== undefined && state !== 'claimed') return;
+    this.hold({
+      run,
+      createdAt,
+      problem: parsed.ok ? undefined : parsed.problem,
+      key: this.keyOf(run),
+      phase: state === 'claimed' ? 'reack' : 'new',
+    });
+  }
+
+  /** Starts held runs while there is room, one at a time per partition key. */
+  private pump(): void {
+    while (!this.stopped && this.executing.size < this.settings.concurrency) {
+      const index = this.waiting.findIndex((held) => held.key === undefined || !this.busyKeys.has(held.key));
+      if (index < 0) return;
+      const [held] = this.waiting.splice(index, 1) as [Held];
+      if (held.key !== undefined) this.busyKeys.add(held.key);
+      const work = this.process(held)
+        .catch((error: unknown) =>
+          this.events.warn(`actions processor: run ${held.run.runId}: ${(error as Error).message}`),
+        )
+        .finally(() => {
+          this.executing.delete(held.run.runId);
+          if (held.key !== undefined) this.busyKeys.delete(held.key);
+          this.wakeUp?.();
+          this.pump();
+        });
+      this.executing.set(held.run.runId, work);
+    }
+  }
+
+  /** Waits `ms`, or less when a run is done or the processor stops. */
+  private async pause(ms: number): Promise<void> {
+    if (this.stopped) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = done;
+    });
+    this.wakeUp = undefined;
+  }
+
+  private async process(held: Held): Promise<void> {
+    const { run } = held;
+    if (held.phase === 'new' && !this.runs.claim(run, held.createdAt, Date.now())) return;
+    if (held.phase !== 'acknowledged') {
+      const acknowledged = await this.acknowledge(held);
+      if (!acknowledged || this.stopped) return;
+      this.runs.setState(run.runId, 'acknowledged', Date.now());
+    }
+    if (this.stopped) return;
+    const outcome = await this.execute(held);
+    if (outcome === undefined || this.stopped) return;
+    this.report(run, outcome, held.createdAt);
+  }
+
+  /** Acknowledges the run to Port: true when it is this App's to execute now. */
+  private async acknowledge(held: Held): Promise<boolean> {
+    const { runId } = held.run;
+    let answer: Awaited<ReturnType<PendingRunsSource['acknowledgeRun']>>;
+    try {
+      answer = await this.source.acknowledgeRun(runId);
+    } catch (error) {
+      // Port did not answer: the run stays `claimed` here. If the acknowledgement did not reach Port, Port offers the
+      // run again after its visibility timeout and it is acknowledged then; if it did, the next start asks again.
+      this.events.warn(
+        `actions processor: could not acknowledge run ${runId} (it will be asked again): ${(error as Error).message}`,
+      );
+      return false;
+    }
+    if (answer.acknowledged) return true;
+    this.runs.forget(runId);
+    // Ended meanwhile (cancelled, or ended by hand): nothing to do and nobody to tell.
+    if (answer.reason === 'ended') return false;
+    this.counts.skipped++;
+    this.events.skipped();
+    if (held.phase === 'reack') {
+      // This App sent an acknowledgement earlier and lost its answer: Port's 409 may be that very acknowledgement.
+      const message =
+        'wharf sent this run its acknowledgement, then lost the answer (it stopped or Port failed); Port now says the ' +
+        'run is acknowledged, by another processor or by that lost request. wharf leaves it: if the run does not ' +
+        'progress, run the action again';
+      this.events.warn(`run ${runId}: ${message}`);
+      this.write(runId, [{ op: 'log', body: { message } }]);
+    }
+    return false;
+  }
+
+  /** Runs the executor; undefined when the processor stopped under it (the run stays `executing`). */
+  private async execute(held: Held): Promise<ExecutionOutcome | undefined> {
+    const { run } = held;
+    const executor = this.registry.get(run.integrationActionType);
+    if (held.problem !== undefined) return { status: 'FAILURE', summary: held.problem };
+    if (!executor) return { status: 'FAILURE', summary: this.registry.unknownType(run.integrationActionType) };
+    this.runs.setState(run.runId, 'executing', Date.now());
+    let repository: Promise<RunRepository> | undefined;
+    const context: ExecutorContext = {
+      repository: () => (repository ??= this.resolve(run.properties)),
+      log: async (message, statusLabel) => {
+        this.write(run.runId, [
+          { op: 'log', body: { message: this.redact(message), ...(statusLabel && { statusLabel }) } },
+        ]);
+      },
+      signal: this.stopping.signal,
+    };
+    if (held.phase === 'acknowledged') {
+      await context.log(
+        'wharf restarted after acknowledging this run and before executing it; nothing was done on GitHub yet, so it is executed now',
+      );
+    }
+    try {
+      return await executor.execute(run, context);
+    } catch (error) {
+      if (this.stopped) return undefined;
+      const message = error instanceof Error ? error.message : String(error);
+      const what = error instanceof ExecutionError ? 'failed' : 'failed (a fault of wharf)';
+      return { status: 'FAILURE', summary: `${run.integrationActionType} ${what}: ${message}` };
+    }
+  }
+
+  /**
+   * Reports an outcome to the Port run through the outbox, and records the run finished, in one transaction: the
+   * report reaches Port however long Port is away, and is made once.
+   */
+  private report(run: IntegrationRun, outcome: ExecutionOutcome, createdAt: number | undefined): void {
+    const summary = this.redact(outcome.summary);
+    const patch: Record<string, string> = {};
+    if (outcome.link !== undefined) patch.link = outcome.link;
+    if (outcome.statusLabel !== undefined) patch.statusLabel = outcome.statusLabel;
+    const writes: PortWrite[] = [];
+    if (outcome.status === 'IN_PROGRESS') {
+      if (outcome.externalRunId !== undefined) patch.externalRunId = outcome.externalRunId;
+      if (Object.keys(patch).length > 0) writes.push({ op: 'patch', body: patch });
+      writes.push({ op: 'log', body: { message: summary } });
+    } else {
+      // The summary first, then the log line that ends the run: a retry after a crash between them repeats only
+      // the PATCH, which overwrites.
+      writes.push({ op: 'patch', body: { ...patch, summary } });
+      writes.push({ op: 'log', body: { message: summary, terminationStatus: outcome.status } });
+    }
+    this.store.transaction(() => {
+      enqueuePortWrites(this.store.outbox, run.runId, writes);
+      this.runs.finish(run.runId, outcome.status, Date.now());
+    });
+    this.outcomes[outcome.status]++;
+    this.events.enqueued();
+    this.events.executed(outcome.status, createdAt);
+  }
+
+  private write(runId: string, writes: PortWrite[]): void {
+    enqueuePortWrites(this.store.outbox, runId, writes);
+    this.events.enqueued();
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
