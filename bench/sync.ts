@@ -1,54 +1,169 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startChildServer } from '../__tests__/helpers/child-server.ts';
-import { type FakeRepository, startFakeGithub } from '../__tests__/helpers/fake-github.ts';
-import { startBenchCatalog } from './catalog-process.ts';
+import { fileURLToPath } from 'node:url';
+import { type ChildServer, startChildServer } from '../__tests__/helpers/child-server.ts';
+import { type FakeGithub, type FakeRepository, startFakeGithub } from '../__tests__/helpers/fake-github.ts';
+import { kindDefinition } from '../app/sync/kinds/index.ts';
+import type { Kind } from '../app/sync/mapping/index.ts';
+import { type BenchCatalog, startBenchCatalog } from './catalog-process.ts';
 import { githubAppEnv, signedDelivery } from './github-app.ts';
-import { format, peakMemoryMiB, percentile } from './stats.ts';
+import { format, cpuMilliseconds, peakMemoryMiB, percentile } from './stats.ts';
+import { BENCH_BLUEPRINTS, benchConfig, benchKinds, ROOT_SPEC_PATH } from './sync-config.ts';
+import { addBenchOrganization, type BenchOrganization } from './sync-org.ts';
+import {
+  busyMilliseconds,
+  type CountingProxy,
+  type GithubCall,
+  type GithubRecorder,
+  startCountingProxy,
+  startGithubRecorder,
+} from './sync-proxies.ts';
+import { count, table } from './sync-report.ts';
+import { restRepositoryFiles, restSync } from './sync-rest.ts';
 
-const REPOSITORIES = 1_000;
 const LATENCY_MS = 20;
 const LIVE_EVENTS = 200;
-const REST_CONCURRENCY = 10;
+/** The old comparison's concurrency (the repository part alone), kept as it was. */
+const REST_FILES_CONCURRENCY = 10;
+/** wharf's GitHub requests at once per installation (app/sync/github/graphql-reader.ts): the REST way gets as many. */
+const WHARF_CONCURRENCY = 4;
+/**
+ * GitHub's GraphQL points per hour for an App installation on an organization this large (5,000 scaled by its
+ * repositories and users, at most 12,500); the fake's default is 5,000.
+ */
+const GRAPHQL_POINTS_PER_HOUR = 12_500;
+const RESYNC_TIMEOUT_MS = 30 * 60_000;
 const OWNER = 'bench-org';
 const INSTALLATION = 1;
 
+/** The issue's goals. */
+const GOALS = { githubRequests: 1_000, ownSeconds: 60, memoryMiB: 400 };
+
+interface ResyncMeasure {
+  state: string;
+  message: string;
+  seconds: number;
+  /** Wall time minus the time at least one GitHub request was under way. */
+  ownSeconds: number;
+  githubBusySeconds: number;
+  /** Time at least one Port request was under way. */
+  portBusySeconds: number;
+  /** Time neither a GitHub nor a Port request was under way: the App alone. */
+  appAloneSeconds: number;
+  catalogCpuSeconds: number;
+  /** Mean GitHub requests under way while any was. */
+  inFlight: number;
+  appCpuSeconds: number;
+  /** As the resync's record reports them. */
+  record: { graphql: number; rest: number; points: number };
+  /** As the fake GitHub saw them (the App's config reads and token included). */
+  fake: { requests: number; graphql: number; points: number };
+  calls: GithubCall[];
+  portRequests: number;
+  bulkRequests: number;
+  entities: number;
+  appMemoryMiB: number;
+  /** The App's resident memory at its highest in each phase of the resync (sampled every 20 ms or so). */
+  rssByPhase: Map<string, number>;
+}
+
+interface Scenario {
+  label: string;
+  first: ResyncMeasure;
+  again: ResyncMeasure;
+  startMemoryMiB: number;
+  /** Entities in the catalog after the first resync, by blueprint. */
+  catalog: Record<string, number>;
+}
+
 /**
- * Catalog sync, as `npm start` runs it with App credentials, against a local fake GitHub that adds 20 ms to every
- * answer and the embedded catalog (in a process of its own, behind a proxy that counts Port requests):
- * a full resync of an organization of 1,000 repositories (GitHub requests, Port requests, wall time, the App's
- * peak memory), a second one with nothing changed (no tree read again), the REST approach for comparison (list the
- * repositories, then README and CODEOWNERS of each), and the time from a live repository event to its entity
- * written.
+ * Catalog sync, as `npm start` runs it with App credentials, of the organization of issue 12 (10,000 repositories;
+ * 1,000 with 20 open pull requests and 20 open issues; 100 teams of 20; 5,000 Dependabot alerts) in a local fake
+ * GitHub that adds 20 ms to every answer, mapped with a configuration of repositories, pull requests, issues, teams
+ * and Dependabot alerts into the embedded catalog (in a process of its own, behind a proxy that counts Port
+ * requests). For the default `specPath` and for a root-only one: a full resync (wall time, wharf's own time, GitHub
+ * requests and points, Port requests, entities, the App's peak memory) and a second one with nothing changed. Then
+ * the REST way of the same sync and of the repository files, and the time from a live repository event to its
+ * entity written.
+ *
+ * wharf's own time: the resync's wall time minus the time during which at least one of its GitHub requests was
+ * under way (measured at a proxy in front of the fake GitHub): what is left is time wharf spent on its own work
+ * (mapping, SQLite, Port writes) while GitHub owed it nothing.
  */
 export async function runSyncBenchmark(): Promise<void> {
   const github = await startFakeGithub({ latencyMs: LATENCY_MS });
   github.addInstallation(OWNER, INSTALLATION);
-  const repositories: FakeRepository[] = [];
-  for (let index = 0; index < REPOSITORIES; index++) {
-    const name = `service-${String(index).padStart(4, '0')}`;
-    repositories.push(
-      github.addRepository({
-        id: 10_000 + index,
-        name,
-        owner: OWNER,
-        language: ['Go', 'TypeScript', 'Python', 'Java'][index % 4]!,
-        topics: [`team-${index % 10}`],
-        description: `The ${name} service`,
-        files: {
-          'README.md': `# ${name}\n\n${'Some words about this service. '.repeat(40)}\n`,
-          ...(index % 2 === 0
-            ? { '.github/CODEOWNERS': `* @${OWNER}/team-${index % 10}\n` }
-            : { CODEOWNERS: `* @${OWNER}/team-${index % 10}\n` }),
-        },
-      }),
-    );
-  }
+  const built = performance.now();
+  const organization = addBenchOrganization(github, OWNER);
+  const { shape } = organization;
+  globalThis.gc?.();
+  console.log(
+    `sync: organization ${OWNER}: ${count(shape.repositories)} repositories (and its .github), ${count(shape.active)} with ` +
+      `${shape.pullsPerRepository} open pull requests and ${shape.issuesPerRepository} open issues, ${shape.teams} teams of ` +
+      `${shape.membersPerTeam}, ${count(shape.alerts)} open Dependabot alerts; built in ${format((performance.now() - built) / 1000, 2)} s, ` +
+      `bench heap ${format(process.memoryUsage().heapUsed / 2 ** 20, 0)} MiB; ${LATENCY_MS} ms per GitHub request`,
+  );
+  const synced = new Set(benchKinds().filter((kind) => kind === 'repository' || kindDefinition(kind as Kind)));
+  const missing = benchKinds().filter((kind) => !synced.has(kind));
+  console.log(
+    `sync: configuration: ${[...synced].join(', ')}` +
+      (missing.length > 0 ? `; left out, wharf does not sync them yet: ${missing.join(', ')}` : ''),
+  );
+  const recorder = await startGithubRecorder(github.url);
+  const scenarios: Scenario[] = [];
+  let rest: { seconds: number; requests: number; graphqlFree: boolean; objects: Record<string, number> } | undefined;
+  let restFiles: { seconds: number; requests: number } | undefined;
+  try {
+    // BENCH_SYNC_QUICK=1: the root-only specPath alone, without the REST way and live events.
+    const quick = Boolean(process.env.BENCH_SYNC_QUICK);
+    for (const [label, specPath] of [
+      ...(quick ? [] : [['default specPath (**/port.yml)', undefined] as const]),
+      [`specPath: ${ROOT_SPEC_PATH}`, ROOT_SPEC_PATH] as const,
+    ]) {
+      organization.setConfig(benchConfig(specPath, synced));
+      organization.kinds = benchKinds().filter((kind) => synced.has(kind));
+      scenarios.push(
+        await runScenario(label, github, recorder, organization, async (app, port) => {
+          if (!quick && scenarios.length === 0) await liveEvents(app, port, github, organization.repositories);
+        }),
+      );
+      reportFakeProblems(github);
+    }
 
+    // The REST way of the same sync, at wharf's concurrency, and the repository files alone as before.
+    if (quick) return report(scenarios, organization, undefined, undefined);
+    github.reset();
+    let started = performance.now();
+    const counted = await restSync(github.url, OWNER, WHARF_CONCURRENCY);
+    rest = {
+      seconds: (performance.now() - started) / 1000,
+      requests: github.requests.length,
+      graphqlFree: github.requests.every((request) => request.path !== '/graphql'),
+      objects: counted.objects,
+    };
+    github.reset();
+    started = performance.now();
+    await restRepositoryFiles(github.url, OWNER, REST_FILES_CONCURRENCY);
+    restFiles = { seconds: (performance.now() - started) / 1000, requests: github.requests.length };
+    reportFakeProblems(github);
+  } finally {
+    await recorder.close();
+    await github.close();
+  }
+  report(scenarios, organization, rest, restFiles);
+}
+
+/** A fresh catalog (with the configuration's blueprints) and App; a full resync and a second one; then `more`. */
+async function runScenario(
+  label: string,
+  github: FakeGithub,
+  recorder: GithubRecorder,
+  organization: BenchOrganization,
+  more: (app: ChildServer, port: CountingProxy) => Promise<void>,
+): Promise<Scenario> {
   const catalog = await startBenchCatalog();
+  for (const blueprint of BENCH_BLUEPRINTS) await catalog.request('POST', '/v1/blueprints', blueprint);
   const port = await startCountingProxy(catalog.url);
   const dataDir = mkdtempSync(join(tmpdir(), 'wharf-bench-sync-'));
   const app = await startChildServer({
@@ -56,89 +171,166 @@ export async function runSyncBenchmark(): Promise<void> {
     PORT_BASE_URL: port.url,
     PORT_CLIENT_ID: 'bench',
     PORT_CLIENT_SECRET: 'bench-secret',
-    ...githubAppEnv(github.url),
+    ...githubAppEnv(recorder.url),
+    ...appNodeOptions(),
   });
   try {
+    const startMemoryMiB = peakMemoryMiB(app.process.pid!);
+    const phases = organization.kinds.filter((kind) => kind !== 'repository');
+    const first = await measureResync(app, github, recorder, port, catalog, phases);
+    const catalogCounts = await entityCounts(catalog, Object.keys(organization.expected));
+    console.log(`sync: ${label}: first resync ${first.state} in ${format(first.seconds, 1)} s: ${first.message}`);
+    console.log(`sync: ${label}: first resync, the App's highest resident memory in each phase: ${phaseMemory(first)}`);
+    if (process.env.BENCH_HEAP)
+      console.log(`sync: ${label}: first resync, the App's main thread: ${heapFigures(app.output())}`);
+    const again = await measureResync(app, github, recorder, port, catalog, phases);
+    console.log(`sync: ${label}: second resync ${again.state} in ${format(again.seconds, 1)} s: ${again.message}`);
     console.log(
-      `sync: app peak memory at start, before any sync (VmHWM) ${format(peakMemoryMiB(app.process.pid!), 0)} MiB`,
+      `sync: ${label}: second resync, the App's highest resident memory in each phase: ${phaseMemory(again)}`,
     );
-    // The full resync.
-    github.reset();
-    port.reset();
-    const started = performance.now();
-    const record = await fullResync(app.url);
-    const resyncSeconds = (performance.now() - started) / 1000;
-    const githubRequests = github.requests.length;
-    const graphqlRequests = github.requests.filter((request) => request.path === '/graphql').length;
-    const portRequests = port.count();
-    const bulkRequests = port.requests.filter((request) => request.path.endsWith('/entities/bulk')).length;
-    const appMemory = peakMemoryMiB(app.process.pid!);
-    const { entities } = (await catalog.request('GET', '/v1/blueprints/service/entities')) as { entities: unknown[] };
-    console.log(
-      `sync: full resync of ${REPOSITORIES} repositories (${LATENCY_MS} ms per GitHub request): ${record.state} in ${format(resyncSeconds, 2)} s; ` +
-        `${githubRequests} GitHub requests (${graphqlRequests} GraphQL), ${portRequests} Port requests (${bulkRequests} bulk); ` +
-        `${entities.length} service entities; app peak memory (VmHWM) ${format(appMemory, 0)} MiB`,
-    );
-
-    // Again, nothing changed: the default branches are at the commits their trees were listed at.
-    github.reset();
-    const againStarted = performance.now();
-    const again = await fullResync(app.url);
-    const treeReads = github.requests.filter((request) => request.path.includes('/git/trees/')).length;
-    console.log(
-      `sync: second full resync, nothing changed: ${again.state} in ${format((performance.now() - againStarted) / 1000, 2)} s; ` +
-        `${github.requests.length} GitHub requests (${treeReads} tree reads)`,
-    );
-
-    // The REST approach: list the repositories, then README and CODEOWNERS of each (at Octokit's default concurrency).
-    github.reset();
-    const restStarted = performance.now();
-    await restApproach(github.url);
-    const restSeconds = (performance.now() - restStarted) / 1000;
-    console.log(
-      `sync: REST approach for the same organization (list, then README and CODEOWNERS of each, ${REST_CONCURRENCY} at a time): ` +
-        `${github.requests.length} GitHub requests in ${format(restSeconds, 2)} s`,
-    );
-
-    // Live events: one repository.edited at a time, from delivery to the entity's write answered by Port.
-    const latencies: number[] = [];
-    let githubPerEvent = 0;
-    github.reset();
-    for (let index = 0; index < LIVE_EVENTS; index++) {
-      const repository = repositories[index]!;
-      repository.description = `edited ${index}`;
-      const sent = performance.now();
-      const delivered = await deliver(app.url, 'repository', editedPayload(repository));
-      if (delivered.status !== 200) throw new Error(`delivery answered ${delivered.status}`);
-      const writtenAt = await port.waitForWrite(repository.name, sent, 10_000);
-      latencies.push(writtenAt - sent);
-    }
-    githubPerEvent = github.requests.length / LIVE_EVENTS;
-    console.log(
-      `sync: live repository.edited to entity written, ${LIVE_EVENTS} events one after another: p50 ${format(percentile(latencies, 0.5), 0)} ms, ` +
-        `p99 ${format(percentile(latencies, 0.99), 0)} ms, max ${format(Math.max(...latencies), 0)} ms; ${format(githubPerEvent, 1)} GitHub requests per event`,
-    );
-    console.log(`sync: app peak memory after all (VmHWM) ${format(peakMemoryMiB(app.process.pid!), 0)} MiB`);
+    await more(app, port);
+    return { label, first, again, startMemoryMiB, catalog: catalogCounts };
+  } catch (error) {
+    console.log(`sync: ${label}: the App's output ends with:\n${app.output().slice(-4000)}`);
+    throw error;
   } finally {
     await app.stop('SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });
     await port.close();
     await catalog.stop();
-    await github.close();
   }
 }
 
+async function measureResync(
+  app: ChildServer,
+  github: FakeGithub,
+  recorder: GithubRecorder,
+  port: CountingProxy,
+  catalog: BenchCatalog,
+  phases: readonly string[],
+): Promise<ResyncMeasure> {
+  github.reset();
+  github.graphqlQuota.limit = GRAPHQL_POINTS_PER_HOUR;
+  recorder.reset();
+  port.reset();
+  const pid = app.process.pid!;
+  const cpuBefore = cpuMilliseconds(pid);
+  const catalogCpuBefore = catalog.cpuMilliseconds();
+  const started = performance.now();
+  // The App's resident memory, sampled while the resync runs, at its highest in each phase.
+  const rssByPhase = new Map<string, number>();
+  const record = await fullResync(app.url, (running) => {
+    const phase = phaseOf(running.cursor, phases);
+    rssByPhase.set(phase, Math.max(rssByPhase.get(phase) ?? 0, residentMemoryMiB(pid)));
+  });
+  const ended = performance.now();
+  const busy = busyMilliseconds(recorder.calls, started, ended);
+  const portBusy = busyMilliseconds(port.spans, started, ended);
+  const eitherBusy = busyMilliseconds([...recorder.calls, ...port.spans], started, ended);
+  const summed = recorder.calls.reduce((sum, call) => sum + (call.answered - call.started), 0);
+  const github_ = record.github as ResyncMeasure['record'];
+  return {
+    state: String(record.state),
+    message: String(record.message ?? ''),
+    seconds: (ended - started) / 1000,
+    ownSeconds: (ended - started - busy) / 1000,
+    githubBusySeconds: busy / 1000,
+    portBusySeconds: portBusy / 1000,
+    appAloneSeconds: (ended - started - eitherBusy) / 1000,
+    catalogCpuSeconds: (catalog.cpuMilliseconds() - catalogCpuBefore) / 1000,
+    inFlight: busy > 0 ? summed / busy : 0,
+    appCpuSeconds: (cpuMilliseconds(pid) - cpuBefore) / 1000,
+    record: github_,
+    fake: {
+      requests: github.requests.length,
+      graphql: github.requests.filter((request) => request.path === '/graphql').length,
+      points: github.graphqlQuota.used,
+    },
+    calls: [...recorder.calls],
+    portRequests: port.count(),
+    bulkRequests: port.requests.filter((request) => request.path.endsWith('/entities/bulk')).length,
+    entities: Number(record.entities),
+    appMemoryMiB: peakMemoryMiB(pid),
+    rssByPhase,
+  };
+}
+
+/** The kind a resync's saved cursor is at: phase 0 (a bare cursor) is the repositories, phase n the n-th other kind. */
+function phaseOf(cursor: unknown, phases: readonly string[]): string {
+  if (typeof cursor !== 'string' || !cursor.startsWith('{"phase"')) return 'repository';
+  const phase = (JSON.parse(cursor) as { phase: number }).phase;
+  return phases[phase - 1] ?? 'stale deletion';
+}
+
+function residentMemoryMiB(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function entityCounts(catalog: BenchCatalog, blueprints: string[]): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const blueprint of blueprints) {
+    const { entities } = (await catalog.request('GET', `/v1/blueprints/${blueprint}/entities`)) as {
+      entities: unknown[];
+    };
+    counts[blueprint] = entities.length;
+  }
+  return counts;
+}
+
+/** The highest of the App's memory figures (sync-heap-probe.ts lines in its output), in MiB. */
+function heapFigures(output: string): string {
+  const highest: Record<string, number> = {};
+  for (const match of output.matchAll(/^bench-heap (\{.*\})$/gm)) {
+    const figures = JSON.parse(match[1]!) as Record<string, number>;
+    for (const [name, bytes] of Object.entries(figures)) highest[name] = Math.max(highest[name] ?? 0, bytes / 2 ** 20);
+  }
+  return (
+    Object.entries(highest)
+      .map(([name, mib]) => `${name} ${format(mib, 0)}`)
+      .join(', ') + ' MiB (each at its highest)'
+  );
+}
+
+const phaseMemory = (measure: ResyncMeasure) =>
+  [...measure.rssByPhase].map(([phase, mib]) => `${phase} ${format(mib, 0)} MiB`).join(', ');
+
+/**
+ * Node options of the App for diagnosis: BENCH_PROFILE=1 writes a CPU profile to /tmp/prof-app when it stops;
+ * BENCH_HEAP=1 has it print its heap figures twice a second (sync-heap-probe.ts), reported after each first resync;
+ * BENCH_OLD_SPACE_MIB=n caps its V8 old space (`--max-old-space-size`), to see how much heap a resync needs.
+ */
+function appNodeOptions(): { NODE_OPTIONS?: string } {
+  const options = [
+    ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof-app'] : []),
+    ...(process.env.BENCH_HEAP ? [`--import=${fileURLToPath(new URL('./sync-heap-probe.ts', import.meta.url))}`] : []),
+    ...(process.env.BENCH_OLD_SPACE_MIB ? [`--max-old-space-size=${process.env.BENCH_OLD_SPACE_MIB}`] : []),
+  ];
+  return options.length > 0 ? { NODE_OPTIONS: options.join(' ') } : {};
+}
+
 /** Starts a full resync of OWNER and waits for its end: its record. */
-async function fullResync(url: string): Promise<Record<string, unknown>> {
+async function fullResync(
+  url: string,
+  onPoll: (record: Record<string, unknown>) => void = () => {},
+): Promise<Record<string, unknown>> {
   const ticket = (await appCall(url, 'POST', '/api/resync', { owner: OWNER })) as {
     resyncs: Array<{ resyncId: number }>;
   };
   const resyncId = ticket.resyncs[0]!.resyncId;
+  const deadline = performance.now() + RESYNC_TIMEOUT_MS;
   for (;;) {
     const record = ((await appCall(url, 'GET', `/api/resync/${resyncId}`)) as { resync: Record<string, unknown> })
       .resync;
     if (record.state !== 'running') return record;
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    onPoll(record);
+    if (performance.now() > deadline)
+      throw new Error(`resync still running after ${RESYNC_TIMEOUT_MS / 60_000} min: ${JSON.stringify(record)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
@@ -151,6 +343,32 @@ async function appCall(url: string, method: string, path: string, body?: unknown
   const text = await response.text();
   if (response.status >= 300) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
   return JSON.parse(text);
+}
+
+/** Live events: one repository.edited at a time, from delivery to the entity's write answered by Port. */
+async function liveEvents(
+  app: ChildServer,
+  port: CountingProxy,
+  github: FakeGithub,
+  repositories: FakeRepository[],
+): Promise<void> {
+  const latencies: number[] = [];
+  github.reset();
+  for (let index = 0; index < LIVE_EVENTS; index++) {
+    const repository = repositories[index]!;
+    repository.description = `edited ${index}`;
+    const sent = performance.now();
+    const delivered = await deliver(app.url, 'repository', editedPayload(repository));
+    if (delivered.status !== 200) throw new Error(`delivery answered ${delivered.status}`);
+    const writtenAt = await port.waitForWrite(repository.name, sent, 10_000);
+    latencies.push(writtenAt - sent);
+  }
+  console.log(
+    `sync: live repository.edited to entity written, ${LIVE_EVENTS} events one after another: p50 ${format(percentile(latencies, 0.5), 0)} ms, ` +
+      `p99 ${format(percentile(latencies, 0.99), 0)} ms, max ${format(Math.max(...latencies), 0)} ms; ` +
+      `${format(github.requests.length / LIVE_EVENTS, 1)} GitHub requests per event; ` +
+      `app peak memory after all (VmHWM) ${format(peakMemoryMiB(app.process.pid!), 0)} MiB`,
+  );
 }
 
 function editedPayload(repository: FakeRepository): Record<string, unknown> {
@@ -183,98 +401,146 @@ async function deliver(url: string, event: string, payload: unknown): Promise<Re
   return fetch(`${url}/api/github/webhooks`, { method: 'POST', headers, body });
 }
 
-/** What a sync that reads with REST does: list the repositories, then two files of each. */
-async function restApproach(githubUrl: string): Promise<void> {
-  const headers = { authorization: 'token ghs_rest', accept: 'application/vnd.github+json' };
-  const names: string[] = [];
-  for (let page = 1; ; page++) {
-    const response = await fetch(`${githubUrl}/orgs/${OWNER}/repos?per_page=100&page=${page}`, { headers });
-    const batch = (await response.json()) as Array<{ name: string }>;
-    names.push(...batch.map((repository) => repository.name));
-    if (batch.length < 100) break;
+/** What the fake GitHub could not answer as GitHub would (queries refused, data missing, routes it lacks). */
+function reportFakeProblems(github: FakeGithub): void {
+  const problems = [
+    ...github.invalidQueries.map((invalid) => `refused ${invalid.operation ?? 'query'}: ${invalid.errors.join('; ')}`),
+    ...github.dataProblems.map((problem) => `data: ${problem}`),
+    ...github.unknownRoutes.map((request) => `no route: ${request.method} ${request.path}`),
+  ];
+  if (problems.length === 0) return;
+  const distinct = [...new Set(problems)];
+  console.log(`sync: the fake GitHub saw ${problems.length} problems (${distinct.length} distinct), first ones:`);
+  for (const problem of distinct.slice(0, 10)) console.log(`sync:   ${problem.slice(0, 400)}`);
+  github.invalidQueries.length = 0;
+  github.dataProblems.length = 0;
+  github.unknownRoutes.length = 0;
+}
+
+/** The kind a GitHub request served, from what it read. */
+function kindOfCall(label: string): string {
+  if (/WharfRepositoryPage|git\/trees|WharfRepositories\b/.test(label)) return 'repository (and GitOps)';
+  // The account's repositories listed again (ResyncReads.repositories()): the organization-wide alert list uses it.
+  if (label === 'GraphQL WharfKindRepositories') return 'dependabot-alert: repositories listed again';
+  if (/pullRequests|\/pulls/.test(label)) return 'pull-request';
+  if (/ issues|\/issues/.test(label)) return 'issue';
+  if (/Team|teams|\bteam\b/.test(label)) return 'team';
+  if (/dependabot|vulnerabilityAlerts/.test(label)) return 'dependabot-alert';
+  if (/access_tokens|installation/.test(label)) return 'App token';
+  return label;
+}
+
+function tally(calls: readonly GithubCall[], key: (call: GithubCall) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const call of calls) counts.set(key(call), (counts.get(key(call)) ?? 0) + 1);
+  return new Map([...counts].sort((a, b) => b[1] - a[1]));
+}
+
+function report(
+  scenarios: Scenario[],
+  organization: BenchOrganization,
+  rest: { seconds: number; requests: number; graphqlFree: boolean; objects: Record<string, number> } | undefined,
+  restFiles: { seconds: number; requests: number } | undefined,
+): void {
+  const runs = scenarios.flatMap((scenario) => [
+    { title: scenario.label, measure: scenario.first },
+    { title: 'again, nothing changed', measure: scenario.again },
+  ]);
+  const na = '-';
+  const rows: string[][] = [
+    ['state', ...runs.map((run) => run.measure.state), rest ? 'read only' : na],
+    ['wall time (s)', ...runs.map((run) => format(run.measure.seconds, 1)), rest ? format(rest.seconds, 1) : na],
+    ["wharf's own time (s)", ...runs.map((run) => format(run.measure.ownSeconds, 1)), na],
+    ['GitHub under way (s)', ...runs.map((run) => format(run.measure.githubBusySeconds, 1)), na],
+    ['Port under way (s)', ...runs.map((run) => format(run.measure.portBusySeconds, 1)), na],
+    ['neither under way: the App alone (s)', ...runs.map((run) => format(run.measure.appAloneSeconds, 1)), na],
+    [
+      'mean GitHub requests in flight',
+      ...runs.map((run) => format(run.measure.inFlight, 2)),
+      String(WHARF_CONCURRENCY),
+    ],
+    ['App CPU (s)', ...runs.map((run) => format(run.measure.appCpuSeconds, 1)), na],
+    ['catalog CPU (s)', ...runs.map((run) => format(run.measure.catalogCpuSeconds, 1)), na],
+    [
+      'GitHub requests (record)',
+      ...runs.map((run) => count(run.measure.record.graphql + run.measure.record.rest)),
+      rest ? count(rest.requests) : na,
+    ],
+    ['  GraphQL', ...runs.map((run) => count(run.measure.record.graphql)), rest ? (rest.graphqlFree ? '0' : '?') : na],
+    ['  REST', ...runs.map((run) => count(run.measure.record.rest)), rest ? count(rest.requests) : na],
+    [
+      'GitHub requests (fake GitHub)',
+      ...runs.map((run) => count(run.measure.fake.requests)),
+      rest ? count(rest.requests) : na,
+    ],
+    [
+      'GraphQL points (record / fake)',
+      ...runs.map((run) => `${count(run.measure.record.points)} / ${count(run.measure.fake.points)}`),
+      '0',
+    ],
+    ['Port requests', ...runs.map((run) => count(run.measure.portRequests)), na],
+    ['  bulk writes', ...runs.map((run) => count(run.measure.bulkRequests)), na],
+    ['entities written (record)', ...runs.map((run) => count(run.measure.entities)), na],
+    ['App peak memory, VmHWM (MiB)', ...runs.map((run) => format(run.measure.appMemoryMiB, 0)), na],
+  ];
+  console.log(`\nsync: full resyncs of ${OWNER} through the App (${LATENCY_MS} ms per GitHub request)`);
+  console.log(table(['', ...runs.map((run) => run.title), `REST way, ${WHARF_CONCURRENCY} at a time`], rows));
+  console.log(
+    `  App peak memory at start, before any sync: ${scenarios.map((scenario) => `${format(scenario.startMemoryMiB, 0)} MiB`).join(', ')}`,
+  );
+  if (restFiles) {
+    console.log(
+      `  REST, the repository files alone (list, then README and CODEOWNERS of each, ${REST_FILES_CONCURRENCY} at a time): ` +
+        `${count(restFiles.requests)} GitHub requests in ${format(restFiles.seconds, 1)} s; the REST way above leaves these out`,
+    );
   }
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < names.length) {
-      const name = names[next++]!;
-      await (await fetch(`${githubUrl}/repos/${OWNER}/${name}/readme`, { headers })).text();
-      await (await fetch(`${githubUrl}/repos/${OWNER}/${name}/contents/.github/CODEOWNERS`, { headers })).text();
-    }
-  };
-  await Promise.all(Array.from({ length: REST_CONCURRENCY }, worker));
-}
+  if (rest) {
+    console.log(
+      `  REST way read: ${Object.entries(rest.objects)
+        .map(([kind, objects]) => `${count(objects)} ${kind}`)
+        .join(', ')}`,
+    );
+  }
 
-interface CountingProxy {
-  url: string;
-  requests: Array<{ method: string; path: string }>;
-  count(): number;
-  reset(): void;
-  /** Resolves with the time (performance.now) Port answered a write of `identifier` that started after `after`. */
-  waitForWrite(identifier: string, after: number, timeoutMs: number): Promise<number>;
-  close(): Promise<void>;
-}
+  // GitHub requests by kind and by what they read, for each first resync.
+  const firsts = scenarios.map((scenario) => scenario.first);
+  for (const [title, key] of [
+    ['kind', (call: GithubCall) => kindOfCall(call.label)],
+    ['request', (call: GithubCall) => call.label],
+  ] as const) {
+    const tallies = firsts.map((measure) => tally(measure.calls, key));
+    const keys = [...new Set(tallies.flatMap((counts) => [...counts.keys()]))];
+    console.log(`\nsync: GitHub requests of each first resync, by ${title} (at the proxy in front of the fake GitHub)`);
+    console.log(
+      table(
+        [title, ...scenarios.map((scenario) => scenario.label)],
+        keys.map((name) => [name, ...tallies.map((counts) => count(counts.get(name) ?? 0))]),
+      ),
+    );
+  }
 
-/** A proxy in front of the catalog that counts requests and notes when each entity write was answered. */
-async function startCountingProxy(target: string): Promise<CountingProxy> {
-  const requests: Array<{ method: string; path: string }> = [];
-  const writes = new Map<string, { started: number; answered: number }>();
-  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const started = performance.now();
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
-    const path = (request.url ?? '/').split('?')[0]!;
-    requests.push({ method: request.method ?? 'GET', path });
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name)) headers[name] = value;
-    }
-    const answer = await fetch(target + request.url, {
-      method: request.method,
-      headers,
-      body: request.method === 'GET' || request.method === 'HEAD' ? undefined : body,
-    });
-    const text = Buffer.from(await answer.arrayBuffer());
-    if (path.includes('/entities') && request.method === 'POST' && answer.status < 300) {
-      const sent = JSON.parse(body.toString('utf8') || '{}') as {
-        identifier?: string;
-        entities?: Array<{ identifier?: string }>;
-      };
-      const answered = performance.now();
-      for (const entity of sent.entities ?? [sent]) {
-        if (entity.identifier) writes.set(entity.identifier, { started, answered });
-      }
-    }
-    response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
-    response.end(text);
-  };
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      response.writeHead(502);
-      response.end(String(error));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    count: () => requests.length,
-    reset: () => {
-      requests.length = 0;
-    },
-    async waitForWrite(identifier, after, timeoutMs) {
-      const deadline = performance.now() + timeoutMs;
-      for (;;) {
-        const write = writes.get(identifier);
-        if (write && write.started >= after) return write.answered;
-        if (performance.now() > deadline) throw new Error(`no write of ${identifier} within ${timeoutMs} ms`);
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  console.log('\nsync: entities in the catalog after each first resync, by blueprint');
+  console.log(
+    table(
+      ['blueprint', 'expected', ...scenarios.map((scenario) => scenario.label)],
+      Object.entries(organization.expected).map(([blueprint, expected]) => [
+        blueprint,
+        count(expected),
+        ...scenarios.map((scenario) => count(scenario.catalog[blueprint] ?? 0)),
+      ]),
+    ),
+  );
+
+  console.log('\nsync: goals of issue 12, for each first resync');
+  for (const scenario of scenarios) {
+    const { first } = scenario;
+    const requests = first.record.graphql + first.record.rest;
+    const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+    console.log(
+      `  ${scenario.label}: GitHub requests ${count(requests)} < ${count(GOALS.githubRequests)} ${verdict(requests < GOALS.githubRequests)}; ` +
+        `wharf's own time ${format(first.ownSeconds, 1)} s < ${GOALS.ownSeconds} s ${verdict(first.ownSeconds < GOALS.ownSeconds)}; ` +
+        `peak memory ${format(first.appMemoryMiB, 0)} MiB < ${GOALS.memoryMiB} MB (${format((GOALS.memoryMiB * 1e6) / 2 ** 20, 0)} MiB) ` +
+        `${verdict(first.appMemoryMiB * 2 ** 20 < GOALS.memoryMiB * 1e6)}`,
+    );
+  }
 }
