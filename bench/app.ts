@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startChildServer } from '../__tests__/helpers/child-server.ts';
+import { startFaultProxy } from '../__tests__/port/fault-proxy.ts';
 import { startFakeGithub } from '../__tests__/helpers/fake-github.ts';
 import { startReceiver } from '../__tests__/helpers/receiver.ts';
 import { type BenchCatalog, startBenchCatalog } from './catalog-process.ts';
@@ -77,6 +82,107 @@ export async function runAppBenchmark(): Promise<void> {
     console.log(`app server peak memory (VmHWM): ${format(server.peakMemoryMiB(), 0)} MiB`);
   } finally {
     await app.stop();
+  }
+  await runActionsProcessorBenchmark();
+}
+
+/** Runs of the integration-action benchmark; BENCH_ACTION_RUNS sets fewer for a quick look. */
+const ACTION_RUNS = Number(process.env.BENCH_ACTION_RUNS ?? 1000);
+const GITHUB_LATENCY_MS = 20;
+
+/**
+ * The App as Port's actions processor: `ACTION_RUNS` runs of a `dispatch_workflow` INTEGRATION_ACTION action created
+ * in a burst on the embedded catalog (its own process), claimed and executed by the App (another process, as
+ * `npm start` with PORT_BASE_URL runs it) through a counting proxy, against a fake GitHub answering in 20 ms. Runs
+ * per second, time from each run's creation to its workflow dispatched, and the GitHub and Port requests per run.
+ */
+export async function runActionsProcessorBenchmark(): Promise<void> {
+  const github = await startFakeGithub({ latencyMs: GITHUB_LATENCY_MS });
+  github.addInstallation('acme', INSTALLATION_ID);
+  github.addRepository({ id: REPO_ID, name: 'svc', owner: 'acme' });
+  const dispatchedAt = new Map<string, number>();
+  let workflowRun = 0;
+  github.route('POST', '/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', ({ body }) => {
+    const runId = (body as { inputs: { port_run_id: string } }).inputs.port_run_id;
+    dispatchedAt.set(runId, Date.now());
+    const id = ++workflowRun;
+    return { status: 200, body: { workflow_run_id: id, html_url: `https://github.com/acme/svc/actions/runs/${id}` } };
+  });
+  const catalog = await startBenchCatalog();
+  const proxy = await startFaultProxy(catalog.url);
+  const appDataDir = mkdtempSync(join(tmpdir(), 'wharf-bench-app-'));
+  const app = await startChildServer({
+    ...githubAppEnv(github.url),
+    WHARF_DATA_DIR: appDataDir,
+    PORT_BASE_URL: proxy.url,
+    PORT_CLIENT_ID: 'bench',
+    PORT_CLIENT_SECRET: 'bench-secret',
+    WHARF_INTEGRATION_ID: 'wharf-bench',
+  });
+  try {
+    await catalog.call('/v1/actions', {
+      identifier: 'dispatch',
+      title: 'Dispatch',
+      trigger: { type: 'self-service', operation: 'CREATE', userInputs: { properties: {} } },
+      invocationMethod: {
+        type: 'INTEGRATION_ACTION',
+        installationId: 'wharf-bench',
+        integrationProvider: 'GITHUB',
+        integrationActionType: 'dispatch_workflow',
+        integrationActionExecutionProperties: {
+          org: 'acme',
+          repo: 'svc',
+          workflow: 'deploy.yml',
+          workflowInputs: { port_run_id: '{{ .run.id }}' },
+          reportWorkflowStatus: false,
+        },
+      },
+    });
+    // What the processor sent before the burst (token, idle polls) is not the runs' cost.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    proxy.reset();
+    github.reset();
+    const createdAt = new Map<string, number>();
+    const started = Date.now();
+    await inParallel(ACTION_RUNS, 8, async () => {
+      const { run } = (await catalog.call('/v1/actions/dispatch/runs', { properties: {} })) as {
+        run: { id: string; createdAt: string };
+      };
+      createdAt.set(run.id, Date.parse(run.createdAt));
+    });
+    const createdSeconds = (Date.now() - started) / 1000;
+    // Done once every run ended (SUCCESS once dispatched, reportWorkflowStatus being off).
+    const deadline = Date.now() + (ACTION_RUNS * 1.5 + 120) * 1000;
+    for (;;) {
+      const { runs } = (await catalog.request('GET', '/v1/actions/runs?action=dispatch&active=true&limit=1')) as {
+        runs: unknown[];
+      };
+      if (runs.length === 0) break;
+      if (Date.now() > deadline) throw new Error('the runs did not all end in time');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const lastDispatch = Math.max(...dispatchedAt.values());
+    const seconds = (lastDispatch - started) / 1000;
+    const latencies = [...createdAt].map(([runId, at]) => (dispatchedAt.get(runId) ?? Number.NaN) - at);
+    const lost = latencies.filter((latency) => Number.isNaN(latency)).length;
+    const dispatches = github.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/dispatches')).length;
+    const portBy = (pattern: RegExp): number =>
+      proxy.requests.filter((r) => pattern.test(`${r.method} ${r.path}`)).length;
+    console.log(
+      `app actions: ${ACTION_RUNS} pending dispatch_workflow runs (created in ${format(createdSeconds, 1)} s) claimed and executed in ${format(seconds, 1)} s = ${format(ACTION_RUNS / seconds, 2)} runs/s; fake GitHub at ${GITHUB_LATENCY_MS} ms`,
+    );
+    console.log(
+      `app actions: run creation to workflow dispatched p50 ${format(percentile(latencies, 0.5) / 1000, 1)} s, p99 ${format(percentile(latencies, 0.99) / 1000, 1)} s, max ${format(Math.max(...latencies) / 1000, 1)} s; dispatched ${dispatches} (${dispatches - ACTION_RUNS + lost} twice), not dispatched ${lost}`,
+    );
+    console.log(
+      `app actions: GitHub requests per run ${format(github.requests.length / ACTION_RUNS, 2)}; Port requests per run ${format(proxy.requests.length / ACTION_RUNS, 2)} (claim ${format(portBy(/claim-pending$/) / ACTION_RUNS, 2)}, ack ${format(portBy(/runs\/ack$/) / ACTION_RUNS, 2)}, run PATCH ${format(portBy(/^PATCH \/v1\/actions\/runs\/r_/) / ACTION_RUNS, 2)}, log lines ${format(portBy(/\/logs$/) / ACTION_RUNS, 2)})`,
+    );
+  } finally {
+    await app.stop('SIGTERM');
+    rmSync(appDataDir, { recursive: true, force: true });
+    await proxy.close();
+    await catalog.stop();
+    await github.close();
   }
 }
 

@@ -221,9 +221,10 @@ export class ActionsProcessor {
     let last: 'runs' | 'empty' | 'error' = 'runs';
     let streak = 0;
     while (!this.stopped) {
-      const room = batchSize - this.waiting.length - this.executing.size;
-      if (room <= 0) {
-        // Full: poll again once a run is done.
+      const holding = this.waiting.length + this.executing.size;
+      const room = batchSize - holding;
+      // Claims a batch once half of one is done, not a run each time one is: fewer, larger claims.
+      if (room <= 0 || (holding > 0 && room < Math.ceil(batchSize / 2))) {
         await this.pause(pacing.maxIdleMs);
         continue;
       }
