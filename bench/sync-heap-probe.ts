@@ -1,9 +1,42 @@
 /**
  * Loaded into the App under benchmark (`NODE_OPTIONS=--import`, BENCH_HEAP=1 in bench/sync.ts): writes the main
  * thread's memory figures to stdout twice a second, for the benchmark to tell the V8 heap from the rest of the
- * resident memory (the jq worker, its WebAssembly memory, SQLite, code).
+ * resident memory (the jq workers, their WebAssembly memory, SQLite, code). BENCH_HEAP_SNAPSHOT_MIB=n also writes
+ * one heap snapshot to the working directory the first time the heap in use passes n MiB (diagnosis only: it
+ * stops the App for seconds).
  */
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
+
+const snapshotAt = Number(process.env.BENCH_HEAP_SNAPSHOT_MIB ?? 0) * 2 ** 20;
+let snapshotTaken = false;
 setInterval(() => {
   const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
-  process.stdout.write(`bench-heap ${JSON.stringify({ rss, heapUsed, heapTotal, external, arrayBuffers })}\n`);
+  const spaces: Record<string, number> = {};
+  for (const space of getHeapSpaceStatistics()) spaces[space.space_name] = space.space_size;
+  process.stdout.write(
+    `bench-heap ${JSON.stringify({ rss, heapUsed, heapTotal, external, arrayBuffers, newSpace: spaces.new_space ?? 0, oldSpace: spaces.old_space ?? 0, largeObjects: (spaces.large_object_space ?? 0) + (spaces.new_large_object_space ?? 0), code: spaces.code_space ?? 0 })}\n`,
+  );
+  if (snapshotAt > 0 && !snapshotTaken && heapUsed > snapshotAt) {
+    snapshotTaken = true;
+    process.stdout.write(`bench-heap-snapshot ${writeHeapSnapshot()}\n`);
+  }
 }, 500).unref();
+
+// BENCH_ALLOC_PROFILE=1 (diagnosis): samples every allocation site, the objects collected since included, and
+// writes the profile to /tmp/bench-sync-alloc.heapprofile every 10 s: where a resync's garbage comes from.
+if (process.env.BENCH_ALLOC_PROFILE) {
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 64 * 1024,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  setInterval(() => {
+    void session.post('HeapProfiler.getSamplingProfile').then(({ profile }) => {
+      writeFileSync('/tmp/bench-sync-alloc.heapprofile', JSON.stringify(profile));
+    });
+  }, 10_000).unref();
+}

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -181,8 +181,10 @@ async function runScenario(
     const catalogCounts = await entityCounts(catalog, Object.keys(organization.expected));
     console.log(`sync: ${label}: first resync ${first.state} in ${format(first.seconds, 1)} s: ${first.message}`);
     console.log(`sync: ${label}: first resync, the App's highest resident memory in each phase: ${phaseMemory(first)}`);
-    if (process.env.BENCH_HEAP)
+    if (process.env.BENCH_HEAP) {
       console.log(`sync: ${label}: first resync, the App's main thread: ${heapFigures(app.output())}`);
+      writeFileSync('/tmp/bench-sync-app-output.txt', app.output());
+    }
     const again = await measureResync(app, github, recorder, port, catalog, phases);
     console.log(`sync: ${label}: second resync ${again.state} in ${format(again.seconds, 1)} s: ${again.message}`);
     console.log(
@@ -302,13 +304,15 @@ const phaseMemory = (measure: ResyncMeasure) =>
 /**
  * Node options of the App for diagnosis: BENCH_PROFILE=1 writes a CPU profile to /tmp/prof-app when it stops;
  * BENCH_HEAP=1 has it print its heap figures twice a second (sync-heap-probe.ts), reported after each first resync;
- * BENCH_OLD_SPACE_MIB=n caps its V8 old space (`--max-old-space-size`), to see how much heap a resync needs.
+ * BENCH_OLD_SPACE_MIB=n caps its V8 old space (`--max-old-space-size`), to see how much heap a resync needs;
+ * BENCH_SEMI_SPACE_MIB=n caps its young generation's semi-spaces (`--max-semi-space-size`).
  */
 function appNodeOptions(): { NODE_OPTIONS?: string } {
   const options = [
     ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof-app'] : []),
     ...(process.env.BENCH_HEAP ? [`--import=${fileURLToPath(new URL('./sync-heap-probe.ts', import.meta.url))}`] : []),
     ...(process.env.BENCH_OLD_SPACE_MIB ? [`--max-old-space-size=${process.env.BENCH_OLD_SPACE_MIB}`] : []),
+    ...(process.env.BENCH_SEMI_SPACE_MIB ? [`--max-semi-space-size=${process.env.BENCH_SEMI_SPACE_MIB}`] : []),
   ];
   return options.length > 0 ? { NODE_OPTIONS: options.join(' ') } : {};
 }

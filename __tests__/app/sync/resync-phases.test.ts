@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { TestCatalog } from '../../helpers/catalog-server.ts';
 import { type FakeGithub, startFakeGithub } from '../../helpers/fake-github.ts';
 import { graphqlTeam, graphqlUser } from '../../helpers/fake-org.ts';
+import { fakeSecurity } from '../../helpers/fake-security.ts';
 import { deliverWebhook, releaseGithub } from '../../helpers/github-app.ts';
 import {
   identifiers,
@@ -174,6 +175,81 @@ describe('a resync cut short in a phase', () => {
       await second.close();
     } finally {
       await github.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the repositories a later phase needs', () => {
+  const owner = 'listed-once';
+  const installation = 5252;
+  const config = `resources:
+  - kind: repository
+    port:
+      entity:
+        mappings: { identifier: .name, title: .name, blueprint: '"repo"' }
+  - kind: dependabot-alert
+    selector: { query: 'true', states: [open] }
+    port:
+      entity:
+        mappings:
+          identifier: .__repository + "-" + (.number | tostring)
+          title: .number | tostring
+          blueprint: '"alert"'
+`;
+  const listings = (github: FakeGithub) =>
+    github.requests.filter((request) => request.operation === 'WharfKindRepositories');
+
+  test('are those the repository phase read: listed once per resync, again only by one resumed past it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wharf-listed-'));
+    const github = await startFakeGithub();
+    try {
+      github.addInstallation(owner, installation);
+      github.addRepository({ id: 52_001, name: '.github', owner, files: { '.github/port-app-config.yml': config } });
+      const security = fakeSecurity(github);
+      // Two pages of repositories (the resync's pages are 100), one alert on each page.
+      for (let index = 0; index < 150; index++) {
+        const repository = github.addRepository({
+          id: 52_100 + index,
+          name: `svc-${String(index).padStart(3, '0')}`,
+          owner,
+        });
+        if (index === 10 || index === 140) security.dependabotAlert(repository, 1, 'open');
+      }
+      const first = await startSyncCatalog(github, {}, { dataDir });
+      await stringBlueprint(first, 'repo', []);
+      await stringBlueprint(first, 'alert', []);
+      expect(await resyncOwner(first, owner)).toMatchObject({ state: 'completed', errors: 0, repositories: 151 });
+      expect(await identifiers(first, 'alert')).toEqual(['svc-010-1', 'svc-140-1']);
+      // The alerts' repositories come from the repository phase's two pages: no listing of them again.
+      expect(github.pageCursors()).toHaveLength(2);
+      expect(listings(github)).toEqual([]);
+
+      // Cut short in the alerts' phase: the next start has not read the repositories, and lists them.
+      github.reset();
+      github.fault({ match: (request) => request.path.includes('/dependabot/alerts'), answer: { hang: true } });
+      first.server.wharfApp.sync!.resyncs.request(installation, owner, 'test');
+      while (!github.requests.some((request) => request.path.includes('/dependabot/alerts'))) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await first.close({ keepData: true });
+      github.reset();
+      const second = await startSyncCatalog(github, {}, { dataDir });
+      try {
+        await settled(second);
+        expect(second.server.wharfApp.sync!.store.latestResync(installation)).toMatchObject({
+          state: 'completed',
+          errors: 0,
+        });
+        expect(github.pageCursors()).toEqual([]);
+        expect(listings(github)).toHaveLength(2);
+        expect(await identifiers(second, 'alert')).toEqual(['svc-010-1', 'svc-140-1']);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await github.close();
+      releaseGithub();
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

@@ -47,7 +47,17 @@ interface RepositoryBasics {
 
 const REPOSITORIES_PER_PAGE = 100;
 
-export function resyncReads(base: KindReads, repositoryType: RepositoryType): ResyncReads {
+/** A resync's reads, and how the resync hands over the repositories it has already listed. */
+export interface ResyncReadsOfRun extends ResyncReads {
+  /**
+   * Every repository of the account the configuration syncs (`repositoryType` applied), in name order, as the
+   * resync's repository phase listed them: `repositories()` answers these instead of listing them again. Unused
+   * when `repositories()` already answered.
+   */
+  listed(repositories: RepositoryRef[]): void;
+}
+
+export function resyncReads(base: KindReads, repositoryType: RepositoryType): ResyncReadsOfRun {
   let all: Promise<RepositoryRef[]> | undefined;
 
   async function repositoryPage<T>(
@@ -102,6 +112,9 @@ export function resyncReads(base: KindReads, repositoryType: RepositoryType): Re
   return {
     ...base,
     repositoryPage,
+    listed(repositories) {
+      all ??= Promise.resolve(repositories);
+    },
     repositories() {
       all ??= (async () => {
         const found: RepositoryRef[] = [];

@@ -1,8 +1,8 @@
 /**
  * Resync pages of kinds GraphQL lists as a connection of Repository (pull requests, issues, releases, tags,
  * branches): one query reads a page of the account's repositories with the first objects of each; the repositories
- * with more are followed up a few at a time in later pages (each repository its own alias), up to a limit per
- * repository. Where the resync is, including the follow-ups still to do, is the page's cursor, so a resync cut short
+ * with more are followed up in later pages (each repository its own alias), as many per query as its bounds allow,
+ * gathered over pages of repositories, up to a limit per repository. Where the resync is, including the follow-ups still to do, is the page's cursor, so a resync cut short
  * goes on from there.
  */
 import type { Kind } from '../mapping/index.ts';
@@ -172,7 +172,12 @@ export async function connectionPage<N>(
   cursor: string | null,
 ): Promise<ResyncPage> {
   const state = decode(cursor);
-  if (state.pending.length > 0) return followUp(reads, spec, state);
+  // Follow-ups wait until they fill a query (or no page of repositories is left): with few repositories of a page
+  // having objects, pages of repositories are read first (their counts cost little), so that each follow-up names
+  // as many repositories as its bounds allow rather than those of one page.
+  if (state.pending.length > 0 && (!state.more || fillsFollowUp(spec, state.pending))) {
+    return followUp(reads, spec, state);
+  }
   if (!state.more) return { objects: [], next: null };
 
   const first = Math.max(0, Math.min(spec.first, 100));
@@ -187,7 +192,7 @@ export async function connectionPage<N>(
     throw new Error(`GitHub's repositories of ${reads.owner} did not move past cursor ${JSON.stringify(state.after)}`);
   }
   const objects: KindObject[] = [];
-  const pending: Pending[] = [];
+  const pending: Pending[] = [...state.pending];
   for (const { node, ...repository } of page.repositories) {
     const nodes: N[] = [];
     for (const stream of spec.streams) {
@@ -206,23 +211,43 @@ function followUpFirst(spec: { followUpFirst: number }, stream: { limit: number 
   return Math.max(1, Math.min(spec.followUpFirst, left, 100));
 }
 
-async function followUp<N>(reads: ResyncReads, spec: RepositoryConnections<N>, state: State): Promise<ResyncPage> {
+interface FollowUpBatch<N> {
+  entries: Array<{ entry: Pending; stream: ConnectionStream<N>; first: number }>;
+  /** Entries of `pending` it took (or dropped). */
+  used: number;
+  /** Whether it is as large as a follow-up query may be: the next entry would pass its bounds. */
+  full: boolean;
+}
+
+/** The next follow-up query's entries from the start of `pending`, within followUpNodes and FOLLOW_UP_REPOSITORIES. */
+function followUpBatch<N>(spec: RepositoryConnections<N>, pending: readonly Pending[]): FollowUpBatch<N> {
   const streams = new Map(spec.streams.map((stream) => [stream.alias, stream]));
-  const batch: Array<{ entry: Pending; stream: ConnectionStream<N>; first: number }> = [];
+  const entries: FollowUpBatch<N>['entries'] = [];
   let nodes = 0;
   let used = 0;
-  for (const entry of state.pending) {
+  for (const entry of pending) {
     const stream = streams.get(entry.stream);
     if (!stream) {
       used++; // a stream the selector no longer has: dropped
       continue;
     }
     const first = followUpFirst(spec, stream, entry);
-    if (batch.length > 0 && (nodes + first > spec.followUpNodes || batch.length >= FOLLOW_UP_REPOSITORIES)) break;
-    batch.push({ entry, stream, first });
+    if (entries.length > 0 && (nodes + first > spec.followUpNodes || entries.length >= FOLLOW_UP_REPOSITORIES)) {
+      return { entries, used, full: true };
+    }
+    entries.push({ entry, stream, first });
     nodes += first;
     used++;
   }
+  return { entries, used, full: nodes >= spec.followUpNodes || entries.length >= FOLLOW_UP_REPOSITORIES };
+}
+
+/** Whether `pending` holds at least one whole follow-up query. */
+const fillsFollowUp = <N>(spec: RepositoryConnections<N>, pending: readonly Pending[]) =>
+  followUpBatch(spec, pending).full;
+
+async function followUp<N>(reads: ResyncReads, spec: RepositoryConnections<N>, state: State): Promise<ResyncPage> {
+  const { entries: batch, used } = followUpBatch(spec, state.pending);
   const pending = state.pending.slice(used);
   const objects: KindObject[] = [];
   if (batch.length > 0) {

@@ -10,7 +10,7 @@ import { mapFetchedRepositories, batchFiles } from '../repositories/map-reposito
 import type { ResyncRecord } from '../store/sync-store.ts';
 import { stalePlan } from './stale-entities.ts';
 import { decodeCursor, encodeCursor, type KindPageOutcome, kindPhases, resyncKindPage } from './kind-phases.ts';
-import { kindReads, repositoryTypeTakes, resyncReads } from '../kinds/index.ts';
+import { kindReads, type RepositoryRef, repositoryTypeTakes, resyncReads } from '../kinds/index.ts';
 import type { GithubUsage } from '../github/graphql-reader.ts';
 import type { GitopsResync } from '../gitops/gitops-resync.ts';
 
@@ -46,6 +46,10 @@ export async function runResync(
     const usage = new UsageMeter(() => ctx.reads.usage(installationId));
     let position = decodeCursor(record.cursor);
     let cursor = position.phase === 0 ? position.after : null;
+    // A resync that reads every page of repositories from the first lists them once: the later phases that need
+    // the account's repositories (reads.repositories()) take these rather than listing them again. One resumed
+    // past its first page lists them again when a phase asks.
+    const listed: RepositoryRef[] | undefined = position.phase === 0 && cursor === null ? [] : undefined;
     for (; position.phase === 0;) {
       if (signal.aborted) throw new ResyncAborted();
       const page = await reader.page(owner, cursor, paths, ctx.settings.pageSize);
@@ -53,6 +57,9 @@ export async function runResync(
       const taken = page.repositories.filter((fetched) =>
         repositoryTypeTakes(organization.config.repositoryType, fetched.repository),
       );
+      for (const { repository } of listed ? taken : []) {
+        listed!.push({ id: repository.id, name: repository.name, owner, defaultBranch: repository.default_branch });
+      }
       const batch = await mapFetchedRepositories(ctx, reader, owner, organization, taken);
       let written = 0;
       const errors = [...batch.errors];
@@ -99,7 +106,10 @@ export async function runResync(
         },
         Date.now(),
       );
-      if (!page.hasNextPage) break;
+      if (!page.hasNextPage) {
+        if (listed) reads.listed(listed);
+        break;
+      }
     }
 
     // The other resources, one phase each, in file order.

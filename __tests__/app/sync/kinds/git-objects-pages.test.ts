@@ -158,6 +158,78 @@ describe('pull requests', () => {
   });
 });
 
+describe('follow-ups over many pages of repositories', () => {
+  /**
+   * Reads of 350 repositories in pages of 100, every 10th with 20 open pull requests (35 in all); records the
+   * repositories each follow-up names and whether a page of repositories came before.
+   */
+  function manyRepositories() {
+    const repositories = Array.from({ length: 350 }, (_, index) => ({
+      id: 1000 + index,
+      name: `svc-${String(index).padStart(3, '0')}`,
+      owner: 'acme',
+      defaultBranch: 'main',
+    }));
+    const openOf = (index: number) => (index % 10 === 0 ? pulls(20) : []);
+    const calls: Array<{ page: number } | { followUp: string[] }> = [];
+    const fake = {
+      owner: 'acme',
+      apiUrl: 'https://api.github.com',
+      async repositoryPage(_selection: string, options: { cursor: string | null; pageSize: number }) {
+        const start = options.cursor === null ? 0 : Number(options.cursor);
+        calls.push({ page: start });
+        const end = Math.min(start + options.pageSize, repositories.length);
+        return {
+          repositories: repositories.slice(start, end).map((repository, offset) => ({
+            ...repository,
+            node: { open: { totalCount: openOf(start + offset).length } },
+          })),
+          next: end < repositories.length ? String(end) : null,
+        };
+      },
+      async graphql(query: string, variables: Record<string, unknown>) {
+        const data: Record<string, unknown> = {};
+        const names: string[] = [];
+        for (const [, index, first] of query.matchAll(
+          /r(\d+): repository\(owner: \$owner, name: \$name\d+\) \{\s*open: pullRequests\(first: (\d+)/g,
+        )) {
+          const name = variables[`name${index}`] as string;
+          names.push(name);
+          const all = openOf(repositories.findIndex((repository) => repository.name === name));
+          const after = variables[`after${index}`] === null ? 0 : Number(variables[`after${index}`]);
+          data[`r${index}`] = {
+            open: {
+              pageInfo: { hasNextPage: after + Number(first) < all.length, endCursor: String(after + Number(first)) },
+              nodes: all.slice(after, after + Number(first)),
+            },
+          };
+        }
+        calls.push({ followUp: names });
+        return data;
+      },
+    };
+    return { reads: fake as unknown as ResyncReads, calls };
+  }
+
+  test('wait for enough repositories to fill a query: 25 of 20 pull requests each (500 nodes), not those of one page', async () => {
+    const fake = manyRepositories();
+    const { objects } = await all(pullRequestKind, fake.reads, prSelector());
+    expect(objects).toHaveLength(35 * 20);
+    expect(new Set(objects.map((object) => object.repository!.name)).size).toBe(35);
+    const followUps = fake.calls.flatMap((call) => ('followUp' in call ? [call.followUp] : []));
+    // 35 repositories with pull requests: one follow-up of 25 once three pages are read, one of the 10 left at the end.
+    expect(followUps.map((names) => names.length)).toEqual([25, 10]);
+    expect(fake.calls.map((call) => ('page' in call ? `page ${call.page}` : 'followUp'))).toEqual([
+      'page 0',
+      'page 100',
+      'page 200',
+      'followUp',
+      'page 300',
+      'followUp',
+    ]);
+  });
+});
+
 describe('issues, tags, branches', () => {
   test('issue selects: state open, closed or all; never a pull request', () => {
     const select = (state: string, object: object) => issueKind.selects!(selector({ state }) as never, object, 0);
