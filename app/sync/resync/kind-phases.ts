@@ -106,23 +106,31 @@ export async function resyncKindPage(
   const writer = ctx.writer!;
   for (const { config, mappings, objects } of groups.values()) {
     if (mappings.length === 0) continue;
-    const mapped = await kindOutputs(definition, owner, mappings, objects, repositoryFiles(reader, owner));
-    outcome.errors.push(...mapped.errors.map((error) => `${config.source}: ${error}`));
-    const written = await writer.write(installationId, mapped.outputs, {
-      ...writeOptionsOf(config),
-      ensureServiceBlueprint: false,
-      reconcile: false,
-      resyncId,
-    });
-    outcome.written += written.written;
-    outcome.errors.push(
-      ...written.failed.map(
-        (failure) => `Port refused ${failure.entity.blueprint}/${failure.entity.identifier}: ${failure.message}`,
-      ),
-    );
+    // A slice at a time: the jq input and output, the entities and the Port bodies of one slice are alive at
+    // once, not those of the whole page.
+    for (let start = 0; start < objects.length; start += OBJECTS_PER_WRITE) {
+      const slice = objects.slice(start, start + OBJECTS_PER_WRITE);
+      const mapped = await kindOutputs(definition, owner, mappings, slice, repositoryFiles(reader, owner));
+      outcome.errors.push(...mapped.errors.map((error) => `${config.source}: ${error}`));
+      const written = await writer.write(installationId, mapped.outputs, {
+        ...writeOptionsOf(config),
+        ensureServiceBlueprint: false,
+        reconcile: false,
+        resyncId,
+      });
+      outcome.written += written.written;
+      outcome.errors.push(
+        ...written.failed.map(
+          (failure) => `Port refused ${failure.entity.blueprint}/${failure.entity.identifier}: ${failure.message}`,
+        ),
+      );
+    }
   }
   return outcome;
 }
+
+/** Objects of a page mapped (one jq run per resource) and written together. */
+const OBJECTS_PER_WRITE = 100;
 
 /** Repositories named in the warning about lists a page could not read; the rest are counted. */
 const UNREAD_NAMED = 5;
