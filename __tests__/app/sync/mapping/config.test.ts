@@ -360,7 +360,9 @@ describe('parsePortAppConfig: every error names the file, line, column and field
           '    port: {entity: {mappings: {identifier: .title, blueprint: \'"pr"\'}}}',
         ),
       ),
-    ).toBe(`${SOURCE} line 3, column 31: resources[0].selector.includedFiles: unknown key (expected one of: query, states, maxResults, since, closedPullRequests)`);
+    ).toBe(
+      `${SOURCE} line 3, column 31: resources[0].selector.includedFiles: unknown key (expected one of: query, states, maxResults, since, closedPullRequests)`,
+    );
   });
 
   test('mapping values that are not jq text, and empty ones', async () => {
