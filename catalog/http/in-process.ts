@@ -18,7 +18,8 @@ export interface InProcessAnswer {
   body: string;
 }
 
-const RUN = /^\/v1\/actions\/runs\/([^/]+)$/;
+// `ack` and `claim-pending` are routes of their own under /runs, not run identifiers.
+const RUN = /^\/v1\/actions\/runs\/(?!ack$|claim-pending$)([^/]+)$/;
 const RUN_LOGS = /^\/v1\/actions\/runs\/([^/]+)\/logs$/;
 
 /**

@@ -6,12 +6,6 @@ import type { PortFetch, PortFetchAnswer } from '../port/index.ts';
 const IN_PROCESS_ADDRESS = 'in-process';
 
 /**
- * The actions processor's calls go through the routes: `PATCH /v1/actions/runs/ack` has the shape of a run's PATCH
- * (`/v1/actions/runs/{id}`), which the catalog's in-process answers would take it for.
- */
-const THROUGH_ROUTES = new Set(['/v1/actions/runs/ack', '/v1/actions/runs/claim-pending']);
-
-/**
  * A fetch for the App's Port client when the embedded catalog runs in this process. The run calls of every report
  * are answered by the catalog directly (`Catalog.answerInProcess`); any other call goes to this server's own routes
  * in memory (fastify's inject). Neither opens a socket, parses HTTP, or builds a web Request and Response the client
@@ -23,14 +17,12 @@ export function inProcessFetch(app: FastifyInstance, baseUrl: string, catalog: C
     const target = url.slice(baseUrl.length);
     const queryAt = target.indexOf('?');
     const path = queryAt === -1 ? target : target.slice(0, queryAt);
-    const answering = THROUGH_ROUTES.has(path)
-      ? undefined
-      : catalog.answerInProcess({
-          method: init.method,
-          path,
-          query: new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1)),
-          body: init.body,
-        });
+    const answering = catalog.answerInProcess({
+      method: init.method,
+      path,
+      query: new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1)),
+      body: init.body,
+    });
     if (answering) {
       const direct = await answering;
       return answer(direct.status, () => null, direct.body);
