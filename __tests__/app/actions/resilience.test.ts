@@ -74,8 +74,10 @@ const dispatchesOf = (runId: string): Dispatch[] => dispatches.filter((d) => d.i
 describe('several processors, restarts, Port away', () => {
   // Each process keeps its dispatches one second apart (Probot's throttling of writes): 12 runs take some 6 s.
   test('two processors polling one catalog execute each run once', async () => {
-    const catalog = await started(startActionsCatalog(github));
-    const second = await started(startActionsCatalog(github, { portBaseUrl: catalog.url }));
+    // Two runs per claim at most, so neither processor can take the whole queue in one poll.
+    const small = { batchSize: 2 };
+    const catalog = await started(startActionsCatalog(github, { actions: small }));
+    const second = await started(startActionsCatalog(github, { portBaseUrl: catalog.url, actions: small }));
     await createIntegrationAction(catalog, 'deploy', 'dispatch_workflow', DEPLOY);
     const runIds: string[] = [];
     for (let i = 0; i < RUNS; i++) runIds.push(await runAction(catalog, 'deploy'));
