@@ -20,6 +20,7 @@ import { createRedactor, type PortClient } from '../src/port/index.ts';
 import type { DispatchSettings } from './dispatch/dispatch-workflow.ts';
 import { Dispatcher } from './dispatch/dispatcher.ts';
 import { invocationRoute } from './dispatch/invocation-route.ts';
+import { WorkflowDispatchTurns } from './dispatch/workflow-turns.ts';
 import { GithubAccess } from './github/index.ts';
 import { AppMetrics } from './metrics.ts';
 import { PORT_WRITES, portWritesHandler } from './port-writes/index.ts';
@@ -107,6 +108,8 @@ export class WharfApp {
   private readonly actionEvents: ProcessorEvents;
   /** The signed invocation's and dispatch_workflow's: the allow-list and the look for runs on older GHES. */
   private readonly dispatchSettings: DispatchSettings;
+  /** Both ways a workflow is dispatched (signed invocations, integration actions) take turns per workflow. */
+  private readonly dispatchTurns = new WorkflowDispatchTurns();
 
   constructor(options: WharfAppOptions) {
     this.options = options;
@@ -164,6 +167,7 @@ export class WharfApp {
         warn: options.log.warn,
       },
       this.redact,
+      this.dispatchTurns,
     );
     if (options.probot) this.useGithub(options.probot);
   }
@@ -241,7 +245,12 @@ export class WharfApp {
     const resolver = new RepositoryResolver(() => this.github);
     const executors =
       settings.executors ??
-      builtInExecutors({ github: () => this.github, store: this.store, settings: this.dispatchSettings });
+      builtInExecutors({
+        github: () => this.github,
+        store: this.store,
+        settings: this.dispatchSettings,
+        turns: this.dispatchTurns,
+      });
     this.actions = new ActionsProcessor({
       source: port,
       store: this.store,

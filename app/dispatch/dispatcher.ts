@@ -3,10 +3,7 @@ import { enqueuePortWrites } from '../port-writes/index.ts';
 import type { AppStore } from '../store/index.ts';
 import { type DispatchSettings, dispatchWorkflow } from './dispatch-workflow.ts';
 import type { Invocation } from './invocation.ts';
-import { LruMap } from '../../src/lru/index.ts';
-
-/** Far more runs than can be dispatched within one polling window (findRunTimeoutMs) at GitHub's pace. */
-const CLAIMED_RUNS_KEPT = 10_000;
+import { WorkflowDispatchTurns } from './workflow-turns.ts';
 
 export interface DispatcherEvents {
   /** A workflow was dispatched for an invocation received at `receivedAt` (epoch ms). */
@@ -29,9 +26,7 @@ export class Dispatcher {
   private github: GithubAccess | undefined;
   private readonly settings: DispatchSettings;
   private readonly events: DispatcherEvents;
-  private readonly workflowLocks = new Map<string, Promise<unknown>>();
-  /** Runs found by polling that a dispatch took; older ones are long past the polling window. */
-  private readonly claimedRuns = new LruMap<number, true>(CLAIMED_RUNS_KEPT);
+  private readonly turns: WorkflowDispatchTurns;
   private readonly redact: (text: string) => string;
   private readonly running = new Set<Promise<void>>();
 
@@ -41,7 +36,9 @@ export class Dispatcher {
     settings: DispatchSettings,
     events: DispatcherEvents,
     redact: (text: string) => string = (text) => text,
+    turns: WorkflowDispatchTurns = new WorkflowDispatchTurns(),
   ) {
+    this.turns = turns;
     // An action's templates can put a secret in `workflowInputs` (a `ref`, an input GitHub quotes back in its
     // refusal), and from there into a message.
     this.redact = redact;
@@ -108,19 +105,16 @@ export class Dispatcher {
       return;
     }
     const github = this.github;
-    // One dispatch at a time per workflow, so a run found by polling is the one this dispatch started.
-    const key = `${org}/${repo}/${workflow}`.toLowerCase();
-    const previous = this.workflowLocks.get(key) ?? Promise.resolve();
-    const turn = previous.then(async () => {
+    await this.turns.inTurn(org, repo, workflow, async () => {
       this.store.setInvocationState(runId, 'dispatching', Date.now());
       try {
-        const outcome = await dispatchWorkflow(github, invocation, this.settings, (id) => this.claimedRuns.has(id));
+        const outcome = await dispatchWorkflow(github, invocation, this.settings, this.turns.isTaken);
         if (!outcome.ok) {
           this.store.setInvocationState(runId, 'failed', Date.now());
           this.fail(runId, outcome.reason);
           return;
         }
-        this.claimedRuns.set(outcome.workflowRunId, true);
+        this.turns.take(outcome.workflowRunId);
         const externalRunId = externalRunIdOf(outcome.ownerId, outcome.repoId, outcome.workflowRunId);
         this.store.link(
           {
@@ -155,10 +149,6 @@ export class Dispatcher {
         this.fail(runId, `GitHub failed while dispatching ${workflow} in ${org}/${repo}: ${(error as Error).message}`);
       }
     });
-    const settled = turn.catch(() => undefined);
-    this.workflowLocks.set(key, settled);
-    await settled;
-    if (this.workflowLocks.get(key) === settled) this.workflowLocks.delete(key);
   }
 
   private fail(runId: string, unredacted: string): void {

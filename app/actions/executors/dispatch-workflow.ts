@@ -10,10 +10,10 @@
  * GitHub run is linked (`externalRunId = gh_<owner id>_<repository id>_<run id>`) and the run stays IN_PROGRESS until
  * its `workflow_run` completed report (or the reconciler) ends it; without, it ends SUCCESS once dispatched.
  */
-import { LruMap } from '../../../src/lru/index.ts';
 import { type DispatchSettings, dispatchWorkflow } from '../../dispatch/dispatch-workflow.ts';
 import { externalRunIdOf } from '../../dispatch/dispatcher.ts';
 import { normalizeWorkflow, workflowProblem } from '../../dispatch/github-names.ts';
+import { WorkflowDispatchTurns } from '../../dispatch/workflow-turns.ts';
 import type { GithubAccess } from '../../github/index.ts';
 import type { AppStore } from '../../store/index.ts';
 import { ExecutionError, type ActionExecutor, type ExecutionOutcome, type IntegrationRun } from './executor.ts';
@@ -21,13 +21,12 @@ import { PropertyReader } from './github-executor-kit.ts';
 
 export const DISPATCH_WORKFLOW = 'dispatch_workflow';
 
-/** Workflow runs found by polling that a dispatch took; far more than one polling window sees. */
-const CLAIMED_RUNS_KEPT = 10_000;
-
 export interface DispatchWorkflowDeps {
   github: () => GithubAccess | undefined;
   store: AppStore;
   settings: DispatchSettings;
+  /** Shared with the signed-invocation dispatcher: one workflow's dispatches take turns whichever way they came. */
+  turns?: WorkflowDispatchTurns;
 }
 
 interface DispatchInput {
@@ -53,7 +52,7 @@ function readInput(properties: Readonly<Record<string, unknown>>): DispatchInput
 }
 
 export function dispatchWorkflowExecutor(deps: DispatchWorkflowDeps): ActionExecutor {
-  const claimedRuns = new LruMap<number, true>(CLAIMED_RUNS_KEPT);
+  const turns = deps.turns ?? new WorkflowDispatchTurns();
   return {
     type: DISPATCH_WORKFLOW,
 
@@ -70,12 +69,16 @@ export function dispatchWorkflowExecutor(deps: DispatchWorkflowDeps): ActionExec
       const github = deps.github()!;
       let outcome: Awaited<ReturnType<typeof dispatchWorkflow>>;
       try {
-        outcome = await dispatchWorkflow(
-          github,
-          { runId: run.runId, org: owner, repo, ...input },
-          deps.settings,
-          (id) => claimedRuns.has(id),
-        );
+        outcome = await turns.inTurn(owner, repo, input.workflow, async () => {
+          const dispatched = await dispatchWorkflow(
+            github,
+            { runId: run.runId, org: owner, repo, ...input },
+            deps.settings,
+            turns.isTaken,
+          );
+          if (dispatched.ok) turns.take(dispatched.workflowRunId);
+          return dispatched;
+        });
       } catch (error) {
         // GitHub failed (5xx, network, a timeout): the workflow may or may not have started; say so, not guess.
         throw new ExecutionError(
@@ -83,7 +86,6 @@ export function dispatchWorkflowExecutor(deps: DispatchWorkflowDeps): ActionExec
         );
       }
       if (!outcome.ok) throw new ExecutionError(outcome.reason);
-      claimedRuns.set(outcome.workflowRunId, true);
       const summary = `Dispatched ${input.workflow} in ${owner}/${repo} on ${outcome.ref}: ${outcome.htmlUrl}`;
       if (!input.reportWorkflowStatus) return { status: 'SUCCESS', summary, link: outcome.htmlUrl };
       const externalRunId = externalRunIdOf(outcome.ownerId, outcome.repoId, outcome.workflowRunId);
