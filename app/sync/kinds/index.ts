@@ -7,6 +7,7 @@ import type { Kind } from '../mapping/index.ts';
 import type { KindDefinition } from './kind-definition.ts';
 import { branchKind } from './branch.ts';
 import { codeScanningAlerts } from './code-scanning-alert.ts';
+import { collaboratorKind } from './collaborator.ts';
 import { dependabotAlerts } from './dependabot-alert.ts';
 import { deployments } from './deployment.ts';
 import { environments } from './environment.ts';
@@ -53,6 +54,7 @@ const DEFINITIONS: ReadonlyArray<{ [K in Kind]: KindDefinition<K> }[Kind]> = [
   userKind,
   fileKind,
   folderKind,
+  collaboratorKind,
 ];
 
 const BY_KIND = new Map<Kind, KindDefinition>(

@@ -1,5 +1,5 @@
 /**
- * The kinds of GitHub objects port-app-config.yml can map (the 18 of the vendor's GitHub integration) and the
+ * The kinds of GitHub objects port-app-config.yml can map (those of the vendor's GitHub integration) and the
  * selector options of each beside `query`, with the vendor's names and defaults. A key a kind does not know is a
  * configuration error: a typo such as `state:` for `states:` must not silently sync everything.
  */
@@ -24,6 +24,7 @@ export const KINDS = [
   'user',
   'file',
   'folder',
+  'collaborator',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -105,6 +106,8 @@ export const SELECTOR_SHAPES = {
   user: { includeBots: z.boolean().default(true) },
   file: { files: z.array(filePattern).min(1) },
   folder: { folders: z.array(folderPattern).min(1) },
+  /** GitHub's filter of a repository's collaborators. */
+  collaborator: { affiliation: z.enum(['all', 'direct', 'outside'] as const).default('all') },
 } as const satisfies Record<Kind, z.ZodRawShape>;
 
 /**

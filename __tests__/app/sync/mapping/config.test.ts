@@ -210,7 +210,7 @@ describe('parsePortAppConfig: every error names the file, line, column and field
     );
     expect(error.message).toBe(
       [
-        `${SOURCE} line 2, column 11: resources[0].kind: unknown kind "service" (expected one of: organization, repository, pull-request, issue, release, tag, branch, environment, deployment, workflow, workflow-run, dependabot-alert, code-scanning-alerts, secret-scanning-alerts, team, user, file, folder)`,
+        `${SOURCE} line 2, column 11: resources[0].kind: unknown kind "service" (expected one of: organization, repository, pull-request, issue, release, tag, branch, environment, deployment, workflow, workflow-run, dependabot-alert, code-scanning-alerts, secret-scanning-alerts, team, user, file, folder, collaborator)`,
         `${SOURCE} line 4, column 5: resources[1].kind: required`,
       ].join('\n'),
     );

@@ -1,0 +1,235 @@
+/**
+ * The collaborator kind and the `member` event, as the vendor's integration has them: a resync lists each
+ * repository's collaborators with the resource's `affiliation`; a recorded `member` delivery (added, edited,
+ * removed) reads the collaborator again through its permission, or takes it away; a resource whose affiliation is
+ * not `all` takes a collaborator only when GitHub's list with that filter names it.
+ */
+import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
+import type { TestCatalog } from '../../helpers/catalog-server.ts';
+import { type FakeGithub, type FakeRepository, startFakeGithub } from '../../helpers/fake-github.ts';
+import { deliverWebhook, releaseGithub } from '../../helpers/github-app.ts';
+import {
+  entity,
+  identifiers,
+  recordedPayload,
+  repositoryObject,
+  resyncOwner,
+  settled,
+  startSyncCatalog,
+  stringBlueprint,
+} from './sync-helpers.ts';
+
+const ORG = 'collab-org';
+const INSTALLATION = 8700;
+
+const CONFIG = `
+resources:
+  - kind: collaborator
+    selector:
+      query: 'true'
+    port:
+      entity:
+        mappings:
+          identifier: .__repository + "-" + .login
+          title: .login
+          blueprint: '"githubCollaborator"'
+          properties:
+            role: .role_name
+            repository: .__repository
+            organization: .__organization
+  - kind: collaborator
+    selector:
+      query: 'true'
+      affiliation: outside
+    port:
+      entity:
+        mappings:
+          identifier: .__repository + "-" + .login
+          title: .login
+          blueprint: '"outsideCollaborator"'
+          properties:
+            role: .role_name
+`;
+
+type Affiliation = 'all' | 'direct' | 'outside';
+
+interface FakeCollaborator {
+  login: string;
+  id: number;
+  role: 'read' | 'write' | 'admin';
+  /** An outside collaborator (not a member of the organization). */
+  outside: boolean;
+}
+
+let github: FakeGithub;
+let catalog: TestCatalog;
+let api: FakeRepository;
+let web: FakeRepository;
+/** Each repository's collaborators, by `owner/name` in lower case. */
+const collaborators = new Map<string, FakeCollaborator[]>();
+/** The `affiliation` of each list request, in order. */
+let listed: string[] = [];
+
+/** A collaborator as GitHub's REST API gives it: the recorded member's user fields, its role and permissions. */
+function restCollaborator(collaborator: FakeCollaborator): Record<string, unknown> {
+  const user = recordedPayload('member', 'added').member as Record<string, unknown>;
+  return {
+    ...user,
+    login: collaborator.login,
+    id: collaborator.id,
+    node_id: `U_${collaborator.id}`,
+    url: `https://api.github.com/users/${collaborator.login}`,
+    html_url: `https://github.com/${collaborator.login}`,
+    permissions: {
+      pull: true,
+      triage: collaborator.role !== 'read',
+      push: collaborator.role !== 'read',
+      maintain: collaborator.role === 'admin',
+      admin: collaborator.role === 'admin',
+    },
+    role_name: collaborator.role,
+  };
+}
+
+const collaboratorsOf = (params: Record<string, string>) =>
+  collaborators.get(`${params.owner}/${params.repo}`.toLowerCase()) ?? [];
+
+/** A recorded `member` delivery about `collaborator` in `repository`, with the installation. */
+function memberEvent(action: string, repository: FakeRepository, collaborator: FakeCollaborator) {
+  const recorded = recordedPayload('member', action === 'edited' ? 'edited' : 'added');
+  return {
+    ...recorded,
+    action,
+    member: { ...(recorded.member as object), login: collaborator.login, id: collaborator.id },
+    repository: repositoryObject(repository),
+    installation: { id: INSTALLATION },
+  };
+}
+
+async function deliver(event: string, payload: unknown): Promise<void> {
+  expect((await deliverWebhook(catalog.url, event, payload)).status).toBe(200);
+  await settled(catalog);
+}
+
+const permissionReads = () =>
+  github.requests.filter((request) => /\/collaborators\/[^/]+\/permission/.test(request.path)).length;
+
+beforeAll(async () => {
+  github = await startFakeGithub();
+  github.addInstallation(ORG, INSTALLATION);
+  github.addRepository({ id: 87_000, name: '.github', owner: ORG, files: { '.github/port-app-config.yml': CONFIG } });
+  api = github.addRepository({ id: 87_001, name: 'api', owner: ORG, files: {} });
+  web = github.addRepository({ id: 87_002, name: 'web', owner: ORG, files: {} });
+  github.route('GET', '/repos/{owner}/{repo}/collaborators', ({ params, query }) => {
+    const affiliation = (query.get('affiliation') ?? 'all') as Affiliation;
+    listed.push(affiliation);
+    const taken = collaboratorsOf(params).filter((collaborator) => affiliation !== 'outside' || collaborator.outside);
+    return { status: 200, body: taken.map(restCollaborator) };
+  });
+  github.route('GET', '/repos/{owner}/{repo}/collaborators/{username}/permission', ({ params }) => {
+    const found = collaboratorsOf(params).find((collaborator) => collaborator.login === params.username);
+    if (!found) return { status: 404, body: { message: 'Not Found' } };
+    return { status: 200, body: { permission: found.role, role_name: found.role, user: restCollaborator(found) } };
+  });
+  catalog = await startSyncCatalog(github);
+  await stringBlueprint(catalog, 'githubCollaborator', ['role', 'repository', 'organization']);
+  await stringBlueprint(catalog, 'outsideCollaborator', ['role']);
+});
+afterAll(async () => {
+  await catalog.close();
+  await github.close();
+  releaseGithub();
+});
+beforeEach(() => {
+  listed = [];
+  github.reset();
+});
+
+test('a resync maps every collaborator of every repository, each resource with its own affiliation', async () => {
+  collaborators.set(`${ORG}/api`, [
+    { login: 'octocat', id: 1, role: 'admin', outside: false },
+    { login: 'contractor', id: 2, role: 'write', outside: true },
+  ]);
+  collaborators.set(`${ORG}/web`, [{ login: 'octocat', id: 1, role: 'read', outside: false }]);
+
+  expect(await resyncOwner(catalog, ORG)).toMatchObject({ state: 'completed', errors: 0 });
+
+  expect(await identifiers(catalog, 'githubCollaborator')).toEqual(['api-contractor', 'api-octocat', 'web-octocat']);
+  expect(await entity(catalog, 'githubCollaborator', 'api-octocat')).toMatchObject({
+    title: 'octocat',
+    properties: { role: 'admin', repository: 'api', organization: ORG },
+  });
+  expect(await entity(catalog, 'githubCollaborator', 'web-octocat')).toMatchObject({ properties: { role: 'read' } });
+  expect(await identifiers(catalog, 'outsideCollaborator')).toEqual(['api-contractor']);
+  // Each repository listed once per resource: with GitHub's default filter, and with `outside`.
+  expect(listed.sort()).toEqual(['all', 'all', 'all', 'outside', 'outside', 'outside']);
+});
+
+test('member added: the collaborator is read through its permission; the outside resource takes an outside one only', async () => {
+  const newcomer: FakeCollaborator = { login: 'hacktocat', id: 39_652_351, role: 'write', outside: true };
+  const member: FakeCollaborator = { login: 'teammate', id: 4, role: 'read', outside: false };
+  collaborators.set(`${ORG}/web`, [...(collaborators.get(`${ORG}/web`) ?? []), newcomer, member]);
+
+  await deliver('member', memberEvent('added', web, newcomer));
+  expect(await entity(catalog, 'githubCollaborator', 'web-hacktocat')).toMatchObject({
+    title: 'hacktocat',
+    properties: { role: 'write', repository: 'web', organization: ORG },
+  });
+  expect(await entity(catalog, 'outsideCollaborator', 'web-hacktocat')).toMatchObject({
+    properties: { role: 'write' },
+  });
+  expect(permissionReads()).toBe(1);
+  // The outside resource asked GitHub's list with its filter; the `all` one needed no list.
+  expect(listed).toEqual(['outside']);
+
+  await deliver('member', memberEvent('added', web, member));
+  expect(await entity(catalog, 'githubCollaborator', 'web-teammate')).toMatchObject({ properties: { role: 'read' } });
+  expect(await entity(catalog, 'outsideCollaborator', 'web-teammate')).toBeUndefined();
+});
+
+test('member edited: the collaborator is read again with its new role', async () => {
+  const list = collaborators.get(`${ORG}/web`)!;
+  list.find((collaborator) => collaborator.login === 'hacktocat')!.role = 'admin';
+  await deliver(
+    'member',
+    memberEvent(
+      'edited',
+      web,
+      list.find((collaborator) => collaborator.login === 'hacktocat')!,
+    ),
+  );
+  expect(await entity(catalog, 'githubCollaborator', 'web-hacktocat')).toMatchObject({ properties: { role: 'admin' } });
+  expect(await entity(catalog, 'outsideCollaborator', 'web-hacktocat')).toMatchObject({
+    properties: { role: 'admin' },
+  });
+});
+
+test('member removed: its entities go without a read; the same user in another repository stays', async () => {
+  const octocat = collaborators.get(`${ORG}/api`)!.find((collaborator) => collaborator.login === 'octocat')!;
+  collaborators.set(
+    `${ORG}/api`,
+    collaborators.get(`${ORG}/api`)!.filter((collaborator) => collaborator !== octocat),
+  );
+  await deliver('member', memberEvent('removed', api, octocat));
+  expect(await entity(catalog, 'githubCollaborator', 'api-octocat')).toBeUndefined();
+  expect(await entity(catalog, 'githubCollaborator', 'web-octocat')).toBeDefined();
+  expect(permissionReads()).toBe(0);
+
+  const hacktocat = collaborators.get(`${ORG}/web`)!.find((collaborator) => collaborator.login === 'hacktocat')!;
+  await deliver('member', memberEvent('removed', web, hacktocat));
+  expect(await entity(catalog, 'githubCollaborator', 'web-hacktocat')).toBeUndefined();
+  expect(await entity(catalog, 'outsideCollaborator', 'web-hacktocat')).toBeUndefined();
+});
+
+test('an added collaborator GitHub no longer lists (removed since, the delivery late) loses its entities', async () => {
+  const gone: FakeCollaborator = { login: 'contractor', id: 2, role: 'write', outside: true };
+  expect(await entity(catalog, 'githubCollaborator', 'api-contractor')).toBeDefined();
+  collaborators.set(
+    `${ORG}/api`,
+    collaborators.get(`${ORG}/api`)!.filter((collaborator) => collaborator.login !== 'contractor'),
+  );
+  await deliver('member', memberEvent('added', api, gone));
+  expect(await entity(catalog, 'githubCollaborator', 'api-contractor')).toBeUndefined();
+  expect(await entity(catalog, 'outsideCollaborator', 'api-contractor')).toBeUndefined();
+  expect(permissionReads()).toBe(1);
+});
