@@ -2,10 +2,12 @@
  * The actions processor's tests: wharf (embedded catalog, real Probot, the processor claiming runs over the catalog's
  * HTTP routes) against the local fake GitHub, with a `dispatch_workflow` route that records every dispatch.
  */
+import { generateKeyPairSync } from 'node:crypto';
+import { Probot, ProbotOctokit } from 'probot';
 import type { ActionsSettings } from '../../../app/wharf-app.ts';
 import { startTestCatalog, type TestCatalog } from '../../helpers/catalog-server.ts';
 import type { FakeGithub } from '../../helpers/fake-github.ts';
-import { createTestProbot } from '../../helpers/github-app.ts';
+import { createTestProbot, WEBHOOK_SECRET } from '../../helpers/github-app.ts';
 
 export const INTEGRATION_ID = 'wharf-test';
 export const DISPATCHES = '/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches';
@@ -69,10 +71,12 @@ export async function startActionsCatalog(
     allowedWorkflows?: string[];
     portBaseUrl?: string;
     warn?: (message: string) => void;
+    /** The App's Probot; createTestProbot's unless given (unthrottledTestProbot for many writes). */
+    probot?: Probot;
   } = {},
 ): Promise<TestCatalog> {
   return startTestCatalog({
-    probot: createTestProbot({ baseUrl: github.url }),
+    probot: options.probot ?? createTestProbot({ baseUrl: github.url }),
     ...(options.dataDir && { dataDir: options.dataDir }),
     ...(options.portBaseUrl && { portBaseUrl: options.portBaseUrl }),
     ...(options.warn && { warn: options.warn }),
@@ -85,13 +89,17 @@ export async function startActionsCatalog(
   });
 }
 
-/** An INTEGRATION_ACTION action of `type` whose execution properties are `properties` (templates allowed). */
+/**
+ * An INTEGRATION_ACTION action of `type` whose execution properties are `properties` (templates allowed);
+ * `userInputs`: the inputs its runs may give (`{ prNumber: { type: 'number' } }`), a string `version` unless given.
+ */
 export async function createIntegrationAction(
   catalog: TestCatalog,
   identifier: string,
   type: string,
   properties: Record<string, unknown>,
   installationId = INTEGRATION_ID,
+  userInputs: Record<string, Record<string, unknown>> = { version: { type: 'string' } },
 ): Promise<void> {
   const response = await catalog.api('POST', '/v1/actions', {
     identifier,
@@ -99,7 +107,7 @@ export async function createIntegrationAction(
     trigger: {
       type: 'self-service',
       operation: 'CREATE',
-      userInputs: { properties: { version: { type: 'string' } } },
+      userInputs: { properties: userInputs },
     },
     invocationMethod: {
       type: 'INTEGRATION_ACTION',
@@ -123,4 +131,31 @@ export async function runAction(
   });
   if (response.status !== 202) throw new Error(`could not run ${action}: ${JSON.stringify(response.body)}`);
   return response.body.run.id;
+}
+
+/**
+ * A Probot on the fake GitHub at `baseUrl` whose installation clients really have Octokit's throttling off.
+ * createTestProbot's clients keep it: Probot replaces the `throttle` its Octokit defaults to with its own options, which
+ * do not say `enabled: false`, so they keep each installation's writes 1 s apart (3 s for those that notify: issues,
+ * pull requests, reviews, comments). For a test file of many writes, or one that needs two writes at GitHub at once.
+ */
+export function unthrottledTestProbot(baseUrl: string): Probot {
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  return new Probot({
+    appId: 123,
+    privateKey,
+    secret: WEBHOOK_SECRET,
+    logLevel: 'fatal',
+    baseUrl,
+    // A function, unlike an object, sees the options Probot adds, and has the last word on them.
+    Octokit: ProbotOctokit.defaults((options: { throttle?: object }) => ({
+      ...options,
+      retry: { enabled: false },
+      throttle: { ...options.throttle, enabled: false },
+    })),
+  });
 }
