@@ -77,7 +77,7 @@ export class CatalogSync {
     });
     const checks = new CheckRunPoster(github, events.warn);
     this.resyncs = new Resyncs(this.ctx, new GitopsResync(this.ctx));
-    this.repositories = new RepositorySync(this.ctx);
+    this.repositories = new RepositorySync(this.ctx, this.resyncs);
     this.objects = new ObjectSync(this.ctx);
     this.kindEvents = new KindEvents(this.ctx, this.objects);
     this.pushes = new PushSync(this.ctx, this.repositories, this.resyncs, checks);
@@ -124,12 +124,11 @@ export class CatalogSync {
   async onRepository(payload: { action: string; repository: RepositoryObject } & Installation): Promise<void> {
     const installationId = payload.installation?.id;
     if (!installationId) return;
-    const change = repositoryChange(payload.action);
     const { repository } = payload;
-    await this.handle(`repository.${payload.action} of ${repository.full_name ?? repository.name}`, async () => {
-      if (change === 'refresh') await this.repositories.refresh(installationId, repository);
-      else if (change === 'drop') await this.repositories.drop(installationId, repository.owner.login, repository.id);
-    });
+    if (repositoryChange(payload.action) === 'ignore') return;
+    await this.handle(`repository.${payload.action} of ${repository.full_name ?? repository.name}`, () =>
+      this.repositories.onEvent(installationId, payload.action, repository),
+    );
   }
 
   async onInstallationCreated(payload: { installation: { id: number; account: { login: string } | null } }) {
@@ -234,8 +233,9 @@ export class CatalogSync {
     // Shaped as a resync reads them (kinds/workflow.ts, kinds/workflow-run.ts): with `__repository`, `__organization`.
     const objects: LiveObject[] = [{ kind: 'workflow-run', ...repositoryObjectById(payload.workflow_run, repository) }];
     if (payload.workflow) objects.push({ kind: 'workflow', ...repositoryObjectById(payload.workflow, repository) });
+    // The payload's repository: its visibility decides whether repositoryType takes the run.
     await this.handle(`workflow_run.${payload.action} ${payload.workflow_run.id}`, () =>
-      this.objects.sync(installationId, repository.owner, repository, objects),
+      this.objects.sync(installationId, repository.owner, payload.repository, objects),
     );
   }
 

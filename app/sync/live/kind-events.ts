@@ -8,6 +8,7 @@ import { kindDefinitions, kindReads } from '../kinds/index.ts';
 import type { Kind } from '../mapping/index.ts';
 import { SyncContext } from '../sync-context.ts';
 import type { ObjectSync, LiveObject } from './object-sync.ts';
+import { typeLeavesOut } from './repository-type.ts';
 
 export interface EventPayload extends Record<string, unknown> {
   action?: string;
@@ -51,7 +52,11 @@ export class KindEvents {
       ? this.ctx.configs.cachedRepository(owner, payload.repository.name)
       : this.ctx.configs.cachedOrganization(owner);
     if (known && mapped(known).length === 0) return;
-    const wanted = mapped(await this.config(installationId, owner, payload));
+    let wanted = mapped(await this.config(installationId, owner, payload));
+    // Objects of a repository repositoryType leaves out are not synced; the account's (teams, users) still are.
+    if (wanted.length > 0 && (await typeLeavesOut(this.ctx, installationId, owner, payload.repository))) {
+      wanted = wanted.filter(({ definition }) => definition.scope !== 'repository');
+    }
     if (wanted.length === 0) return;
     const reads = await kindReads(this.ctx.reads, installationId, owner, this.ctx.settings.liveRateLimits);
     const byRepository = new Map<number, { repository: LiveObject['repository']; objects: LiveObject[] }>();

@@ -9,6 +9,7 @@ import { type Kind, relativeFilePath } from '../mapping/index.ts';
 import type { SourceOutput } from '../sources.ts';
 import { SyncContext, writeOptionsOf } from '../sync-context.ts';
 import type { RepositoryReader } from '../github/repository-reader.ts';
+import { typeLeavesOut } from './repository-type.ts';
 
 /** An object of a kind, or null when it is gone. */
 export interface LiveObject extends Omit<KindObject, 'object'> {
@@ -26,7 +27,8 @@ export class ObjectSync {
   /**
    * Maps `objects`, all of `repository` (when set) or of the account `owner`, with the configuration in force there:
    * the repository's, or the organization's. Nothing is read from GitHub beyond that configuration unless a
-   * resource reads files.
+   * resource reads files. Nothing is written for a repository (as the webhook carries it) that the organization's
+   * `repositoryType` leaves out.
    */
   async sync(
     installationId: number,
@@ -45,6 +47,7 @@ export class ObjectSync {
     const config = repository
       ? await ctx.configs.repository(owner, repository.name, files)
       : await ctx.configs.organization(owner, files);
+    if (await typeLeavesOut(ctx, installationId, owner, repository)) return;
     const outputs: SourceOutput[] = [];
     for (const object of objects) {
       const mappings = config.mappings[object.kind];

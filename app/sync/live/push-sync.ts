@@ -2,9 +2,9 @@
  * Pushes to a repository's default branch that matter to the catalog: a changed port-app-config.yml (checked, with
  * a check run on the commit; a good one is put in force and resyncs what it covers), a changed file the mapping
  * reads (README, CODEOWNERS, includedFiles: the repository is mapped again), changed GitOps files (written; what a
- * file no longer holds is deleted). A push of more than 20 commits is compared (push-changes.ts); when GitHub cannot
- * list all it changed, the configuration, the mapped files and every GitOps file (listed with one tree read) are read
- * again.
+ * file no longer holds is deleted), none of which is written for a repository `repositoryType` leaves out. A push of
+ * more than 20 commits is compared (push-changes.ts); when GitHub cannot list all it changed, the configuration, the
+ * mapped files and every GitOps file (listed with one tree read) are read again.
  */
 import { githubMessage } from '../../github/index.ts';
 import { type CheckRunPoster, configCheckRun, type FileProblem, gitopsCheckRun } from '../checks/check-runs.ts';
@@ -18,6 +18,7 @@ import type { Resyncs } from '../resync/resyncs.ts';
 import { SyncContext, writeOptionsOf } from '../sync-context.ts';
 import { type PushCommits, pushChanges } from './push-changes.ts';
 import type { RepositoryObject, RepositorySync } from './repository-sync.ts';
+import { typeLeavesOut } from './repository-type.ts';
 
 export interface PushEvent extends PushCommits {
   ref: string;
@@ -63,6 +64,8 @@ export class PushSync {
       await this.repositories.refresh(installationId, repository);
     }
 
+    // Its GitOps files are not the catalog's while repositoryType leaves it out (its configuration still counts).
+    if (await typeLeavesOut(ctx, installationId, owner, repository)) return;
     const candidates = complete ? changed : new Set([...changed, ...(await this.everySpec(reader, push, config))]);
     const specs = [...candidates].filter((path) => matchesSpecPath(path, config.config.specPath));
     if (specs.length === 0) return;

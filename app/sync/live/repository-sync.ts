@@ -1,12 +1,18 @@
 /**
  * Live events about repositories: one that changed is mapped again and written whole (so a rename or a transfer
  * moves its entity: the new identifier is upserted, the old one deleted); one that is gone (deleted, or taken
- * out of the installation) has everything it produced deleted.
+ * out of the installation) has everything it produced deleted. The organization's `repositoryType` holds as in a
+ * resync: a repository it leaves out is not written, and one made public or private out of it goes as a deleted
+ * one does; one made public or private into it is mapped, and a resync reads what it holds (its pull requests,
+ * alerts, GitOps files...), which no event would bring.
  */
-import { mapRepositoryBatch } from '../repositories/map-repositories.ts';
+import { repositoryTypeTakes } from '../kinds/index.ts';
 import { filesFor, mapObjects } from '../map-objects.ts';
+import { mapRepositoryBatch } from '../repositories/map-repositories.ts';
+import type { Resyncs } from '../resync/resyncs.ts';
 import { repositorySource, type SourceOutput } from '../sources.ts';
 import { SyncContext, writeOptionsOf } from '../sync-context.ts';
+import { repositoryTypeOf, typeLeavesOut, visibilityOf } from './repository-type.ts';
 
 /** A repository as webhooks carry it (REST shape); only these fields are relied on. */
 export interface RepositoryObject {
@@ -30,6 +36,9 @@ const REFRESHING = new Set([
   'privatized',
 ]);
 
+/** The actions that change a repository's visibility, and so whether `repositoryType` takes it. */
+const VISIBILITY_CHANGES = new Set(['publicized', 'privatized']);
+
 /** What a `repository` event's action means for the catalog. */
 export function repositoryChange(action: string): RepositoryChange {
   if (action === 'deleted') return 'drop';
@@ -38,17 +47,44 @@ export function repositoryChange(action: string): RepositoryChange {
 
 export class RepositorySync {
   private readonly ctx: SyncContext;
+  private readonly resyncs: Pick<Resyncs, 'request'>;
 
-  constructor(ctx: SyncContext) {
+  constructor(ctx: SyncContext, resyncs: Pick<Resyncs, 'request'>) {
     this.ctx = ctx;
+    this.resyncs = resyncs;
   }
 
-  /** Maps `repository` (as the event carries it) with the files its configuration reads, and writes the result. */
+  /** A `repository` event with `action` about `repository` (as the event carries it). */
+  async onEvent(installationId: number, action: string, repository: RepositoryObject): Promise<void> {
+    const owner = repository.owner.login;
+    const change = repositoryChange(action);
+    if (change === 'drop') return this.drop(installationId, owner, repository.id);
+    if (change === 'ignore') return;
+    const visibility = visibilityOf(repository);
+    if (!visibility || !VISIBILITY_CHANGES.has(action)) return this.refresh(installationId, repository);
+    const type = await repositoryTypeOf(this.ctx, installationId, owner);
+    if (!repositoryTypeTakes(type, visibility)) return this.drop(installationId, owner, repository.id);
+    await this.refresh(installationId, repository);
+    if (!repositoryTypeTakes(type, { ...visibility, private: !visibility.private })) {
+      const made = visibility.private ? 'private' : 'public';
+      this.resyncs.request(
+        installationId,
+        owner,
+        `${owner}/${repository.name} was made ${made}, which repositoryType ${type} syncs`,
+      );
+    }
+  }
+
+  /**
+   * Maps `repository` (as the event carries it) with the files its configuration reads, and writes the result;
+   * nothing when `repositoryType` leaves it out.
+   */
   async refresh(installationId: number, repository: RepositoryObject): Promise<void> {
     const { ctx } = this;
     const owner = repository.owner.login;
     const reader = await ctx.reader(installationId, ctx.settings.liveRateLimits);
     const config = await ctx.configs.repository(owner, repository.name, SyncContext.configFiles(reader));
+    if (await typeLeavesOut(ctx, installationId, owner, repository)) return;
     const paths = filesFor(config, 'repository');
     const files = paths.length > 0 ? await reader.files(owner, repository.name, 'HEAD', paths) : {};
     const [mapping] = await mapObjects(config, 'repository', [{ object: repository, files }]);
@@ -67,7 +103,10 @@ export class RepositorySync {
     });
   }
 
-  /** Repositories added to the installation: read in one query with their files, mapped, written. */
+  /**
+   * Repositories added to the installation: read in one query with their files, mapped, written; those
+   * `repositoryType` leaves out are not (mapRepositoryBatch).
+   */
   async refreshMany(installationId: number, owner: string, names: readonly string[]): Promise<void> {
     const { ctx } = this;
     if (names.length === 0) return;

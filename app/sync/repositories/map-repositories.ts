@@ -7,6 +7,7 @@
 import type { ActiveConfig } from '../config/active-config.ts';
 import { CONFIG_PATH } from '../config/config-resolver.ts';
 import type { FetchedRepository, RepositoryReader } from '../github/repository-reader.ts';
+import { repositoryTypeTakes } from '../kinds/kind-reads.ts';
 import { mapObjects } from '../map-objects.ts';
 import { repositorySource, type SourceOutput } from '../sources.ts';
 import type { SyncContext } from '../sync-context.ts';
@@ -24,7 +25,10 @@ export function batchFiles(organization: ActiveConfig): string[] {
   return [...new Set([...organization.repositoryFiles, CONFIG_PATH])];
 }
 
-/** Reads the named repositories with their files (one query per 25), then maps them as mapFetchedRepositories. */
+/**
+ * Reads the named repositories with their files (one query per 25), then maps those the organization's
+ * `repositoryType` takes as mapFetchedRepositories.
+ */
 export async function mapRepositoryBatch(
   ctx: SyncContext,
   reader: RepositoryReader,
@@ -39,7 +43,10 @@ export async function mapRepositoryBatch(
     reader,
     owner,
     organization,
-    fetched.filter((repository): repository is FetchedRepository => repository !== null),
+    fetched.filter(
+      (item): item is FetchedRepository =>
+        item !== null && repositoryTypeTakes(organization.config.repositoryType, item.repository),
+    ),
   );
 }
 
