@@ -2,9 +2,11 @@
  * The collaborator kind and the `member` event, as the vendor's integration has them: a resync lists each
  * repository's collaborators with the resource's `affiliation`; a recorded `member` delivery (added, edited,
  * removed) reads the collaborator again through its permission, or takes it away; a resource whose affiliation is
- * not `all` takes a collaborator only when GitHub's list with that filter names it.
+ * not `all` takes a collaborator only when GitHub's list with that filter names it. Team grants: recorded
+ * `membership` and `team` (added to or removed from a repository) deliveries read again the collaborators they
+ * change, in the repositories `repositoryType` takes, unless a resource filters by affiliation.
  */
-import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import type { TestCatalog } from '../../helpers/catalog-server.ts';
 import { type FakeGithub, type FakeRepository, startFakeGithub } from '../../helpers/fake-github.ts';
 import { deliverWebhook, releaseGithub } from '../../helpers/github-app.ts';
@@ -21,6 +23,9 @@ import {
 
 const ORG = 'collab-org';
 const INSTALLATION = 8700;
+/** An organization whose collaborator resource takes every affiliation, and only public repositories. */
+const TEAM_ORG = 'team-org';
+const TEAM_INSTALLATION = 8701;
 
 const CONFIG = `
 resources:
@@ -51,6 +56,22 @@ resources:
             role: .role_name
 `;
 
+const TEAM_CONFIG = `
+repositoryType: public
+resources:
+  - kind: collaborator
+    selector:
+      query: 'true'
+    port:
+      entity:
+        mappings:
+          identifier: .__repository + "-" + .login
+          title: .login
+          blueprint: '"teamCollaborator"'
+          properties:
+            role: .role_name
+`;
+
 type Affiliation = 'all' | 'direct' | 'outside';
 
 interface FakeCollaborator {
@@ -69,6 +90,8 @@ let web: FakeRepository;
 const collaborators = new Map<string, FakeCollaborator[]>();
 /** The `affiliation` of each list request, in order. */
 let listed: string[] = [];
+/** Each team's repositories and members, by `org/slug` in lower case. */
+const teams = new Map<string, { repositories: FakeRepository[]; members: FakeCollaborator[] }>();
 
 /** A collaborator as GitHub's REST API gives it: the recorded member's user fields, its role and permissions. */
 function restCollaborator(collaborator: FakeCollaborator): Record<string, unknown> {
@@ -106,6 +129,36 @@ function memberEvent(action: string, repository: FakeRepository, collaborator: F
   };
 }
 
+/** A recorded `membership` delivery: `collaborator` added to or removed from team `slug` of the team organization. */
+function membershipEvent(action: 'added' | 'removed', slug: string, collaborator: FakeCollaborator) {
+  const recorded = recordedPayload('membership', action);
+  return {
+    ...recorded,
+    member: { ...(recorded.member as object), login: collaborator.login, id: collaborator.id },
+    team: { ...(recorded.team as object), slug },
+    organization: { ...(recorded.organization as object), login: TEAM_ORG },
+    installation: { id: TEAM_INSTALLATION },
+  };
+}
+
+/** A recorded `team` delivery: team `slug` added to or removed from `repository`. */
+function teamEvent(
+  action: 'added_to_repository' | 'removed_from_repository',
+  slug: string,
+  repository: FakeRepository,
+) {
+  const recorded = recordedPayload('team', action);
+  return {
+    ...recorded,
+    team: { ...(recorded.team as object), slug },
+    repository: repositoryObject(repository),
+    organization: { ...(recorded.organization as object), login: repository.owner },
+    installation: { id: repository.owner === TEAM_ORG ? TEAM_INSTALLATION : INSTALLATION },
+  };
+}
+
+const teamOf = (params: Record<string, string>) => teams.get(`${params.org}/${params.team_slug}`.toLowerCase());
+
 async function deliver(event: string, payload: unknown): Promise<void> {
   expect((await deliverWebhook(catalog.url, event, payload)).status).toBe(200);
   await settled(catalog);
@@ -113,6 +166,7 @@ async function deliver(event: string, payload: unknown): Promise<void> {
 
 const permissionReads = () =>
   github.requests.filter((request) => /\/collaborators\/[^/]+\/permission/.test(request.path)).length;
+const teamReads = () => github.requests.filter((request) => request.path.includes('/teams/')).length;
 
 beforeAll(async () => {
   github = await startFakeGithub();
@@ -131,9 +185,25 @@ beforeAll(async () => {
     if (!found) return { status: 404, body: { message: 'Not Found' } };
     return { status: 200, body: { permission: found.role, role_name: found.role, user: restCollaborator(found) } };
   });
+  github.route('GET', '/orgs/{org}/teams/{team_slug}/repos', ({ params }) => {
+    const team = teamOf(params);
+    return team ? { status: 200, body: team.repositories.map(repositoryObject) } : { status: 404, body: {} };
+  });
+  github.route('GET', '/orgs/{org}/teams/{team_slug}/members', ({ params }) => {
+    const team = teamOf(params);
+    return team ? { status: 200, body: team.members.map(restCollaborator) } : { status: 404, body: {} };
+  });
+  github.addInstallation(TEAM_ORG, TEAM_INSTALLATION);
+  github.addRepository({
+    id: 88_000,
+    name: '.github',
+    owner: TEAM_ORG,
+    files: { '.github/port-app-config.yml': TEAM_CONFIG },
+  });
   catalog = await startSyncCatalog(github);
   await stringBlueprint(catalog, 'githubCollaborator', ['role', 'repository', 'organization']);
   await stringBlueprint(catalog, 'outsideCollaborator', ['role']);
+  await stringBlueprint(catalog, 'teamCollaborator', ['role']);
 });
 afterAll(async () => {
   await catalog.close();
@@ -232,4 +302,77 @@ test('an added collaborator GitHub no longer lists (removed since, the delivery 
   expect(await entity(catalog, 'githubCollaborator', 'api-contractor')).toBeUndefined();
   expect(await entity(catalog, 'outsideCollaborator', 'api-contractor')).toBeUndefined();
   expect(permissionReads()).toBe(1);
+});
+
+describe('team grants', () => {
+  const developer: FakeCollaborator = { login: 'Codertocat', id: 21_031_067, role: 'write', outside: false };
+  const lead: FakeCollaborator = { login: 'lead', id: 7, role: 'admin', outside: false };
+  let billing: FakeRepository;
+  let ledger: FakeRepository;
+  let vault: FakeRepository;
+
+  beforeAll(() => {
+    billing = github.addRepository({ id: 88_001, name: 'billing', owner: TEAM_ORG, files: {} });
+    ledger = github.addRepository({ id: 88_002, name: 'ledger', owner: TEAM_ORG, files: {} });
+    // Private: repositoryType public leaves it out.
+    vault = github.addRepository({ id: 88_003, name: 'vault', owner: TEAM_ORG, private: true, files: {} });
+    teams.set(`${TEAM_ORG}/payments`, { repositories: [billing, ledger, vault], members: [lead] });
+  });
+
+  test("membership added: the member is read in each of the team's repositories repositoryType takes", async () => {
+    teams.get(`${TEAM_ORG}/payments`)!.members.push(developer);
+    for (const repository of [billing, ledger, vault]) {
+      collaborators.set(`${TEAM_ORG}/${repository.name}`, [developer]);
+    }
+    await deliver('membership', membershipEvent('added', 'payments', developer));
+    expect(await identifiers(catalog, 'teamCollaborator')).toEqual(['billing-Codertocat', 'ledger-Codertocat']);
+    expect(await entity(catalog, 'teamCollaborator', 'billing-Codertocat')).toMatchObject({
+      properties: { role: 'write' },
+    });
+    // The team's repositories once, then the member's permission in each.
+    expect(github.requests.filter((request) => request.path.endsWith('/teams/payments/repos'))).toHaveLength(1);
+    expect(permissionReads()).toBe(3);
+  });
+
+  test('membership removed: the member goes where the team was its only grant, and stays where it has another', async () => {
+    teams.get(`${TEAM_ORG}/payments`)!.members = [lead];
+    // Still a direct collaborator of ledger; billing's access came through the team only.
+    collaborators.set(`${TEAM_ORG}/billing`, []);
+    await deliver('membership', membershipEvent('removed', 'payments', developer));
+    expect(await identifiers(catalog, 'teamCollaborator')).toEqual(['ledger-Codertocat']);
+  });
+
+  test("team added to a repository: its members are what the repository's collaborator list says", async () => {
+    teams.get(`${TEAM_ORG}/payments`)!.members = [lead, developer];
+    collaborators.set(`${TEAM_ORG}/billing`, [lead, developer]);
+    await deliver('team', teamEvent('added_to_repository', 'payments', billing));
+    expect(await identifiers(catalog, 'teamCollaborator')).toEqual([
+      'billing-Codertocat',
+      'billing-lead',
+      'ledger-Codertocat',
+    ]);
+    expect(await entity(catalog, 'teamCollaborator', 'billing-lead')).toMatchObject({ properties: { role: 'admin' } });
+    // Two lists, and no read per member.
+    expect(permissionReads()).toBe(0);
+  });
+
+  test('team removed from a repository: members whose access came through it go, the others stay', async () => {
+    collaborators.set(`${TEAM_ORG}/billing`, [lead]);
+    await deliver('team', teamEvent('removed_from_repository', 'payments', billing));
+    expect(await identifiers(catalog, 'teamCollaborator')).toEqual(['billing-lead', 'ledger-Codertocat']);
+  });
+
+  test('a team event of a private repository under repositoryType public writes nothing', async () => {
+    collaborators.set(`${TEAM_ORG}/vault`, [lead, developer]);
+    await deliver('team', teamEvent('added_to_repository', 'payments', vault));
+    expect((await identifiers(catalog, 'teamCollaborator')).filter((id) => id.startsWith('vault-'))).toEqual([]);
+  });
+
+  test('where a resource filters by affiliation, team events are left to resyncs, as the vendor leaves them', async () => {
+    teams.set(`${ORG}/platform`, { repositories: [api, web], members: [developer] });
+    collaborators.set(`${ORG}/api`, [...(collaborators.get(`${ORG}/api`) ?? []), developer]);
+    await deliver('team', teamEvent('added_to_repository', 'platform', api));
+    expect(await entity(catalog, 'githubCollaborator', 'api-Codertocat')).toBeUndefined();
+    expect(teamReads()).toBe(0);
+  });
 });

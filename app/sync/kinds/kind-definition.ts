@@ -13,6 +13,12 @@ export interface RepositoryRef {
   /** The account's login. */
   owner: string;
   defaultBranch: string | null;
+  /**
+   * As GitHub listed the repository, when a live event's object was found through a list rather than the payload's
+   * repository (a team's repositories): whether the organization's `repositoryType` takes it is judged on these.
+   */
+  private?: boolean;
+  fork?: boolean;
 }
 
 export interface KindObject {
