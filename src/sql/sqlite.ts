@@ -1,0 +1,167 @@
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { LruMap } from '../lru/index.ts';
+import { inTransaction, openDatabase } from '../sqlite/index.ts';
+import { DatabaseUnavailableError, UniqueViolationError } from './errors.ts';
+import {
+  type Connection,
+  ExecutorDatabase,
+  executor,
+  inTransactionScope,
+  refuseInsideOwnTransaction,
+  transactionHandle,
+} from './executor.ts';
+import { APPLIED_VERSIONS, MIGRATIONS_TABLE, RECORD_MIGRATION, migrationSql, pendingMigrations } from './migrations.ts';
+import type { Migration, MigrationReport, Row, SqlDatabase, SqlExecutor, SqlTransaction, SqlValue } from './types.ts';
+
+/** Prepared statements kept per database, by SQL text. */
+const STATEMENT_CACHE = 256;
+
+/**
+ * Opens (creating when absent) the SQLite database in `file` as a SqlDatabase: the owner's alone, WAL, foreign
+ * keys on, a 5 s busy timeout (src/sqlite's openDatabase). ':memory:' opens a private in-memory database.
+ * One SqliteSqlDatabase per file per process: SQLite has one writer, and its lock is waited for synchronously.
+ */
+export function openSqlite(file: string): SqliteSqlDatabase {
+  return new SqliteSqlDatabase(file === ':memory:' ? new DatabaseSync(':memory:') : openDatabase(file, []));
+}
+
+/**
+ * node:sqlite's synchronous connection behind the asynchronous SqlDatabase. Statements run one at a time, in the
+ * order they were asked for; a transaction holds the connection until its work is over, and statements asked for
+ * meanwhile (outside it) wait for it.
+ */
+export class SqliteSqlDatabase extends ExecutorDatabase implements SqlDatabase {
+  readonly dialect = 'sqlite' as const;
+  protected readonly outside: SqlExecutor;
+  private readonly db: DatabaseSync;
+  private readonly statements = new LruMap<string, StatementSync>(STATEMENT_CACHE);
+  /** Settles when everything asked for so far is done: the next one runs after it. */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Runs at once: for the transaction that holds the connection. */
+  private readonly direct: Connection = {
+    statement: async (sql, params) => this.statementNow(sql, params),
+    script: async (sql) => this.sqlite(() => this.db.exec(sql)),
+  };
+
+  constructor(db: DatabaseSync) {
+    super();
+    this.db = db;
+    const queued: Connection = {
+      statement: (sql, params) => this.exclusive(() => this.statementNow(sql, params)),
+      script: (sql) => this.exclusive(() => this.sqlite(() => this.db.exec(sql))),
+    };
+    this.outside = executor('sqlite', queued, () => refuseInsideOwnTransaction(this));
+  }
+
+  async transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    refuseInsideOwnTransaction(this);
+    return this.exclusive(async () => {
+      this.sqlite(() => this.db.exec('BEGIN IMMEDIATE'));
+      const { tx, end } = transactionHandle('sqlite', this.direct);
+      try {
+        const result = await inTransactionScope(this, () => work(tx));
+        this.sqlite(() => this.db.exec('COMMIT'));
+        return result;
+      } catch (error) {
+        if (this.db.isTransaction) this.sqlite(() => this.db.exec('ROLLBACK'));
+        throw error;
+      } finally {
+        end();
+      }
+    });
+  }
+
+  /** Synchronous from BEGIN to COMMIT: nothing else of this process runs in between. */
+  async migrate(migrations: readonly Migration[]): Promise<MigrationReport> {
+    refuseInsideOwnTransaction(this);
+    return this.exclusive(() =>
+      this.sqlite(() =>
+        inTransaction(this.db, () => {
+          this.db.exec(MIGRATIONS_TABLE);
+          const applied = this.prepared(APPLIED_VERSIONS)
+            .all()
+            .map((row) => Number(row.version));
+          const pending = pendingMigrations(migrations, applied);
+          for (const migration of pending) {
+            this.db.exec(migrationSql(migration, 'sqlite'));
+            this.prepared(RECORD_MIGRATION).run(migration.version, migration.name, new Date().toISOString());
+          }
+          return { applied: pending.map((migration) => migration.version), version: migrations.length };
+        }),
+      ),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.exclusive(() => this.db.close());
+  }
+
+  /** Runs `work` once everything asked for before it is done. */
+  private exclusive<T>(work: () => T | Promise<T>): Promise<T> {
+    const result = this.queue.then(work);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private statementNow(sql: string, params: readonly SqlValue[]): { rows: Row[]; rowCount: number } {
+    return this.sqlite(() => {
+      const statement = this.prepared(sql);
+      const values = params.map(toSqlite);
+      if (statement.columns().length === 0) return { rows: [], rowCount: Number(statement.run(...values).changes) };
+      const rows = statement.all(...values) as Row[];
+      // A statement that writes and returns rows (INSERT ... RETURNING) changed as many rows as it returned.
+      return { rows, rowCount: rows.length };
+    });
+  }
+
+  private prepared(sql: string): StatementSync {
+    return this.statements.getOrMake(sql, () => this.db.prepare(toSqlitePlaceholders(sql)));
+  }
+
+  /** Runs SQLite's synchronous `work`, throwing its errors as this module's typed ones where they are. */
+  private sqlite<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw sqliteError(error);
+    }
+  }
+}
+
+/** SQLite's extended result codes for a unique key, and its primary result codes for a database unavailable. */
+const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
+const SQLITE_CONSTRAINT_UNIQUE = 2067;
+const UNAVAILABLE = new Map([
+  [5, 'busy'],
+  [6, 'locked'],
+  [10, 'an I/O error'],
+  [14, 'cannot open its file'],
+]);
+
+function sqliteError(error: unknown): unknown {
+  const code = (error as { errcode?: unknown } | null)?.errcode;
+  if (typeof code !== 'number') return error;
+  const message = (error as Error).message;
+  if (code === SQLITE_CONSTRAINT_UNIQUE || code === SQLITE_CONSTRAINT_PRIMARYKEY) {
+    return new UniqueViolationError(message, { cause: error });
+  }
+  const unavailable = UNAVAILABLE.get(code & 0xff);
+  if (unavailable)
+    return new DatabaseUnavailableError(`the SQLite database is ${unavailable}: ${message}`, { cause: error });
+  return error;
+}
+
+function toSqlite(value: SqlValue): SQLInputValue {
+  return typeof value === 'boolean' ? Number(value) : value;
+}
+
+/**
+ * PostgreSQL's `$1` placeholders as SQLite's `?1` (SQLite reads `$1` as a parameter named "$1", numbered by its
+ * first appearance). Quoted text, quoted names and comments are left as they are.
+ */
+export function toSqlitePlaceholders(sql: string): string {
+  return sql.replace(
+    /('(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`|--[^\n]*|\/\*[\s\S]*?\*\/)|\$(\d+)/g,
+    (match, quoted: string | undefined, number: string | undefined) => (quoted === undefined ? `?${number}` : match),
+  );
+}
