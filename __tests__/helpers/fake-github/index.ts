@@ -33,7 +33,8 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { listenOnLoopback } from '../open-resources.ts';
-import { executeGithubQuery, GithubError, type QueryCost } from './graphql.ts';
+import { executeGithubQuery, GithubError, pageConnection, type QueryCost } from './graphql.ts';
+import { FAKE_SEARCH_LIMIT, fakeSearchFinds } from './search.ts';
 
 export { GithubError, githubSchema, executeGithubQuery, pageConnection } from './graphql.ts';
 
@@ -49,6 +50,10 @@ export interface FakeRepository {
   archived?: boolean;
   defaultBranch?: string;
   pushedAt?: string;
+  /** When it was created (`search`'s `created:` looks at it); default 2024-01-01. */
+  createdAt?: string;
+  /** Whether it is a fork: GitHub's search leaves forks out unless asked (`fork:true`). */
+  fork?: boolean;
   /** Files on the default branch. */
   files?: Record<string, string>;
   /** Files at other commits (pull request heads, pushes): sha -> path -> text; a path not there reads `files`. */
@@ -436,13 +441,13 @@ export async function startFakeGithub(options: { latencyMs?: number } = {}): Pro
       visibility: visibility.toUpperCase(),
       isArchived: repository.archived ?? false,
       isDisabled: false,
-      isFork: false,
+      isFork: repository.fork ?? false,
       isTemplate: false,
       isEmpty: Object.keys(repository.files ?? {}).length === 0,
       isLocked: false,
       isMirror: false,
       mirrorUrl: null,
-      createdAt: '2024-01-01T00:00:00Z',
+      createdAt: repository.createdAt ?? '2024-01-01T00:00:00Z',
       updatedAt: '2025-01-01T00:00:00Z',
       pushedAt: repository.pushedAt ?? '2025-06-01T12:00:00Z',
       diskUsage: 100,
@@ -514,8 +519,38 @@ export async function startFakeGithub(options: { latencyMs?: number } = {}): Pro
         }
         return node(repository);
       },
+      search: (args: { type: string; query: string; first?: number; after?: string }) => search(args),
+      nodes: ({ ids }: { ids: string[] }) => ids.map((id) => repositoryByNodeId(id)),
       ...queryGraphql,
     };
+  }
+
+  /**
+   * GitHub's search of repositories (./search.ts says which qualifiers), best match first (here: the newest id
+   * first), listing at most 1,000 results whatever `repositoryCount` says.
+   */
+  function search(args: { type: string; query: string; first?: number; after?: string }): Record<string, unknown> {
+    if (args.type !== 'REPOSITORY') throw new Error(`the fake GitHub searches repositories only, not ${args.type}`);
+    const found = [...owners.values()]
+      .flatMap((owner) => [...owner.repositories.values()])
+      .filter((repository) => fakeSearchFinds(args.query, repository))
+      .sort((a, b) => b.id - a.id);
+    return {
+      ...pageConnection(found.slice(0, FAKE_SEARCH_LIMIT).map(node), args),
+      repositoryCount: found.length,
+      issueCount: 0,
+      userCount: 0,
+      wikiCount: 0,
+      codeCount: 0,
+      discussionCount: 0,
+    };
+  }
+
+  function repositoryByNodeId(id: string): Record<string, unknown> | null {
+    for (const owner of owners.values()) {
+      for (const repository of owner.repositories.values()) if (`R_${repository.id}` === id) return node(repository);
+    }
+    return null;
   }
 
   function graphql(body: Record<string, unknown> | undefined, operation: string | undefined): RestAnswer {

@@ -1,8 +1,18 @@
-/** The GitHub reads a kind is given: an installation's paced GraphQL and REST, and the account's repositories. */
+/**
+ * The GitHub reads a kind is given: an installation's paced GraphQL and REST, and the account's repositories (or,
+ * for a resource with a `repoSearch`, those GitHub's search finds).
+ */
 import type { GithubReads } from '../github/graphql-reader.ts';
 import type { RateLimitPolicy } from '../github/rate-limits.ts';
 import type { RepositoryType } from '../mapping/index.ts';
-import type { KindReads, RepositoryRef, ResyncReads } from './kind-definition.ts';
+import {
+  compareNames,
+  type RepositoryScope,
+  RepositorySearches,
+  repoSearchOf,
+  type SearchedRepository,
+} from '../repositories/repository-search.ts';
+import type { KindDefinition, KindReads, RepositoryRef, ResyncPage, ResyncReads } from './kind-definition.ts';
 
 export async function kindReads(
   reads: GithubReads,
@@ -57,6 +67,26 @@ export interface ResyncReadsOfRun extends ResyncReads {
   listed(repositories: RepositoryRef[]): void;
 }
 
+/** What a resync's reads know beyond ResyncReads: its searches, and which repositories it syncs. */
+interface ResyncRun {
+  searches: RepositorySearches;
+  repositoryType: RepositoryType;
+}
+
+const RUNS = new WeakMap<ResyncReads, ResyncRun>();
+
+function runOf(reads: ResyncReads): ResyncRun {
+  let run = RUNS.get(reads);
+  if (!run)
+    RUNS.set(reads, (run = { searches: new RepositorySearches(reads.graphql, reads.owner), repositoryType: 'all' }));
+  return run;
+}
+
+/** Which repositories the repoSearch queries of a resync's resources take: each query searched once a resync. */
+export function resyncScope(reads: ResyncReads): RepositoryScope {
+  return runOf(reads).searches;
+}
+
 export function resyncReads(base: KindReads, repositoryType: RepositoryType): ResyncReadsOfRun {
   let all: Promise<RepositoryRef[]> | undefined;
 
@@ -109,7 +139,7 @@ export function resyncReads(base: KindReads, repositoryType: RepositoryType): Re
     return { repositories, next: pageInfo.hasNextPage ? pageInfo.endCursor : null };
   }
 
-  return {
+  const reads: ResyncReadsOfRun = {
     ...base,
     repositoryPage,
     listed(repositories) {
@@ -130,6 +160,80 @@ export function resyncReads(base: KindReads, repositoryType: RepositoryType): Re
         return found;
       })();
       return all;
+    },
+  };
+  RUNS.set(reads, { searches: new RepositorySearches(base.graphql, base.owner), repositoryType });
+  return reads;
+}
+
+/**
+ * One page of a resource's resync. With a `repoSearch`, the kind reads only the repositories GitHub's search finds
+ * (`repositoryType` applied too), and objects a kind reads account-wide (alerts) are kept only when of one of them.
+ */
+export async function selectorResyncPage(
+  definition: Pick<KindDefinition, 'resyncPage'>,
+  reads: ResyncReads,
+  selector: object,
+  cursor: string | null,
+): Promise<ResyncPage> {
+  const query = repoSearchOf(selector);
+  if (query === undefined) return definition.resyncPage(reads, selector as never, cursor);
+  const run = runOf(reads);
+  const searched = (await run.searches.matching(query)).filter((repository) =>
+    repositoryTypeTakes(run.repositoryType, { private: repository.isPrivate, fork: repository.isFork }),
+  );
+  const page = await definition.resyncPage(searchedReads(reads, searched), selector as never, cursor);
+  const ids = new Set(searched.map((repository) => repository.id));
+  const within = (repository: RepositoryRef | undefined) => !repository || ids.has(repository.id);
+  return {
+    ...page,
+    objects: page.objects.filter((object) => within(object.repository)),
+    ...(page.unread && { unread: page.unread.filter((entry) => within(entry.repository)) }),
+  };
+}
+
+/**
+ * `reads` over the repositories a search found: listed as they are, and read a page at a time by their node ids
+ * (`nodes(ids:)`), the page's cursor the last name read, so that a resync resumed later goes on after it.
+ */
+function searchedReads(reads: ResyncReads, searched: readonly SearchedRepository[]): ResyncReads {
+  const refs = searched.map(({ id, name, owner, defaultBranch }): RepositoryRef => ({
+    id,
+    name,
+    owner,
+    defaultBranch,
+  }));
+  return {
+    ...reads,
+    repositories: () => Promise.resolve(refs),
+    async repositoryPage<T>(
+      selection: string,
+      options: { cursor: string | null; pageSize: number; declarations?: string; variables?: Record<string, unknown> },
+    ) {
+      const after = options.cursor;
+      const start = after === null ? 0 : searched.findIndex((repository) => compareNames(repository.name, after) > 0);
+      const slice = start < 0 ? [] : searched.slice(start, start + options.pageSize);
+      if (slice.length === 0) return { repositories: [], next: null };
+      const query = `query WharfSearchedRepositories($ids: [ID!]!${options.declarations ?? ''}) {
+  rateLimit { cost remaining resetAt }
+  nodes(ids: $ids) {
+    ... on Repository {
+      databaseId
+      ${selection}
+    }
+  }
+}`;
+      const data = await reads.graphql<{ nodes: Array<({ databaseId?: number } & T) | null> }>(query, {
+        ...options.variables,
+        ids: slice.map((repository) => repository.nodeId),
+      });
+      const byId = new Map(slice.map((repository, index) => [repository.id, refs[start + index]!]));
+      const repositories = data.nodes.flatMap((node) => {
+        const ref = node?.databaseId === undefined ? undefined : byId.get(node.databaseId);
+        return ref ? [{ ...ref, node: node! }] : [];
+      });
+      const last = start + slice.length;
+      return { repositories, next: last < searched.length ? slice.at(-1)!.name : null };
     },
   };
 }

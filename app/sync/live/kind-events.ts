@@ -74,7 +74,9 @@ export class KindEvents {
       }
     }
     for (const { repository, objects } of byRepository.values()) {
-      await this.objects.sync(installationId, owner, repository, objects);
+      // The payload's repository has the fields a repoSearch query looks at; a change's names it only.
+      const carried = payload.repository && payload.repository.id === repository?.id ? payload.repository : repository;
+      await this.objects.sync(installationId, owner, carried, objects);
     }
   }
 

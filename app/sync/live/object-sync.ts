@@ -10,6 +10,7 @@ import type { SourceOutput } from '../sources.ts';
 import { SyncContext, writeOptionsOf } from '../sync-context.ts';
 import type { RepositoryReader } from '../github/repository-reader.ts';
 import { typeLeavesOut } from './repository-type.ts';
+import { configWithin, liveRepositoryScope } from '../repositories/repository-search.ts';
 
 /** An object of a kind, or null when it is gone. */
 export interface LiveObject extends Omit<KindObject, 'object'> {
@@ -48,9 +49,12 @@ export class ObjectSync {
       ? await ctx.configs.repository(owner, repository.name, files)
       : await ctx.configs.organization(owner, files);
     if (await typeLeavesOut(ctx, installationId, owner, repository)) return;
+    const kinds = objects.map((object) => object.kind);
+    const scope = liveRepositoryScope(ctx, installationId, owner);
+    const taking = await configWithin(config, kinds, repository, scope);
     const outputs: SourceOutput[] = [];
     for (const object of objects) {
-      const mappings = config.mappings[object.kind];
+      const mappings = taking.mappings[object.kind];
       if (mappings.length === 0) continue;
       const definition = kindDefinition(object.kind) ?? { kind: object.kind };
       const mapped = await kindOutputs(definition, owner, mappings, [object], repositoryFiles(reader, owner));

@@ -9,6 +9,7 @@
 import { repositoryTypeTakes } from '../kinds/index.ts';
 import { filesFor, mapObjects } from '../map-objects.ts';
 import { mapRepositoryBatch } from '../repositories/map-repositories.ts';
+import { configWithin, liveRepositoryScope } from '../repositories/repository-search.ts';
 import type { Resyncs } from '../resync/resyncs.ts';
 import { repositorySource, type SourceOutput } from '../sources.ts';
 import { SyncContext, writeOptionsOf } from '../sync-context.ts';
@@ -85,9 +86,11 @@ export class RepositorySync {
     const reader = await ctx.reader(installationId, ctx.settings.liveRateLimits);
     const config = await ctx.configs.repository(owner, repository.name, SyncContext.configFiles(reader));
     if (await typeLeavesOut(ctx, installationId, owner, repository)) return;
-    const paths = filesFor(config, 'repository');
+    const scope = liveRepositoryScope(ctx, installationId, owner);
+    const taking = await configWithin(config, ['repository'], repository, scope);
+    const paths = filesFor(taking, 'repository');
     const files = paths.length > 0 ? await reader.files(owner, repository.name, 'HEAD', paths) : {};
-    const [mapping] = await mapObjects(config, 'repository', [{ object: repository, files }]);
+    const [mapping] = await mapObjects(taking, 'repository', [{ object: repository, files }]);
     for (const error of mapping!.errors) ctx.warn(`${config.source}: ${error.message}`);
     const output: SourceOutput = {
       source: repositorySource(repository.id),
@@ -112,7 +115,8 @@ export class RepositorySync {
     if (names.length === 0) return;
     const reader = await ctx.reader(installationId, ctx.settings.liveRateLimits);
     const organization = await ctx.configs.organization(owner, SyncContext.configFiles(reader));
-    const batch = await mapRepositoryBatch(ctx, reader, owner, organization, names);
+    const scope = liveRepositoryScope(ctx, installationId, owner);
+    const batch = await mapRepositoryBatch(ctx, reader, owner, organization, names, scope);
     for (const error of batch.errors) ctx.warn(error);
     for (const group of batch.groups) {
       for (const output of group.outputs) {

@@ -4,6 +4,7 @@
  * configuration error: a typo such as `state:` for `states:` must not silently sync everything.
  */
 import { z } from 'zod';
+import { searchQueryProblem } from '../repositories/search-query.ts';
 
 export const KINDS = [
   'organization',
@@ -65,49 +66,74 @@ const folderPattern = z.strictObject({
   organization: nonEmpty.nullish(),
 });
 
+/**
+ * `repoSearch: {query}`: the repositories GitHub's repository search finds among the account's, as the vendor
+ * reads it; an empty query finds every repository but forks, as GitHub's search does.
+ */
+const repoSearch = z.strictObject(
+  {
+    query: z
+      .preprocess((value) => value ?? '', z.string())
+      .superRefine((query, context) => {
+        const problem = searchQueryProblem(query);
+        if (problem) context.addIssue({ code: 'custom', message: problem });
+      }),
+  },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? 'expected one of: query' : undefined) },
+);
+/** The vendor's integration takes `repoSearch` on every kind but team, user, file and folder. */
+const searched = { repoSearch: repoSearch.optional() };
+
 /** Each kind's selector keys beside `query`; every key is optional or has the vendor's default. */
 export const SELECTOR_SHAPES = {
-  organization: {},
-  repository: { includedFiles: z.array(filePath).default([]) },
+  /** The vendor's organization takes a repoSearch too; it narrows nothing of the organization itself. */
+  organization: { ...searched },
+  repository: { includedFiles: z.array(filePath).default([]), ...searched },
   'pull-request': {
     states: listOf(['open', 'closed'] as const).default(['open']),
     maxResults: z.number().int().min(1).max(300).default(100),
     since: z.number().int().min(1).max(90).default(60),
     /** The legacy GitHub App's switch: closed pull requests of the `since` window too. */
     closedPullRequests: z.boolean().optional(),
+    ...searched,
   },
   issue: {
     state: z.enum(['open', 'closed', 'all']).default('open'),
+    ...searched,
   },
-  release: {},
-  tag: {},
+  release: { ...searched },
+  tag: { ...searched },
   branch: {
     detailed: z.boolean().default(false),
     protectionRules: z.boolean().default(false),
+    ...searched,
   },
-  environment: {},
+  environment: { ...searched },
   /** GitHub's own filters of a repository's deployments. */
-  deployment: { task: nonEmpty.optional(), environment: nonEmpty.optional() },
-  workflow: {},
-  'workflow-run': {},
+  deployment: { task: nonEmpty.optional(), environment: nonEmpty.optional(), ...searched },
+  workflow: { ...searched },
+  'workflow-run': { ...searched },
   'dependabot-alert': {
     states: listOf(['auto_dismissed', 'dismissed', 'fixed', 'open'] as const).default(['open']),
     severity: listOf(['low', 'medium', 'high', 'critical'] as const).optional(),
+    ...searched,
   },
   'code-scanning-alerts': {
     state: z.enum(['open', 'closed', 'dismissed', 'fixed']).default('open'),
     severity: listOf(['critical', 'high', 'medium', 'low', 'warning', 'note', 'error'] as const).optional(),
+    ...searched,
   },
   'secret-scanning-alerts': {
     state: z.enum(['open', 'resolved', 'all']).default('open'),
     hideSecret: z.boolean().default(true),
+    ...searched,
   },
   team: { members: z.boolean().default(true) },
   user: { includeBots: z.boolean().default(true) },
   file: { files: z.array(filePattern).min(1) },
   folder: { folders: z.array(folderPattern).min(1) },
   /** GitHub's filter of a repository's collaborators. */
-  collaborator: { affiliation: z.enum(['all', 'direct', 'outside'] as const).default('all') },
+  collaborator: { affiliation: z.enum(['all', 'direct', 'outside'] as const).default('all'), ...searched },
 } as const satisfies Record<Kind, z.ZodRawShape>;
 
 /**

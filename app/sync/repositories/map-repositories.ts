@@ -5,12 +5,14 @@
  * other files gets them in one more query for the whole batch.
  */
 import type { ActiveConfig } from '../config/active-config.ts';
+import type { CompiledMapping } from '../mapping/index.ts';
 import { CONFIG_PATH } from '../config/config-resolver.ts';
 import type { FetchedRepository, RepositoryReader } from '../github/repository-reader.ts';
 import { repositoryTypeTakes } from '../kinds/kind-reads.ts';
 import { mapObjects } from '../map-objects.ts';
 import { repositorySource, type SourceOutput } from '../sources.ts';
 import type { SyncContext } from '../sync-context.ts';
+import { mappingsTaking, repoSearchOf, type RepositoryScope } from './repository-search.ts';
 
 export interface RepositoryBatch {
   /** The outputs of each configuration in force, which also decides how they are written. */
@@ -35,6 +37,7 @@ export async function mapRepositoryBatch(
   owner: string,
   organization: ActiveConfig,
   names: readonly string[],
+  scope: RepositoryScope,
 ): Promise<RepositoryBatch> {
   const paths = batchFiles(organization);
   const fetched = await reader.repositories(names.map((name) => ({ owner, name, paths })));
@@ -47,16 +50,21 @@ export async function mapRepositoryBatch(
       (item): item is FetchedRepository =>
         item !== null && repositoryTypeTakes(organization.config.repositoryType, item.repository),
     ),
+    scope,
   );
 }
 
-/** Maps repositories read with batchFiles(organization). */
+/**
+ * Maps repositories read with batchFiles(organization). A resource with a `repoSearch` maps only the repositories
+ * `scope` says it takes (the resync's searches, or a live event's repository judged alone).
+ */
 export async function mapFetchedRepositories(
   ctx: SyncContext,
   reader: RepositoryReader,
   owner: string,
   organization: ActiveConfig,
   fetched: readonly FetchedRepository[],
+  scope: RepositoryScope,
 ): Promise<RepositoryBatch> {
   const groups = new Map<string, { config: ActiveConfig; items: FetchedRepository[] }>();
   for (const item of fetched) {
@@ -76,17 +84,55 @@ export async function mapFetchedRepositories(
       );
       items.forEach((item, index) => Object.assign(item.files, extra[index]));
     }
-    const mapped = await mapObjects(
-      config,
-      'repository',
-      items.map((item) => ({ object: item.repository, files: item.files })),
-    );
-    const outputs = items.map((item, index): SourceOutput => {
-      const { entities, errors } = mapped[index]!;
-      batch.errors.push(...errors.map((error) => `${config.source}: ${error.message}`));
-      return { source: repositorySource(item.repository.id), entities, complete: errors.length === 0 };
-    });
+    const outputs: SourceOutput[] = [];
+    for (const part of await byResourcesTaking(config, items, scope)) {
+      const mapped = await mapObjects(
+        part.config,
+        'repository',
+        part.items.map((item) => ({ object: item.repository, files: item.files })),
+      );
+      part.items.forEach((item, index) => {
+        const { entities, errors } = mapped[index]!;
+        batch.errors.push(...errors.map((error) => `${config.source}: ${error.message}`));
+        outputs.push({ source: repositorySource(item.repository.id), entities, complete: errors.length === 0 });
+      });
+    }
     batch.groups.push({ config, outputs });
   }
   return batch;
+}
+
+/**
+ * `items` grouped by the repository resources of `config` that take them (a `repoSearch` may not), each group with
+ * `config` narrowed to those resources: one jq run per group, and one group when no resource has a `repoSearch`.
+ */
+async function byResourcesTaking(
+  config: ActiveConfig,
+  items: readonly FetchedRepository[],
+  scope: RepositoryScope,
+): Promise<Array<{ config: ActiveConfig; items: FetchedRepository[] }>> {
+  const all = config.mappings.repository;
+  if (!all.some((mapping) => repoSearchOf(mapping.resource.selector) !== undefined)) {
+    return [{ config, items: [...items] }];
+  }
+  const parts = new Map<string, { config: ActiveConfig; items: FetchedRepository[] }>();
+  for (const item of items) {
+    let taken: CompiledMapping[];
+    try {
+      taken = await mappingsTaking(all, item.repository, scope);
+    } catch (error) {
+      // Nothing of the page is written: a source written without a resource would lose what it produced.
+      throw new Error(`${config.source}: repoSearch: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
+    }
+    const key = taken.map((mapping) => all.indexOf(mapping)).join(',');
+    let part = parts.get(key);
+    if (!part) {
+      part = { config: { ...config, mappings: { ...config.mappings, repository: taken } }, items: [] };
+      parts.set(key, part);
+    }
+    part.items.push(item);
+  }
+  return [...parts.values()];
 }

@@ -8,6 +8,7 @@ import type { ActiveConfig } from '../config/active-config.ts';
 import type { RepositoryReader } from '../github/repository-reader.ts';
 import { kindOutputs } from '../kind-outputs.ts';
 import { kindDefinition, type KindObject, type ResyncPage, type ResyncReads } from '../kinds/index.ts';
+import { selectorResyncPage } from '../kinds/kind-reads.ts';
 import { repositoryFiles } from '../live/object-sync.ts';
 import type { CompiledMapping, Kind } from '../mapping/index.ts';
 import { type SyncContext, writeOptionsOf } from '../sync-context.ts';
@@ -75,7 +76,7 @@ export async function resyncKindPage(
   const definition = kindDefinition(phase.kind);
   if (!definition) throw new Error(`wharf does not sync the kind "${phase.kind}"`);
   const resource = organization.config.resources[phase.resource]!;
-  const page = await definition.resyncPage(reads, resource.selector as never, after);
+  const page = await selectorResyncPage(definition, reads, resource.selector, after);
   const owner = reads.owner;
   if (page.unread?.length) keepUnread(ctx, installationId, phase.kind, owner, page.unread, resyncId);
 

@@ -11,6 +11,7 @@ import type { ResyncRecord } from '../store/sync-store.ts';
 import { stalePlan } from './stale-entities.ts';
 import { decodeCursor, encodeCursor, type KindPageOutcome, kindPhases, resyncKindPage } from './kind-phases.ts';
 import { kindReads, type RepositoryRef, repositoryTypeTakes, resyncReads } from '../kinds/index.ts';
+import { resyncScope } from '../kinds/kind-reads.ts';
 import type { GithubUsage } from '../github/graphql-reader.ts';
 import type { GitopsResync } from '../gitops/gitops-resync.ts';
 
@@ -60,7 +61,7 @@ export async function runResync(
       for (const { repository } of listed ? taken : []) {
         listed!.push({ id: repository.id, name: repository.name, owner, defaultBranch: repository.default_branch });
       }
-      const batch = await mapFetchedRepositories(ctx, reader, owner, organization, taken);
+      const batch = await mapFetchedRepositories(ctx, reader, owner, organization, taken, resyncScope(reads));
       let written = 0;
       const errors = [...batch.errors];
       for (const group of batch.groups) {
