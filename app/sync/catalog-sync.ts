@@ -8,6 +8,7 @@ import type { PortClient } from '../../src/port/index.ts';
 import type { GithubAccess } from '../github/index.ts';
 import type { AppStore } from '../store/index.ts';
 import { CheckRunPoster } from './checks/check-runs.ts';
+import { FileValidation, type ValidatedPull } from './checks/file-validation.ts';
 import { type BrokenConfig, ConfigResolver } from './config/config-resolver.ts';
 import { GitopsResync } from './gitops/gitops-resync.ts';
 import { GitopsValidation } from './gitops/gitops-validation.ts';
@@ -57,6 +58,7 @@ export class CatalogSync {
   private readonly kindEvents: KindEvents;
   private readonly pushes: PushSync;
   private readonly validation: GitopsValidation;
+  private readonly fileValidation: FileValidation;
   private readonly removal: AccountRemoval;
   /** Live events under way, so that idle() can wait for them. */
   private readonly pending = new Set<Promise<unknown>>();
@@ -82,6 +84,7 @@ export class CatalogSync {
     this.kindEvents = new KindEvents(this.ctx, this.objects);
     this.pushes = new PushSync(this.ctx, this.repositories, this.resyncs, checks);
     this.validation = new GitopsValidation(this.ctx, checks);
+    this.fileValidation = new FileValidation(this.ctx, checks);
     this.removal = new AccountRemoval(this.ctx);
   }
 
@@ -180,7 +183,7 @@ export class CatalogSync {
     payload: {
       action: string;
       number: number;
-      pull_request: { number: number; head: { sha: string } } & Record<string, unknown>;
+      pull_request: ValidatedPull & Record<string, unknown>;
       repository: RepositoryObject;
     } & Installation,
   ): Promise<void> {
@@ -214,6 +217,7 @@ export class CatalogSync {
             pull.head.sha,
             config,
           );
+          await this.fileValidation.validate(installationId, refOf(repository), pull, config);
         }
       },
     );

@@ -1,13 +1,15 @@
 /**
  * Check runs that tell people about their files where they work: a port-app-config.yml that does not parse (on
  * the commit that changed it), GitOps files that do not parse or that Port would refuse (on the pull request's
- * head, and on a push). The bodies are built here, pure; CheckRunPoster sends them.
+ * head, and on a push), files of `file` resources whose patterns ask for a `validationCheck` (on the pull
+ * request's head). The bodies are built here, pure; CheckRunPoster sends them.
  */
 import type { GithubAccess } from '../../github/index.ts';
 import type { ConfigError } from '../mapping/index.ts';
 
 export const CONFIG_CHECK_NAME = 'wharf: port-app-config.yml';
 export const GITOPS_CHECK_NAME = 'wharf: GitOps';
+export const FILE_VALIDATION_CHECK_NAME = 'wharf: file validation';
 
 /** GitHub takes at most 50 annotations in one request. */
 const MAX_ANNOTATIONS = 50;
@@ -92,26 +94,55 @@ export function gitopsCheckRun(
   problems: readonly FileProblem[],
   what: 'validated' | 'written',
 ): CheckRunBody {
+  const counted = `${entities} ${entities === 1 ? 'entity' : 'entities'}`;
+  return filesCheckRun(GITOPS_CHECK_NAME, 'GitOps files', files, problems, {
+    title: `${counted} ${what}`,
+    summary: `${counted} ${what === 'validated' ? 'Port accepts' : 'written to Port'}.`,
+  });
+}
+
+/**
+ * The check run of the files a pull request changes that `file` resources validate: success naming the entities
+ * Port would take (and the files their resources' queries leave out), or failure naming each problem.
+ */
+export function fileValidationCheckRun(
+  files: readonly string[],
+  entities: number,
+  skipped: readonly string[],
+  problems: readonly FileProblem[],
+): CheckRunBody {
+  const counted = `${entities} ${entities === 1 ? 'entity' : 'entities'}`;
+  const left =
+    skipped.length > 0 ? ` The resources' queries leave out ${skipped.map((file) => `\`${file}\``).join(', ')}.` : '';
+  return filesCheckRun(FILE_VALIDATION_CHECK_NAME, 'Files', files, problems, {
+    title: `${counted} valid`,
+    summary: `${counted} as the mapping makes them; Port accepts them.${left}`,
+  });
+}
+
+function filesCheckRun(
+  name: string,
+  what: string,
+  files: readonly string[],
+  problems: readonly FileProblem[],
+  success: { title: string; summary: string },
+): CheckRunBody {
   const names = files.map((file) => `\`${file}\``).join(', ');
   if (problems.length === 0) {
     return {
-      name: GITOPS_CHECK_NAME,
+      name,
       conclusion: 'success',
-      output: {
-        title: `${entities} ${entities === 1 ? 'entity' : 'entities'} ${what}`,
-        summary: `${names}: ${entities} ${entities === 1 ? 'entity' : 'entities'} ${what === 'validated' ? 'Port accepts' : 'written to Port'}.`,
-        annotations: [],
-      },
+      output: { title: success.title, summary: `${names}: ${success.summary}`, annotations: [] },
     };
   }
   const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
   const more =
     problems.length > MAX_ANNOTATIONS ? `\n\n(${problems.length - MAX_ANNOTATIONS} more problems not annotated)` : '';
   return {
-    name: GITOPS_CHECK_NAME,
+    name,
     conclusion: 'failure',
     output: {
-      title: `GitOps files: ${count}`,
+      title: `${what}: ${count}`,
       summary: `${names}:\n\n${listing(problems)}${more}`,
       annotations: annotate(problems),
     },

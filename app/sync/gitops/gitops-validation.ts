@@ -4,6 +4,7 @@
  * its blueprints take them. A check run on the pull request's head names each problem's file and line.
  */
 import { type CheckRunPoster, type FileProblem, gitopsCheckRun } from '../checks/check-runs.ts';
+import { pullRequestFiles } from '../checks/pull-files.ts';
 import type { ActiveConfig } from '../config/active-config.ts';
 import type { SyncContext } from '../sync-context.ts';
 import { loadSpecs, type LoadedSpec } from './load-specs.ts';
@@ -40,13 +41,7 @@ export class GitopsValidation {
     config: ActiveConfig,
   ): Promise<void> {
     const { ctx } = this;
-    const octokit = await ctx.github.octokit(installationId);
-    const changed = await octokit.paginate(octokit.rest.pulls.listFiles, {
-      owner,
-      repo,
-      pull_number: pullNumber,
-      per_page: 100,
-    });
+    const changed = await pullRequestFiles(ctx, installationId, owner, repo, pullNumber);
     const specs = changed
       .filter((file) => file.status !== 'removed' && matchesSpecPath(file.filename, config.config.specPath))
       .map((file) => file.filename);

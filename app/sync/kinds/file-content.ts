@@ -4,7 +4,7 @@
  * push access writes, so the parse is bounded: the text's size, the nesting depth and the number of values after
  * YAML aliases are expanded (a "billion laughs" file is refused rather than expanded).
  */
-import { parse as parseYaml } from 'yaml';
+import { LineCounter, parse as parseYaml, parseDocument } from 'yaml';
 
 /** The largest file read: the vendor's limit (GitHub's contents API answers files up to 1 MB). */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -52,6 +52,28 @@ export function parseFileContent(path: string, text: string, skipParsing = false
   }
   const problem = sizeProblem(content);
   return problem ? { ok: false, error: problem } : { ok: true, content };
+}
+
+/**
+ * Why the text of a `.json` or `.yaml` file does not parse (which parseFileContent passes over, giving the text),
+ * with the line the parser names (1 when it names none); undefined when it parses or is of another kind.
+ */
+export function syntaxProblem(path: string, text: string): { line: number; message: string } | undefined {
+  if (JSON_SUFFIX.test(path)) {
+    try {
+      JSON.parse(text);
+      return undefined;
+    } catch (error) {
+      const message = (error as Error).message;
+      return { line: Number(/line (\d+)/.exec(message)?.[1] ?? 1), message: `it is not JSON: ${message}` };
+    }
+  }
+  if (!YAML_SUFFIX.test(path)) return undefined;
+  const lines = new LineCounter();
+  const [error] = parseDocument(text, { lineCounter: lines, prettyErrors: false }).errors;
+  if (!error) return undefined;
+  const line = error.linePos?.[0]?.line ?? lines.linePos(error.pos[0]).line;
+  return { line, message: `it is not YAML: ${error.message.split('\n')[0]}` };
 }
 
 export function tooLarge(bytes: number): string {

@@ -61,11 +61,18 @@ interface FilesRead {
   objects: KindObject[];
   /** Files that are not there (any more). */
   gone: FileRead[];
-  errors: string[];
+  /** Files that could not be read or parsed, each with why. */
+  failed: FileFailure[];
+}
+
+interface FileFailure {
+  file: FileRead;
+  message: string;
 }
 
 const where = (file: Pick<FileRead, 'repository' | 'branch' | 'path'>) =>
   `${file.repository.owner}/${file.repository.name}@${file.branch}:${file.path}`;
+const failureMessage = (failure: FileFailure) => `${where(failure.file)}: ${failure.message}`;
 
 /**
  * A file's key within its repository: `<branch>:<path>`, and `text:<branch>:<path>` for the file as text
@@ -87,11 +94,11 @@ function firstMatch(patterns: readonly FilePattern[], path: string): FilePattern
  * large or too deep is an error naming it; a binary one is left out; one that is not there is `gone`.
  */
 async function readFiles(reads: KindReads, owner: string, files: readonly FileRead[]): Promise<FilesRead> {
-  const read: FilesRead = { objects: [], gone: [], errors: [] };
+  const read: FilesRead = { objects: [], gone: [], failed: [] };
   const byRepository = Map.groupBy(
     files.filter((file) => {
       if (file.size === undefined || file.size <= MAX_FILE_BYTES) return true;
-      read.errors.push(`${where(file)}: ${tooLarge(file.size)}`);
+      read.failed.push({ file, message: tooLarge(file.size) });
       return false;
     }),
     (file) => file.repository.id,
@@ -122,20 +129,20 @@ async function readFiles(reads: KindReads, owner: string, files: readonly FileRe
         continue;
       }
       if (blob.byteSize > MAX_FILE_BYTES || blob.isTruncated) {
-        read.errors.push(`${where(file)}: ${tooLarge(blob.byteSize)}`);
+        read.failed.push({ file, message: tooLarge(blob.byteSize) });
         continue;
       }
       if (blob.text === null) continue; // binary: no text to map, as the vendor skips it
       const content = parseFileContent(file.path, blob.text, file.skipParsing);
       if (!content.ok) {
-        read.errors.push(`${where(file)}: ${content.error}`);
+        read.failed.push({ file, message: content.error });
         continue;
       }
       parsed.push({ file, repository: answer.repository, blob, content: content.content });
     }
   });
 
-  const withValues = await resolveFileValues(reads, parsed, read.errors);
+  const withValues = await resolveFileValues(reads, parsed, read.failed);
   for (const { file, repository, blob, content } of withValues) {
     read.objects.push({
       object: fileObject(reads.apiUrl, owner, repository, file, blob, content),
@@ -204,7 +211,7 @@ function fileValueSlots(content: unknown): Array<{ holder: Record<string, unknow
 async function resolveFileValues<T extends { file: FileRead; content: unknown }>(
   reads: KindReads,
   parsed: readonly T[],
-  errors: string[],
+  failed: FileFailure[],
 ): Promise<T[]> {
   const wanted = parsed.map((entry) => {
     const slots = entry.file.skipParsing ? [] : fileValueSlots(entry.content);
@@ -216,7 +223,10 @@ async function resolveFileValues<T extends { file: FileRead; content: unknown }>
     .map((entry, index) => ({ entry, slots: wanted[index]! }))
     .filter(({ entry, slots }) => {
       if (slots.length <= MAX_FILE_VALUES) return true;
-      errors.push(`${where(entry.file)}: it has ${slots.length} file:// values; at most ${MAX_FILE_VALUES} are read`);
+      failed.push({
+        file: entry.file,
+        message: `it has ${slots.length} file:// values; at most ${MAX_FILE_VALUES} are read`,
+      });
       return false;
     });
   const answers = await readRepositoryBlobs(
@@ -240,7 +250,7 @@ async function resolveFileValues<T extends { file: FileRead; content: unknown }>
         ? { ok: false as const, error: tooLarge(blob.byteSize) }
         : parseFileContent(slot.path!, blob.text);
       if (!content.ok) {
-        errors.push(`${where(entry.file)}: ${slot.value}: ${content.error}`);
+        failed.push({ file: entry.file, message: `${slot.value}: ${content.error}` });
         return;
       }
       values.push(content.content);
@@ -249,6 +259,32 @@ async function resolveFileValues<T extends { file: FileRead; content: unknown }>
     kept.push(entry);
   });
   return kept;
+}
+
+/**
+ * Files of `repository` as they are at `ref` (a pull request's head), as objects of `branch` (where they are to
+ * land), read as a resync reads them: for checking them before they are merged. `failed` names each file that
+ * cannot be read or parsed, and why.
+ */
+export async function readFilesAt(
+  reads: KindReads,
+  repository: RepositoryRef,
+  branch: string,
+  ref: string,
+  files: ReadonlyArray<{ path: string; skipParsing: boolean }>,
+): Promise<{ objects: KindObject[]; failed: Array<{ path: string; message: string }> }> {
+  const read = await readFiles(
+    reads,
+    repository.owner,
+    files.map((file) => ({ repository, branch, ref, ...file })),
+  );
+  return {
+    objects: read.objects,
+    failed: [
+      ...read.failed.map(({ file, message }) => ({ path: file.path, message })),
+      ...read.gone.map((file) => ({ path: file.path, message: `not found at ${ref}` })),
+    ],
+  };
 }
 
 /** Whether `object` (a file object) is one the patterns read, and read as it is (parsed or as text). */
@@ -301,7 +337,7 @@ async function resyncFiles(
     }
   }
   const read = await readFiles(reads, reads.owner, files);
-  return { objects: read.objects, next, errors: [...errors, ...read.errors] };
+  return { objects: read.objects, next, errors: [...errors, ...read.failed.map(failureMessage)] };
 }
 
 /**
@@ -331,7 +367,7 @@ async function pushFiles(payload: Record<string, unknown>, reads: LiveReads): Pr
       [...modes(path)].map((skipParsing) => ({ repository, branch, ref: after, path, skipParsing })),
     ),
   );
-  for (const error of read.errors) reads.warn?.(error);
+  for (const failure of read.failed) reads.warn?.(failureMessage(failure));
   return [
     ...read.objects,
     ...read.gone.map((file) => ({
