@@ -30,6 +30,14 @@ const ORG = 'searchco';
 const INSTALLATION = 6161;
 const PAYMENTS = 'topic:payments archived:false';
 
+/** The port block of the pull-request resources: an entity per pull request, named by repository and number. */
+const PULL_PORT = `    port:
+      entity:
+        mappings:
+          identifier: .head.repo.name + "-" + (.number | tostring)
+          title: .title
+          blueprint: '"pull"'`;
+
 const CONFIG = `resources:
   - kind: repository
     selector:
@@ -52,12 +60,7 @@ const CONFIG = `resources:
   - kind: pull-request
     selector:
       repoSearch: { query: '${PAYMENTS}' }
-    port:
-      entity:
-        mappings:
-          identifier: .head.repo.name + "-" + (.number | tostring)
-          title: .title
-          blueprint: '"pull"'
+${PULL_PORT}
   - kind: dependabot-alert
     selector:
       repoSearch: { query: '${PAYMENTS}' }
@@ -217,5 +220,58 @@ describe('live events', () => {
     await deliver('repository', repositoryEvent('edited', web));
     expect(searches().map((request) => request.variables?.search)).toEqual([`repo:${ORG}/payments-web api in:name`]);
     expect(await identifiers(catalog, 'apiRepo')).toEqual(['payments-api']);
+  });
+});
+
+describe('a search that finds more repositories than a page holds', () => {
+  const MANY = 'manyco';
+
+  test('its results and its repositories are read a page of 100 at a time; the organization is not searched for', async () => {
+    github.addInstallation(MANY, 6262);
+    github.addRepository({
+      id: 62_000,
+      name: '.github',
+      owner: MANY,
+      files: {
+        '.github/port-app-config.yml': `resources:
+  - kind: organization
+    selector: { repoSearch: { query: 'topic:none' } }
+    port:
+      entity:
+        mappings: { identifier: .login, title: .login, blueprint: '"anyRepo"' }
+  - kind: pull-request
+    selector: { repoSearch: { query: 'topic:many' } }
+${PULL_PORT}
+`,
+      },
+    });
+    for (let index = 1; index <= 130; index++) {
+      const objects = emptyGitObjects();
+      const added = github.addRepository({
+        id: 62_000 + index,
+        name: `many-${String(index).padStart(3, '0')}`,
+        owner: MANY,
+        topics: index <= 120 ? ['many'] : [],
+        graphql: gitObjectsGraphql(objects),
+      });
+      objects.pullRequests.push(fakePullRequest(added, 1));
+    }
+    github.route('GET', '/orgs/{org}', () => ({
+      status: 200,
+      body: { login: MANY, id: 62, node_id: 'O_62', url: `https://api.github.com/orgs/${MANY}` },
+    }));
+    github.reset();
+    expect(await resyncOwner(catalog, MANY)).toMatchObject({ state: 'completed', errors: 0 });
+    const pulls = (await identifiers(catalog, 'pull')).filter((identifier) => identifier.startsWith('many-'));
+    expect(pulls).toHaveLength(120);
+    expect(pulls).not.toContain('many-121-1');
+    expect(await identifiers(catalog, 'anyRepo')).toContain(MANY);
+    const pages = github.requests.filter((request) => request.operation === 'WharfSearchedRepositories');
+    expect(pages.map((request) => (request.variables?.ids as string[]).length)).toEqual([100, 20]);
+    // The search itself, 100 results a page: the second page after the first's cursor.
+    expect(searches().map((request) => [request.variables?.search, request.variables?.after === null])).toEqual([
+      [`org:${MANY} topic:many`, true],
+      [`org:${MANY} topic:many`, false],
+    ]);
   });
 });

@@ -171,13 +171,16 @@ export function resyncReads(base: KindReads, repositoryType: RepositoryType): Re
  * (`repositoryType` applied too), and objects a kind reads account-wide (alerts) are kept only when of one of them.
  */
 export async function selectorResyncPage(
-  definition: Pick<KindDefinition, 'resyncPage'>,
+  definition: Pick<KindDefinition, 'resyncPage' | 'scope'>,
   reads: ResyncReads,
   selector: object,
   cursor: string | null,
 ): Promise<ResyncPage> {
   const query = repoSearchOf(selector);
-  if (query === undefined) return definition.resyncPage(reads, selector as never, cursor);
+  // The account's own objects (the organization) belong to no repository: a search would narrow nothing.
+  if (query === undefined || definition.scope === 'organization') {
+    return definition.resyncPage(reads, selector as never, cursor);
+  }
   const run = runOf(reads);
   const searched = (await run.searches.matching(query)).filter((repository) =>
     repositoryTypeTakes(run.repositoryType, { private: repository.isPrivate, fork: repository.isFork }),
@@ -192,9 +195,13 @@ export async function selectorResyncPage(
   };
 }
 
+/** How a page of searched repositories names where the next starts: the last name read. */
+const NAME_CURSOR = 'name:';
+
 /**
  * `reads` over the repositories a search found: listed as they are, and read a page at a time by their node ids
- * (`nodes(ids:)`), the page's cursor the last name read, so that a resync resumed later goes on after it.
+ * (`nodes(ids:)`), the page's cursor the last name read, so that a resync resumed later goes on after it. A cursor
+ * of another form (GitHub's, from before the resource had its repoSearch) starts over rather than skip any.
  */
 function searchedReads(reads: ResyncReads, searched: readonly SearchedRepository[]): ResyncReads {
   const refs = searched.map(({ id, name, owner, defaultBranch }): RepositoryRef => ({
@@ -210,7 +217,7 @@ function searchedReads(reads: ResyncReads, searched: readonly SearchedRepository
       selection: string,
       options: { cursor: string | null; pageSize: number; declarations?: string; variables?: Record<string, unknown> },
     ) {
-      const after = options.cursor;
+      const after = options.cursor?.startsWith(NAME_CURSOR) ? options.cursor.slice(NAME_CURSOR.length) : null;
       const start = after === null ? 0 : searched.findIndex((repository) => compareNames(repository.name, after) > 0);
       const slice = start < 0 ? [] : searched.slice(start, start + options.pageSize);
       if (slice.length === 0) return { repositories: [], next: null };
@@ -233,7 +240,7 @@ function searchedReads(reads: ResyncReads, searched: readonly SearchedRepository
         return ref ? [{ ...ref, node: node! }] : [];
       });
       const last = start + slice.length;
-      return { repositories, next: last < searched.length ? slice.at(-1)!.name : null };
+      return { repositories, next: last < searched.length ? `${NAME_CURSOR}${slice.at(-1)!.name}` : null };
     },
   };
 }
