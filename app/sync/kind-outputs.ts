@@ -3,7 +3,8 @@
  * (its jq query, and the kind's own options such as `states`), in one jq run per resource for the whole batch.
  */
 import type { KindDefinition, KindObject } from './kinds/index.ts';
-import { type CompiledMapping, resolveFileReferences } from './mapping/index.ts';
+import { resolveEntityFiles } from './mapping/files.ts';
+import type { CompiledMapping } from './mapping/index.ts';
 import { objectSource, type SourceOutput } from './sources.ts';
 
 export interface KindOutputs {
@@ -54,17 +55,17 @@ export async function kindOutputs(
         : taken.map(() => ({}));
     const mapped = await mapping.map(
       taken.map((entry) => definition.view?.(selector, entry.object.object) ?? entry.object.object),
-      {
-        includedFiles: contents.map((content) =>
-          Object.fromEntries(mapping.includedFiles.map((path) => [path, content[path] ?? null])),
-        ),
-      },
+      mapping.includedFiles.length > 0
+        ? {
+            includedFiles: contents.map((content) =>
+              Object.fromEntries(mapping.includedFiles.map((path) => [path, content[path] ?? null])),
+            ),
+          }
+        : {},
     );
     mapped.forEach((result, position) => {
       const output = outputs[taken[position]!.index]!;
-      const known = new Map<string, string | null>(Object.entries(contents[position]!));
-      for (const path of mapping.fileReferencePaths) if (!known.has(path)) known.set(path, null);
-      output.entities.push(...result.entities.map((entity) => resolveFileReferences(entity, known)));
+      output.entities.push(...resolveEntityFiles(result.entities, contents[position]!, mapping.fileReferencePaths));
       if (result.errors.length > 0) output.complete = false;
       errors.push(...result.errors.map((error) => error.message));
     });

@@ -1,6 +1,7 @@
 /** GitHub objects to entities with the configuration in force: one jq run per resource for a whole batch. */
 import type { ActiveConfig } from './config/active-config.ts';
-import { type Kind, type MappedEntity, type MappingError, resolveFileReferences } from './mapping/index.ts';
+import { resolveEntityFiles } from './mapping/files.ts';
+import type { Kind, MappedEntity, MappingError } from './mapping/index.ts';
 
 export interface MappableObject {
   /** The GitHub object in the REST shape. */
@@ -28,18 +29,17 @@ export async function mapObjects(
   const results: ObjectMapping[] = items.map(() => ({ entities: [], errors: [] }));
   if (items.length === 0) return results;
   for (const mapping of config.mappings[kind]) {
-    const includedFiles = items.map((item) =>
-      Object.fromEntries(mapping.includedFiles.map((path) => [path, item.files[path] ?? null])),
-    );
+    const includedFiles =
+      mapping.includedFiles.length > 0
+        ? items.map((item) => Object.fromEntries(mapping.includedFiles.map((path) => [path, item.files[path] ?? null])))
+        : undefined;
     const mapped = await mapping.map(
       items.map((item) => item.object),
-      { includedFiles },
+      includedFiles ? { includedFiles } : {},
     );
     mapped.forEach((result, index) => {
       const target = results[index]!;
-      const contents = new Map(Object.entries(items[index]!.files));
-      for (const path of mapping.fileReferencePaths) if (!contents.has(path)) contents.set(path, null);
-      target.entities.push(...result.entities.map((entity) => resolveFileReferences(entity, contents)));
+      target.entities.push(...resolveEntityFiles(result.entities, items[index]!.files, mapping.fileReferencePaths));
       target.errors.push(...result.errors);
     });
   }

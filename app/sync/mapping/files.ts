@@ -69,24 +69,74 @@ export function fileReferences(entity: MappedEntity): FileReference[] {
 
 /**
  * A copy of `entity` with each `file://` value replaced by the file's text from `contents` (path -> text, or null
- * for a file the repository does not have). A path missing from `contents` is a bug in the caller: it throws.
+ * for a file the repository does not have); `entity` itself when it has none. A path missing from `contents` is a
+ * bug in the caller: it throws.
  */
 export function resolveFileReferences(
   entity: MappedEntity,
   contents: ReadonlyMap<string, string | null>,
 ): MappedEntity {
-  const copy: MappedEntity = { ...entity, properties: { ...entity.properties }, relations: { ...entity.relations } };
-  for (const slot of slots(copy)) {
-    const value = slot.get();
+  return hasFileReference(entity) ? resolveMarkers(entity, contents) : entity;
+}
+
+/**
+ * `entities` of one object with their `file://` values resolved as resolveFileReferences does, from `files` (the
+ * object's repository files that were read) and `referenced` (the mapping's fileReferencePaths: one not read is a
+ * file the repository lacks). Most entities have no marker: they are kept as they are, with nothing built for them.
+ */
+export function resolveEntityFiles(
+  entities: readonly MappedEntity[],
+  files: Readonly<Record<string, string | null>>,
+  referenced: readonly string[],
+): MappedEntity[] {
+  let contents: Map<string, string | null> | undefined;
+  return entities.map((entity) => {
+    if (!hasFileReference(entity)) return entity;
+    if (!contents) {
+      contents = new Map(Object.entries(files));
+      for (const path of referenced) if (!contents.has(path)) contents.set(path, null);
+    }
+    return resolveMarkers(entity, contents);
+  });
+}
+
+const isMarker = (value: unknown): boolean => typeof value === 'string' && fileReferencePath(value) !== undefined;
+
+/** Looks without building anything: it runs for every entity a resync maps. */
+function hasFileReference(entity: MappedEntity): boolean {
+  return (
+    isMarker(entity.title) ||
+    isMarker(entity.icon) ||
+    isMarker(entity.team) ||
+    hasMarkerValue(entity.properties) ||
+    hasMarkerValue(entity.relations)
+  );
+}
+
+function hasMarkerValue(values: Readonly<Record<string, unknown>>): boolean {
+  for (const key in values) if (isMarker(values[key])) return true;
+  return false;
+}
+
+function resolveMarkers(entity: MappedEntity, contents: ReadonlyMap<string, string | null>): MappedEntity {
+  const resolve = (value: unknown, group: string, key?: string): unknown => {
     const path = typeof value === 'string' ? fileReferencePath(value) : undefined;
-    if (!path) continue;
+    if (!path) return value;
     const content = contents.get(path);
     if (content === undefined) {
-      throw new Error(
-        `${slot.field}: no content given for ${FILE_PREFIX}${path} (fetch the paths fileReferences lists)`,
-      );
+      const field = key === undefined ? group : `${group}.${key}`;
+      throw new Error(`${field}: no content given for ${FILE_PREFIX}${path} (fetch the paths fileReferences lists)`);
     }
-    slot.set(content);
+    return content;
+  };
+  const copy: MappedEntity = { ...entity, properties: { ...entity.properties }, relations: { ...entity.relations } };
+  const head = copy as unknown as Record<string, unknown>;
+  for (const field of ['title', 'icon', 'team'] as const) {
+    if (field in copy) head[field] = resolve(head[field], field);
+  }
+  for (const group of ['properties', 'relations'] as const) {
+    const values = copy[group] as Record<string, unknown>;
+    for (const key of Object.keys(values)) values[key] = resolve(values[key], group, key);
   }
   return copy;
 }
