@@ -16,15 +16,21 @@ export type JqOutcome =
 
 interface Job {
   program: string;
-  input: string;
+  /** The input's JSON as UTF-8, handed over to the worker (transferred, not copied) when it runs. */
+  input: Uint8Array;
   settle(outcome: JqOutcome): void;
 }
 
 interface Slot {
   worker: Worker;
   ready: boolean;
-  job: (Job & { id: number; timer: NodeJS.Timeout; slowTimer: NodeJS.Timeout; startedAt: number }) | undefined;
+  /** The job it runs; its input went with it, so nothing keeps that alive here while jq runs. */
+  job:
+    | (Omit<Job, 'input'> & { id: number; timer: NodeJS.Timeout; slowTimer: NodeJS.Timeout; startedAt: number })
+    | undefined;
 }
+
+const utf8 = new TextEncoder();
 
 const WORKER_URL = new URL('./jq-worker.ts', import.meta.url);
 /** A worker whose jq memory grew past this share of the cap is replaced after its job: WebAssembly never shrinks. */
@@ -105,8 +111,10 @@ class JqLane {
 
   evaluate(program: string, input: string): Promise<JqOutcome> {
     if (this.closed) return Promise.reject(new Error('the jq pool is closed'));
+    // Encoded at once, so that the text (a whole batch of GitHub objects, for catalog sync) is garbage already.
+    const bytes = utf8.encode(input);
     return new Promise((settle) => {
-      this.queue.push({ program, input, settle });
+      this.queue.push({ program, input: bytes, settle });
       this.dispatch();
     });
   }
@@ -175,11 +183,12 @@ class JqLane {
     }, this.limits.timeoutMs);
     // Looks again once the job has run long enough to count as slow, in case others are waiting behind it.
     const slowTimer = setTimeout(() => this.dispatch(), SLOW_JOB_MS).unref();
-    slot.job = { ...job, id, timer, slowTimer, startedAt: Date.now() };
+    const { input, ...running } = job;
+    slot.job = { ...running, id, timer, slowTimer, startedAt: Date.now() };
     // Referenced while busy: an evaluation in flight keeps the process alive, an idle pool does not.
     slot.worker.ref();
-    const request: JqRequest = { id, program: job.program, input: job.input };
-    slot.worker.postMessage(request);
+    const request: JqRequest = { id, program: job.program, input };
+    slot.worker.postMessage(request, [input.buffer as ArrayBuffer]);
   }
 
   private answered(slot: Slot, reply: JqReply): void {

@@ -1,8 +1,8 @@
-/** What the pool sends a jq worker: a program and its input as JSON text. */
+/** What the pool sends a jq worker: a program and its input as JSON text in UTF-8. */
 export interface JqRequest {
   id: number;
   program: string;
-  input: string;
+  input: Uint8Array;
 }
 
 /** A worker's answer: jq's compact output (one JSON value a line), or jq's error text. */
