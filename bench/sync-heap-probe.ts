@@ -1,11 +1,13 @@
 /**
- * Loaded into the App under benchmark (`NODE_OPTIONS=--import`, BENCH_HEAP=1 in bench/sync.ts): writes the main
- * thread's memory figures to stdout twice a second, for the benchmark to tell the V8 heap from the rest of the
- * resident memory (the jq workers, their WebAssembly memory, SQLite, code). BENCH_HEAP_SNAPSHOT_MIB=n also writes
+ * Loaded into the App under benchmark (`NODE_OPTIONS=--import`, BENCH_HEAP=1 in bench/sync.ts): writes each
+ * thread's memory figures to stdout twice a second (NODE_OPTIONS loads it into the jq workers too, each line names
+ * its thread), for the benchmark to tell the main thread's V8 heap from the workers' and from the rest of the
+ * resident memory (SQLite, code). BENCH_HEAP_SNAPSHOT_MIB=n also writes
  * one heap snapshot to the working directory the first time the heap in use passes n MiB (diagnosis only: it
  * stops the App for seconds).
  */
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
+import { isMainThread, threadId } from 'node:worker_threads';
 
 const snapshotAt = Number(process.env.BENCH_HEAP_SNAPSHOT_MIB ?? 0) * 2 ** 20;
 let snapshotTaken = false;
@@ -14,7 +16,7 @@ setInterval(() => {
   const spaces: Record<string, number> = {};
   for (const space of getHeapSpaceStatistics()) spaces[space.space_name] = space.space_size;
   process.stdout.write(
-    `bench-heap ${JSON.stringify({ rss, heapUsed, heapTotal, external, arrayBuffers, newSpace: spaces.new_space ?? 0, oldSpace: spaces.old_space ?? 0, largeObjects: (spaces.large_object_space ?? 0) + (spaces.new_large_object_space ?? 0), code: spaces.code_space ?? 0 })}\n`,
+    `bench-heap ${JSON.stringify({ thread: threadId, rss, heapUsed, heapTotal, external, arrayBuffers, newSpace: spaces.new_space ?? 0, oldSpace: spaces.old_space ?? 0, largeObjects: (spaces.large_object_space ?? 0) + (spaces.new_large_object_space ?? 0), code: spaces.code_space ?? 0 })}\n`,
   );
   if (snapshotAt > 0 && !snapshotTaken && heapUsed > snapshotAt) {
     snapshotTaken = true;
@@ -22,9 +24,11 @@ setInterval(() => {
   }
 }, 500).unref();
 
-// BENCH_ALLOC_PROFILE=1 (diagnosis): samples every allocation site, the objects collected since included, and
-// writes the profile to /tmp/bench-sync-alloc.heapprofile every 10 s: where a resync's garbage comes from.
-if (process.env.BENCH_ALLOC_PROFILE) {
+// BENCH_ALLOC_PROFILE=1 (diagnosis): samples every allocation site of the main thread, the objects collected since
+// included, and writes the profile to /tmp/bench-sync-alloc.heapprofile every 10 s: where a resync's garbage comes from.
+// BENCH_ALLOC_PROFILE=promoted leaves out what the young generation's collections freed: what is left lived long enough
+// to reach the old generation, which only a full collection frees (the garbage that keeps the old space large).
+if (process.env.BENCH_ALLOC_PROFILE && isMainThread) {
   const { Session } = await import('node:inspector/promises');
   const { writeFileSync } = await import('node:fs');
   const session = new Session();
@@ -32,7 +36,7 @@ if (process.env.BENCH_ALLOC_PROFILE) {
   await session.post('HeapProfiler.startSampling', {
     samplingInterval: 64 * 1024,
     includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
+    includeObjectsCollectedByMinorGC: process.env.BENCH_ALLOC_PROFILE !== 'promoted',
   });
   setInterval(() => {
     void session.post('HeapProfiler.getSamplingProfile').then(({ profile }) => {

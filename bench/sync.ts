@@ -181,15 +181,22 @@ async function runScenario(
     const catalogCounts = await entityCounts(catalog, Object.keys(organization.expected));
     console.log(`sync: ${label}: first resync ${first.state} in ${format(first.seconds, 1)} s: ${first.message}`);
     console.log(`sync: ${label}: first resync, the App's highest resident memory in each phase: ${phaseMemory(first)}`);
+    const firstOutput = app.output().length;
     if (process.env.BENCH_HEAP) {
-      console.log(`sync: ${label}: first resync, the App's main thread: ${heapFigures(app.output())}`);
-      writeFileSync('/tmp/bench-sync-app-output.txt', app.output());
+      console.log(`sync: ${label}: first resync, the App's memory by thread: ${heapFigures(app.output())}`);
     }
     const again = await measureResync(app, github, recorder, port, catalog, phases);
     console.log(`sync: ${label}: second resync ${again.state} in ${format(again.seconds, 1)} s: ${again.message}`);
     console.log(
       `sync: ${label}: second resync, the App's highest resident memory in each phase: ${phaseMemory(again)}`,
     );
+    if (process.env.BENCH_HEAP) {
+      const output = app.output();
+      console.log(
+        `sync: ${label}: second resync, the App's memory by thread: ${heapFigures(output.slice(firstOutput))}`,
+      );
+      writeFileSync('/tmp/bench-sync-app-output.txt', output);
+    }
     await more(app, port);
     return { label, first, again, startMemoryMiB, catalog: catalogCounts };
   } catch (error) {
@@ -284,18 +291,25 @@ async function entityCounts(catalog: BenchCatalog, blueprints: string[]): Promis
   return counts;
 }
 
-/** The highest of the App's memory figures (sync-heap-probe.ts lines in its output), in MiB. */
+/**
+ * The highest of the App's memory figures (sync-heap-probe.ts lines in its output), in MiB: its main thread's, then
+ * those of the jq workers (any one of them; the pool replaces a worker whose memory grew, so there are several).
+ */
 function heapFigures(output: string): string {
-  const highest: Record<string, number> = {};
+  const main: Record<string, number> = {};
+  const workers: Record<string, number> = {};
   for (const match of output.matchAll(/^bench-heap (\{.*\})$/gm)) {
-    const figures = JSON.parse(match[1]!) as Record<string, number>;
+    const { thread, ...figures } = JSON.parse(match[1]!) as Record<string, number>;
+    const highest = thread === 0 ? main : workers;
     for (const [name, bytes] of Object.entries(figures)) highest[name] = Math.max(highest[name] ?? 0, bytes / 2 ** 20);
   }
-  return (
+  // rss is the whole process's: the main thread's line says it.
+  delete workers.rss;
+  const list = (highest: Record<string, number>) =>
     Object.entries(highest)
       .map(([name, mib]) => `${name} ${format(mib, 0)}`)
-      .join(', ') + ' MiB (each at its highest)'
-  );
+      .join(', ');
+  return `main thread: ${list(main)}; a jq worker: ${list(workers) || 'none'} MiB (each at its highest)`;
 }
 
 const phaseMemory = (measure: ResyncMeasure) =>
@@ -303,7 +317,8 @@ const phaseMemory = (measure: ResyncMeasure) =>
 
 /**
  * Node options of the App for diagnosis: BENCH_PROFILE=1 writes a CPU profile to /tmp/prof-app when it stops;
- * BENCH_HEAP=1 has it print its heap figures twice a second (sync-heap-probe.ts), reported after each first resync;
+ * BENCH_HEAP=1 has it print its heap figures twice a second (sync-heap-probe.ts), reported after each resync (its
+ * whole output in /tmp/bench-sync-app-output.txt);
  * BENCH_OLD_SPACE_MIB=n caps its V8 old space (`--max-old-space-size`), to see how much heap a resync needs;
  * BENCH_SEMI_SPACE_MIB=n caps its young generation's semi-spaces (`--max-semi-space-size`).
  */
