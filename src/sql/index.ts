@@ -1,5 +1,5 @@
 import { openPostgres, type PostgresOptions } from './postgres.ts';
-import { openSqlite } from './sqlite.ts';
+import { openSqlite, type SqliteOptions } from './sqlite.ts';
 import type { SqlDatabase } from './types.ts';
 
 export type {
@@ -15,7 +15,7 @@ export type {
 } from './types.ts';
 export { DatabaseUnavailableError, UniqueViolationError } from './errors.ts';
 export { openPostgres, PostgresSqlDatabase, type PostgresOptions } from './postgres.ts';
-export { openSqlite, SqliteSqlDatabase } from './sqlite.ts';
+export { openSqlite, SqliteSqlDatabase, type SqliteOptions } from './sqlite.ts';
 
 /**
  * The App's database: PostgreSQL when `databaseUrl` (DATABASE_URL) is set, for several replicas sharing it;
@@ -25,9 +25,10 @@ export function openSqlDatabase(options: {
   databaseUrl?: string | undefined;
   sqliteFile: string;
   postgres?: PostgresOptions;
+  sqlite?: SqliteOptions;
 }): SqlDatabase {
   const { databaseUrl } = options;
-  if (!databaseUrl) return openSqlite(options.sqliteFile);
+  if (!databaseUrl) return openSqlite(options.sqliteFile, options.sqlite);
   if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new Error('DATABASE_URL must be a PostgreSQL URL: postgres://user:password@host:port/database');
   }

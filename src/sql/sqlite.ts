@@ -1,6 +1,6 @@
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { LruMap } from '../lru/index.ts';
-import { inTransaction, openDatabase } from '../sqlite/index.ts';
+import { inTransaction, openDatabaseFile } from '../sqlite/index.ts';
 import { DatabaseUnavailableError, UniqueViolationError } from './errors.ts';
 import {
   type Connection,
@@ -16,13 +16,43 @@ import type { Migration, MigrationReport, Row, SqlDatabase, SqlExecutor, SqlTran
 /** Prepared statements kept per database, by SQL text. */
 const STATEMENT_CACHE = 256;
 
+export interface SqliteOptions {
+  /**
+   * Adopts a file that src/sqlite's openDatabase migrated: such a file records its schema in `PRAGMA user_version`
+   * (the number of migrations it ran), not in schema_migrations. With `adoptUserVersion: N`, a file at user_version
+   * v (1 to N) without schema_migrations has the schema this database's migrations 1 to v make, so `migrate`
+   * records them as applied without running them, and applies the rest. user_version is left as it is: the program
+   * that wrote the file can still open it (every later migration adds to that schema). A file past N is refused.
+   */
+  adoptUserVersion?: number;
+}
+
 /**
  * Opens (creating when absent) the SQLite database in `file` as a SqlDatabase: the owner's alone, WAL, foreign
- * keys on, a 5 s busy timeout (src/sqlite's openDatabase). ':memory:' opens a private in-memory database.
+ * keys on, a 5 s busy timeout (src/sqlite's openDatabaseFile). ':memory:' opens a private in-memory database.
  * One SqliteSqlDatabase per file per process: SQLite has one writer, and its lock is waited for synchronously.
+ * A file migrated by src/sqlite's openDatabase (its `PRAGMA user_version` above 0) is refused, unless
+ * `options.adoptUserVersion` says which of its versions this database's migrations stand for.
  */
-export function openSqlite(file: string): SqliteSqlDatabase {
-  return new SqliteSqlDatabase(file === ':memory:' ? new DatabaseSync(':memory:') : openDatabase(file, []));
+export function openSqlite(file: string, options: SqliteOptions = {}): SqliteSqlDatabase {
+  if (file === ':memory:') return new SqliteSqlDatabase(new DatabaseSync(':memory:'));
+  const db = openDatabaseFile(file);
+  const adoptable = options.adoptUserVersion ?? 0;
+  const version = userVersion(db);
+  if (version > adoptable) {
+    db.close();
+    throw new Error(
+      `${file} is at schema version ${version} by PRAGMA user_version (src/sqlite's migrations), ` +
+        (adoptable > 0
+          ? `newer than the ${adoptable} this program adopts`
+          : 'which this program does not adopt (open it with adoptUserVersion)'),
+    );
+  }
+  return new SqliteSqlDatabase(db);
+}
+
+function userVersion(db: DatabaseSync): number {
+  return Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
 }
 
 /**
@@ -77,6 +107,7 @@ export class SqliteSqlDatabase extends ExecutorDatabase implements SqlDatabase {
     return this.exclusive(() =>
       this.sqlite(() =>
         inTransaction(this.db, () => {
+          this.adoptUserVersion(migrations);
           this.db.exec(MIGRATIONS_TABLE);
           const applied = this.prepared(APPLIED_VERSIONS)
             .all()
@@ -94,6 +125,29 @@ export class SqliteSqlDatabase extends ExecutorDatabase implements SqlDatabase {
 
   async close(): Promise<void> {
     await this.exclusive(() => this.db.close());
+  }
+
+  /**
+   * A file src/sqlite's openDatabase migrated (openSqlite let it through: adoptUserVersion) and that has no
+   * schema_migrations yet: its user_version v says migrations 1 to v made its schema, so they are recorded as
+   * applied, not run. Inside migrate's transaction.
+   */
+  private adoptUserVersion(migrations: readonly Migration[]): void {
+    const recorded = this.db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+      .get();
+    const version = userVersion(this.db);
+    if (recorded || version === 0) return;
+    if (version > migrations.length) {
+      throw new Error(
+        `the database is at schema version ${version}, newer than this program knows (${migrations.length})`,
+      );
+    }
+    this.db.exec(MIGRATIONS_TABLE);
+    const appliedAt = new Date().toISOString();
+    for (const migration of migrations.slice(0, version)) {
+      this.prepared(RECORD_MIGRATION).run(migration.version, migration.name, appliedAt);
+    }
   }
 
   /** Runs `work` once everything asked for before it is done. */

@@ -10,6 +10,13 @@ import { ensurePrivateDir, ensurePrivateFile, tightenIfPresent } from '../files/
  * The directory is the owner's alone (0700) and so are the files (0600), also when they existed with looser modes.
  */
 export function openDatabase(file: string, migrations: readonly string[]): DatabaseSync {
+  const db = openDatabaseFile(file);
+  migrate(db, migrations);
+  return db;
+}
+
+/** Opens (creating when absent) a SQLite database as openDatabase does, its schema left as it is. */
+export function openDatabaseFile(file: string): DatabaseSync {
   ensurePrivateDir(dirname(file));
   // Created before SQLite opens it: SQLite gives its -wal and -shm files the database file's mode.
   ensurePrivateFile(file);
@@ -21,7 +28,6 @@ export function openDatabase(file: string, migrations: readonly string[]): Datab
     PRAGMA foreign_keys = ON;
     PRAGMA busy_timeout = 5000;
   `);
-  migrate(db, migrations);
   return db;
 }
 

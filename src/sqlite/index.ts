@@ -1,2 +1,10 @@
-export { openDatabase, migrate, inTransaction, inSavepoint, inOneTransaction, type Outcome } from './database.ts';
+export {
+  openDatabase,
+  openDatabaseFile,
+  migrate,
+  inTransaction,
+  inSavepoint,
+  inOneTransaction,
+  type Outcome,
+} from './database.ts';
 export { CommitBatcher } from './commit-batcher.ts';
