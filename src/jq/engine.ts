@@ -89,9 +89,36 @@ export function jqLimits(): JqLimits {
  */
 export async function evaluateJq(program: string, input: unknown): Promise<unknown[]> {
   const wrapped = `[${program}\n]`;
-  const output = await run(wrapped, JSON.stringify(input) ?? 'null', program);
+  const output = await run(wrapped, jsonBytes(input), program);
   return JSON.parse(output) as unknown[];
 }
+
+const utf8 = new TextEncoder();
+
+/**
+ * `input` as JSON in UTF-8, without ever holding the JSON text of the whole of it: V8 keeps a text that large apart
+ * from the short-lived objects, where only a full collection frees it, and a catalog-sync batch (a page of GitHub
+ * objects, one text per jq run) made a good part of the App's old generation that way. An array is written an
+ * element at a time, each element's text short-lived, into one buffer of the exact size.
+ */
+function jsonBytes(input: unknown): Uint8Array {
+  if (!Array.isArray(input) || 'toJSON' in input) return utf8.encode(JSON.stringify(input) ?? 'null');
+  // JSON.stringify writes null for an element it cannot (undefined, a function).
+  const elements = input.map((element: unknown) => JSON.stringify(element) ?? 'null');
+  let length = elements.length > 0 ? elements.length + 1 : 2;
+  for (const text of elements) length += Buffer.byteLength(text, 'utf8');
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  bytes[at++] = BRACKET_OPEN;
+  elements.forEach((text, index) => {
+    if (index > 0) bytes[at++] = COMMA;
+    at += utf8.encodeInto(text, bytes.subarray(at)).written;
+  });
+  bytes[at] = BRACKET_CLOSE;
+  return bytes;
+}
+
+const [BRACKET_OPEN, COMMA, BRACKET_CLOSE] = [0x5b, 0x2c, 0x5d];
 
 /**
  * Why `program` does not compile, in jq's words, or undefined when it compiles. The program is not run: it is
@@ -113,7 +140,7 @@ export async function jqCompileProblem(program: string): Promise<string | undefi
   return /compile error/.test(bare.message) ? describeJqFailure(bare.message) : describeJqFailure(guarded.message);
 }
 
-async function run(program: string, input: string, asWritten: string): Promise<string> {
+async function run(program: string, input: Uint8Array, asWritten: string): Promise<string> {
   const pool = jqPool();
   const outcome = await pool.evaluate(program, input);
   if (outcome.ok) return outcome.output;

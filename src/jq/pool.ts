@@ -71,7 +71,8 @@ export class JqPool {
     return this.limits;
   }
 
-  async evaluate(program: string, input: string): Promise<JqOutcome> {
+  /** `input` is JSON text, or its UTF-8 bytes (which go to the worker as they are, and are no longer usable here). */
+  async evaluate(program: string, input: string | Uint8Array): Promise<JqOutcome> {
     const digest = createHash('sha256').update(program).digest('base64');
     const quarantined = (this.overran.get(digest) ?? 0) > Date.now();
     if (quarantined && this.quarantine.waiting >= QUARANTINE_BACKLOG) return { ok: false, overrun: 'backlog' };
@@ -109,10 +110,15 @@ class JqLane {
     return this.queue.length;
   }
 
-  evaluate(program: string, input: string): Promise<JqOutcome> {
+  evaluate(program: string, input: string | Uint8Array): Promise<JqOutcome> {
     if (this.closed) return Promise.reject(new Error('the jq pool is closed'));
-    // Encoded at once, so that the text (a whole batch of GitHub objects, for catalog sync) is garbage already.
-    const bytes = utf8.encode(input);
+    // The bytes' buffer is transferred to the worker: a view into a larger one (a pooled Buffer) is copied first.
+    const bytes =
+      typeof input === 'string'
+        ? utf8.encode(input)
+        : input.byteLength === input.buffer.byteLength
+          ? input
+          : input.slice();
     return new Promise((settle) => {
       this.queue.push({ program, input: bytes, settle });
       this.dispatch();
