@@ -101,9 +101,10 @@ export function fakePullRequest(
 export function fakeIssue(
   repository: { owner: string; name: string; id: number },
   number: number,
-  options: { state?: 'OPEN' | 'CLOSED'; title?: string } = {},
+  options: { state?: 'OPEN' | 'CLOSED'; title?: string; labels?: string[] } = {},
 ): Record<string, unknown> {
   const state = options.state ?? 'OPEN';
+  const url = `https://github.com/${repository.owner}/${repository.name}/issues/${number}`;
   return {
     id: `I_${repository.id}_${number}`,
     databaseId: repository.id * 1000 + number,
@@ -115,7 +116,7 @@ export function fakeIssue(
     stateReason: state === 'CLOSED' ? 'COMPLETED' : null,
     locked: false,
     activeLockReason: null,
-    url: `https://github.com/${repository.owner}/${repository.name}/issues/${number}`,
+    url,
     createdAt: daysAgo(10),
     updatedAt: daysAgo(2),
     closedAt: state === 'CLOSED' ? daysAgo(2) : null,
@@ -123,7 +124,14 @@ export function fakeIssue(
     author: user('octocat', 583231),
     milestone: null,
     assignees: [user('monalisa', 2)],
-    labels: [{ id: 'LA_2', name: 'enhancement', color: 'a2eeef', description: null, isDefault: true, url: 'x' }],
+    labels: (options.labels ?? ['enhancement']).map((name, index) => ({
+      id: `LA_${index + 2}`,
+      name,
+      color: 'a2eeef',
+      description: null,
+      isDefault: true,
+      url: `${url}/labels/${encodeURIComponent(name)}`,
+    })),
   };
 }
 
@@ -214,6 +222,12 @@ export function fakeBranch(
 
 const STATES: Record<string, string> = { OPEN: 'OPEN', CLOSED: 'CLOSED', MERGED: 'MERGED' };
 
+function hasAnyLabel(wanted: unknown, labels: unknown): boolean {
+  if (!Array.isArray(wanted)) return true;
+  const names = (Array.isArray(labels) ? labels : []).map((label) => String((label as { name?: unknown }).name));
+  return wanted.some((name) => names.some((label) => label.toLowerCase() === String(name).toLowerCase()));
+}
+
 /** The Repository fields that serve `objects` (kept live: later changes to `objects` show in later answers). */
 export function gitObjectsGraphql(objects: FakeGitObjects): Record<string, unknown> {
   const inStates = (states: unknown, state: unknown) =>
@@ -223,7 +237,9 @@ export function gitObjectsGraphql(objects: FakeGitObjects): Record<string, unkno
       objects.pullRequests
         .filter((pull) => inStates(states, pull.state))
         .sort((a, b) => String(b.updatedAt).localeCompare(String(a.updatedAt))),
-    issues: ({ states }: { states?: unknown }) => objects.issues.filter((issue) => inStates(states, issue.state)),
+    // GitHub's `labels` takes issues having any of them (names compared without regard to case).
+    issues: ({ states, labels }: { states?: unknown; labels?: unknown }) =>
+      objects.issues.filter((issue) => inStates(states, issue.state) && hasAnyLabel(labels, issue.labels)),
     releases: () => objects.releases,
     refs: ({ refPrefix }: { refPrefix: string }) =>
       [...objects.refs.entries()].filter(([name]) => name.startsWith(refPrefix)).map(([, ref]) => ref),

@@ -26,7 +26,14 @@ type Listed = AlertKind | 'deployments' | 'environments';
 type Item = Record<string, unknown>;
 
 export interface FakeSecurity {
-  dependabotAlert(repository: FakeRepository, number: number, state: string, severity?: string): Item;
+  /** `ecosystem`: its package's (default the example's, `pip`). */
+  dependabotAlert(
+    repository: FakeRepository,
+    number: number,
+    state: string,
+    severity?: string,
+    ecosystem?: string,
+  ): Item;
   codeScanningAlert(repository: FakeRepository, number: number, state: string, severity?: string): Item;
   secretScanningAlert(repository: FakeRepository, number: number, state: string, secret?: string): Item;
   deployment(repository: FakeRepository, id: number, environment: string): Item;
@@ -81,7 +88,10 @@ export function fakeSecurity(github: FakeGithub): FakeSecurity {
   function filtered(kind: AlertKind, items: Item[], query: URLSearchParams): Item[] {
     const states = query.get('state')?.split(',');
     const severities = query.get('severity')?.split(',');
+    const ecosystems = query.get('ecosystem')?.split(',');
     return items.filter((item) => {
+      const dependency = item.dependency as { package?: { ecosystem?: string } } | undefined;
+      if (ecosystems && !ecosystems.includes(dependency?.package?.ecosystem ?? '')) return false;
       const state = item.state as string;
       if (states && !states.some((wanted) => wanted === state || (wanted === 'closed' && state !== 'open'))) {
         return false;
@@ -173,16 +183,25 @@ export function fakeSecurity(github: FakeGithub): FakeSecurity {
 
   return {
     listRequests,
-    dependabotAlert(repository, number, state, severity = 'high') {
+    dependabotAlert(repository, number, state, severity = 'high', ecosystem) {
       const alert = restExample('dependabot-alert-open');
       const advisory = { ...(alert.security_advisory as Item), severity };
+      const dependency = alert.dependency as Item & { package: Item };
+      const vulnerability = alert.security_vulnerability as Item & { package: Item };
       return add('dependabot', repository, {
         ...alert,
         ...urls(repository, `dependabot/alerts/${number}`),
         number,
         state,
+        ...(ecosystem !== undefined && {
+          dependency: { ...dependency, package: { ...dependency.package, ecosystem } },
+        }),
         security_advisory: advisory,
-        security_vulnerability: { ...(alert.security_vulnerability as Item), severity },
+        security_vulnerability: {
+          ...vulnerability,
+          severity,
+          ...(ecosystem !== undefined && { package: { ...vulnerability.package, ecosystem } }),
+        },
       });
     },
     codeScanningAlert(repository, number, state, severity = 'high') {

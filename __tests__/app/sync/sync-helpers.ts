@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import type { SyncSettings } from '../../../app/sync/index.ts';
 import { startTestCatalog, TEST_CREDENTIALS, type TestCatalog } from '../../helpers/catalog-server.ts';
 import type { FakeGithub, FakeRepository } from '../../helpers/fake-github.ts';
-import { createTestProbot } from '../../helpers/github-app.ts';
+import { createTestProbot, deliverWebhook } from '../../helpers/github-app.ts';
 
 export const OWNER = 'acme';
 export const INSTALLATION = 4242;
@@ -21,6 +21,26 @@ export function recordedPayload(event: string, action?: string): Record<string, 
     .examples.find((example) => action === undefined || example.action === action);
   if (!found) throw new Error(`no recorded ${event}.${action}`);
   return structuredClone(found);
+}
+
+/**
+ * A recorded payload of `event` (with `action`) about `repository` of the fake GitHub, with `changes` over it and
+ * the installation the recordings lack.
+ */
+export function recordedEvent(
+  event: string,
+  action: string | undefined,
+  repository: FakeRepository,
+  installationId: number,
+  changes: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    ...recordedPayload(event, action),
+    ...changes,
+    repository: repositoryObject(repository),
+    organization: { login: repository.owner },
+    installation: { id: installationId },
+  };
 }
 
 /** The recorded repository object turned into `repository` of the fake GitHub (REST shape, as webhooks send it). */
@@ -103,6 +123,13 @@ export async function settled(catalog: TestCatalog): Promise<void> {
   await app.sync!.idle();
   await app.settle();
   await app.sync!.idle();
+}
+
+/** Delivers `payload` as `event` (answered 200, or an error) and waits until all it causes is done. */
+export async function deliverSettled(catalog: TestCatalog, event: string, payload: unknown): Promise<void> {
+  const response = await deliverWebhook(catalog.url, event, payload);
+  if (response.status !== 200) throw new Error(`the ${event} delivery was answered ${response.status}`);
+  await settled(catalog);
 }
 
 export interface TestEntity {

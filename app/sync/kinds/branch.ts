@@ -5,9 +5,24 @@
  * commit's details, `_links`, `protection`) and `protectionRules: true` the vendor's `__protection_rules` (the shape
  * of `GET .../branches/{branch}/protection`, null for a branch no rule protects), both from the same GraphQL query
  * instead of a REST read per branch. Live: `create` and `delete` events of `ref_type: branch`.
+ *
+ * `defaultBranchOnly` (only each repository's default branch) and `branchNames` (only the branches of these names;
+ * defaultBranchOnly wins when both are set, as the vendor's) read no branch list: the refs are fields of each
+ * repository in its page of repositories (the default branch ref, or one `ref(qualifiedName:)` per name), 100
+ * repositories a query, and `detailed` and `protectionRules` apply to them as to listed branches (the protection
+ * rules in one more query per page, which may take a partial answer). Live events take a created branch only where
+ * a resource takes its name (no read for one none takes).
  */
 import type { SelectorOf } from '../mapping/index.ts';
-import type { KindDefinition, LiveChange, LiveReads, RepositoryRef } from './kind-definition.ts';
+import type {
+  KindDefinition,
+  KindObject,
+  LiveChange,
+  LiveReads,
+  RepositoryRef,
+  ResyncPage,
+  ResyncReads,
+} from './kind-definition.ts';
 import { connectionPage, repositoryApi, type RepositoryConnections, withTolerance } from './repository-connections.ts';
 import { payloadRef, repositoryObject } from './repository-objects.ts';
 import { restUser } from './rest-shapes.ts';
@@ -22,6 +37,16 @@ interface Depth {
 
 const GIT_ACTOR = 'name email date user { login url avatarUrl id databaseId }';
 
+/** A ref's protection rule, as toRestProtection reads it. */
+const RULE_FIELDS = `branchProtectionRule {
+        pattern isAdminEnforced
+        requiresApprovingReviews requiredApprovingReviewCount dismissesStaleReviews requiresCodeOwnerReviews
+        requireLastPushApproval
+        requiresStatusChecks requiresStrictStatusChecks requiredStatusChecks { context app { databaseId } }
+        requiresCommitSignatures requiresLinearHistory allowsForcePushes allowsDeletions blocksCreations
+        requiresConversationResolution lockBranch lockAllowsFetchAndMerge
+      }`;
+
 /** The fields of a branch's ref for `depth`. */
 export function branchFields(depth: Depth): string {
   const commit = depth.detailed
@@ -33,16 +58,7 @@ export function branchFields(depth: Depth): string {
         parents(first: 5) { nodes { oid url } }
       }`
     : '';
-  const rule = depth.protectionRules
-    ? `branchProtectionRule {
-        pattern isAdminEnforced
-        requiresApprovingReviews requiredApprovingReviewCount dismissesStaleReviews requiresCodeOwnerReviews
-        requireLastPushApproval
-        requiresStatusChecks requiresStrictStatusChecks requiredStatusChecks { context app { databaseId } }
-        requiresCommitSignatures requiresLinearHistory allowsForcePushes allowsDeletions blocksCreations
-        requiresConversationResolution lockBranch lockAllowsFetchAndMerge
-      }`
-    : '';
+  const rule = depth.protectionRules ? RULE_FIELDS : '';
   return `
   id name
   target { __typename oid ${commit} }
@@ -199,6 +215,23 @@ export function toRestBranch(node: BranchRefNode, repository: RepositoryRef, api
 const tolerates = (error: { path?: ReadonlyArray<string | number> }) =>
   error.path?.includes('branchProtectionRule') ?? false;
 
+/** Whether each branch object is its repository's default branch, for `selects` (the object alone does not say). */
+const isDefaultBranch = new WeakMap<object, boolean>();
+
+/** A branch of `repository` as its jq sees it (toRestBranch, with the vendor's `__repository`, `__organization`). */
+function branchObject(node: BranchRefNode, repository: RepositoryRef, apiUrl: string, depth: Depth): KindObject {
+  const object = repositoryObject(toRestBranch(node, repository, apiUrl, depth), node.name, repository);
+  isDefaultBranch.set(object.object, repository.defaultBranch !== null && node.name === repository.defaultBranch);
+  return object;
+}
+
+/** Whether `selector` takes the branch `name`, which is (or is not) its repository's default branch. */
+function takesBranch(selector: Partial<Selector>, name: string, isDefault: boolean): boolean {
+  if (selector.defaultBranchOnly) return isDefault;
+  if (selector.branchNames?.length) return selector.branchNames.includes(name);
+  return true;
+}
+
 function connections(depth: Depth): RepositoryConnections<BranchRefNode> {
   return {
     kind: 'branch',
@@ -217,10 +250,106 @@ function connections(depth: Depth): RepositoryConnections<BranchRefNode> {
     first: depth.protectionRules ? 0 : 20,
     followUpFirst: depth.detailed ? 50 : 100,
     followUpNodes: depth.detailed ? 200 : 1000,
-    toObjects: (nodes, repository, reads) =>
-      nodes.map((node) => repositoryObject(toRestBranch(node, repository, reads.apiUrl, depth), node.name, repository)),
+    toObjects: (nodes, repository, reads) => nodes.map((node) => branchObject(node, repository, reads.apiUrl, depth)),
     ...(depth.protectionRules && { tolerates }),
   };
+}
+
+/** Refs a page of repositories reads at most under `branchNames` (its repositories per page follow). */
+const NAMED_REFS_PER_QUERY = 500;
+/** Refs whose protection rules one query reads. */
+const RULES_PER_QUERY = 100;
+
+/** The branch names a selector reads instead of listing branches: null for the default branch, undefined: all. */
+function namedBranches(selector: Selector): string[] | null | undefined {
+  if (selector.defaultBranchOnly) return null;
+  if (selector.branchNames?.length) return [...new Set(selector.branchNames)];
+  return undefined;
+}
+
+/** A named read's cursor: the page of repositories it goes on from (another form, such as a listing's, starts over). */
+function namedCursor(cursor: string | null): string | null {
+  if (cursor === null) return null;
+  try {
+    const parsed = JSON.parse(cursor) as { named?: unknown };
+    return typeof parsed?.named === 'string' ? parsed.named : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A resync page of `defaultBranchOnly` (`names` null) or `branchNames`: a page of repositories with the refs as
+ * fields of each, then (protectionRules) their rules in follow-up queries that tolerate rules GitHub will not show.
+ */
+async function namedBranchesPage(
+  reads: ResyncReads,
+  names: string[] | null,
+  depth: Depth,
+  cursor: string | null,
+): Promise<ResyncPage> {
+  const refFields = branchFields({ detailed: depth.detailed, protectionRules: false });
+  const most = depth.detailed ? 50 : 100;
+  const pageSize = names === null ? most : Math.max(1, Math.min(most, Math.floor(NAMED_REFS_PER_QUERY / names.length)));
+  const selection =
+    names === null
+      ? `wharfDefaultBranch: defaultBranchRef { ${refFields} }`
+      : names
+          .map((_, index) => `wharfBranch${index}: ref(qualifiedName: $wharfBranch${index}) { ${refFields} }`)
+          .join('\n');
+  const page = await reads.repositoryPage<Record<string, BranchRefNode | null>>(selection, {
+    cursor: namedCursor(cursor),
+    pageSize,
+    ...(names !== null && {
+      declarations: names.map((_, index) => `, $wharfBranch${index}: String!`).join(''),
+      variables: Object.fromEntries(names.map((name, index) => [`wharfBranch${index}`, `refs/heads/${name}`])),
+    }),
+  });
+  const found: Array<{ repository: RepositoryRef; ref: BranchRefNode }> = [];
+  for (const { node, ...repository } of page.repositories) {
+    const refs = names === null ? [node.wharfDefaultBranch] : names.map((_, index) => node[`wharfBranch${index}`]);
+    for (const ref of refs) if (ref) found.push({ repository, ref });
+  }
+  if (depth.protectionRules) await readRules(reads, found);
+  return {
+    objects: found.map(({ repository, ref }) => branchObject(ref, repository, reads.apiUrl, depth)),
+    next: page.next === null ? null : JSON.stringify({ named: page.next }),
+  };
+}
+
+/** The protection rule of each found ref, set on it (null where there is none or GitHub will not show it). */
+async function readRules(
+  reads: ResyncReads,
+  found: ReadonlyArray<{ repository: RepositoryRef; ref: BranchRefNode }>,
+): Promise<void> {
+  for (let start = 0; start < found.length; start += RULES_PER_QUERY) {
+    const batch = found.slice(start, start + RULES_PER_QUERY);
+    const declarations: string[] = [];
+    const variables: Record<string, unknown> = {};
+    const blocks = batch.map(({ repository, ref }, index) => {
+      declarations.push(`$owner${index}: String!`, `$name${index}: String!`, `$ref${index}: String!`);
+      Object.assign(variables, {
+        [`owner${index}`]: repository.owner,
+        [`name${index}`]: repository.name,
+        [`ref${index}`]: `refs/heads/${ref.name}`,
+      });
+      return `r${index}: repository(owner: $owner${index}, name: $name${index}) {
+    ref(qualifiedName: $ref${index}) { ${RULE_FIELDS} }
+  }`;
+    });
+    const data = await withTolerance({ tolerates }, () =>
+      reads.graphql<Record<string, { ref: Pick<BranchRefNode, 'branchProtectionRule'> | null } | null>>(
+        `query WharfBranchRules(${declarations.join(', ')}) {
+  rateLimit { cost remaining resetAt }
+  ${blocks.join('\n  ')}
+}`,
+        variables,
+      ),
+    );
+    batch.forEach(({ ref }, index) => {
+      ref.branchProtectionRule = data[`r${index}`]?.ref?.branchProtectionRule ?? null;
+    });
+  }
 }
 
 const depthOf = (selector: Selector): Depth => ({
@@ -243,6 +372,10 @@ function branchEvent(created: boolean) {
     if (!branch) return [];
     const { repository, name } = branch;
     if (!created) return [{ object: null, item: name, repository }];
+    // A branch no resource takes (defaultBranchOnly, branchNames) is worth no read.
+    const selectors = (await reads.selectors?.()) ?? [{}];
+    const isDefault = repository.defaultBranch !== null && name === repository.defaultBranch;
+    if (!selectors.some((selector) => takesBranch(selector, name, isDefault))) return [];
     const depth = await liveDepth(reads);
     const data = await withTolerance({ tolerates }, () =>
       reads.graphql<{ repository: { ref: BranchRefNode | null } | null }>(
@@ -255,14 +388,20 @@ function branchEvent(created: boolean) {
     );
     const node = data.repository?.ref ?? null;
     if (!node) return [{ object: null, item: name, repository }];
-    return [repositoryObject(toRestBranch(node, repository, reads.apiUrl, depth), name, repository)];
+    return [branchObject(node, repository, reads.apiUrl, depth)];
   };
 }
 
 export const branchKind: KindDefinition<'branch'> = {
   kind: 'branch',
   scope: 'repository',
-  resyncPage: (reads, selector, cursor) => connectionPage(reads, connections(depthOf(selector)), cursor),
+  resyncPage(reads, selector, cursor) {
+    const names = namedBranches(selector);
+    if (names !== undefined) return namedBranchesPage(reads, names, depthOf(selector), cursor);
+    return connectionPage(reads, connections(depthOf(selector)), cursor);
+  },
+  selects: (selector, object) =>
+    takesBranch(selector, (object as { name?: unknown }).name as string, isDefaultBranch.get(object) ?? false),
   events: { create: branchEvent(true), delete: branchEvent(false) },
   permissions: { contents: 'read' },
 };

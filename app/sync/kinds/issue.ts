@@ -2,6 +2,11 @@
  * Issues (never pull requests, which GitHub's REST issues API also lists and the vendor skips): read with GraphQL,
  * converted to the REST shape of `GET /repos/{owner}/{repo}/issues` with the vendor's `__repository` and
  * `__organization`. Live: `issues` events carry the REST issue; `deleted` and `transferred` take it away.
+ *
+ * `labels`, as the vendor's (GitHub's REST filter): only issues that have every listed label, names compared as
+ * GitHub compares them, without regard to case. GraphQL's `labels` argument takes issues with any of its labels, so
+ * the first label narrows the read and the others are checked here (in resyncs and on live events alike: an issue
+ * unlabeled out of the selector loses its entities).
  */
 import type { SelectorOf } from '../mapping/index.ts';
 import type { KindDefinition, LiveChange, RepositoryRef } from './kind-definition.ts';
@@ -91,15 +96,30 @@ export function toRestIssue(node: IssueNode, repository: RepositoryRef, apiUrl: 
   };
 }
 
+/** Whether `issue` (REST shape) has every label `names` lists (none listed: every issue). */
+function hasLabels(issue: { labels?: unknown }, names: readonly string[] | undefined): boolean {
+  if (!names?.length) return true;
+  const labels = new Set(
+    (Array.isArray(issue.labels) ? issue.labels : []).flatMap((label: unknown) => {
+      const name = typeof label === 'string' ? label : (label as { name?: unknown } | null)?.name;
+      return typeof name === 'string' ? [name.toLowerCase()] : [];
+    }),
+  );
+  return names.every((name) => labels.has(name.toLowerCase()));
+}
+
 function connections(selector: Selector): RepositoryConnections<IssueNode> {
   const states = selector.state === 'all' ? '[OPEN, CLOSED]' : selector.state === 'closed' ? '[CLOSED]' : '[OPEN]';
+  // GitHub's `labels` takes issues having any of them: one label narrows the read, toObjects checks the rest.
+  const label = selector.labels?.[0];
+  const labels = label === undefined ? '' : `, labels: [${JSON.stringify(label)}]`;
   return {
     kind: 'issue',
     streams: [
       {
         alias: 'issues',
         field: 'issues',
-        arguments: `states: ${states}, orderBy: {field: CREATED_AT, direction: DESC}`,
+        arguments: `states: ${states}${labels}, orderBy: {field: CREATED_AT, direction: DESC}`,
         limit: Infinity,
       },
     ],
@@ -110,9 +130,10 @@ function connections(selector: Selector): RepositoryConnections<IssueNode> {
     followUpFirst: 100,
     followUpNodes: 500,
     toObjects: (nodes, repository, reads) =>
-      nodes.map((node) =>
-        repositoryObject(toRestIssue(node, repository, reads.apiUrl), String(node.number), repository),
-      ),
+      nodes.flatMap((node) => {
+        const issue = toRestIssue(node, repository, reads.apiUrl);
+        return hasLabels(issue, selector.labels) ? [repositoryObject(issue, String(node.number), repository)] : [];
+      }),
   };
 }
 
@@ -133,9 +154,10 @@ export const issueKind: KindDefinition<'issue'> = {
   scope: 'repository',
   resyncPage: (reads, selector, cursor) => connectionPage(reads, connections(selector), cursor),
   selects(selector, object) {
-    const issue = object as { state?: unknown; pull_request?: unknown };
+    const issue = object as { state?: unknown; pull_request?: unknown; labels?: unknown };
     if (issue.pull_request) return false;
-    return selector.state === 'all' || issue.state === selector.state;
+    if (selector.state !== 'all' && issue.state !== selector.state) return false;
+    return hasLabels(issue, selector.labels);
   },
   events: { issues: onIssues },
   permissions: { issues: 'read' },

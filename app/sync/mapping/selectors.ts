@@ -39,6 +39,38 @@ function listOf<const T extends readonly [string, ...string[]]>(values: T) {
   return z.preprocess((value) => (typeof value === 'string' ? [value] : value), z.array(z.enum(values)));
 }
 
+/**
+ * Label names, as the vendor's `labels` (a list; GitHub's own filter takes them comma-separated, so a comma within
+ * an entry separates names too, and `labels: "bug,ui"` is the same list): each trimmed, empty ones dropped.
+ */
+const labelNames = z.preprocess(
+  (value) => (typeof value === 'string' ? [value] : value),
+  z
+    .array(z.string())
+    .transform((entries) => entries.flatMap((entry) => entry.split(',')).map((name) => name.trim()))
+    .transform((names) => names.filter((name) => name.length > 0)),
+);
+
+/** Branch names (`branchNames: [main, develop]`, or one name alone). */
+const BRANCH_NAMES_MAX = 100;
+const branchNames = z.preprocess(
+  (value) => (typeof value === 'string' ? [value] : value),
+  z.array(nonEmpty).max(BRANCH_NAMES_MAX),
+);
+
+/** The ecosystems GitHub's Dependabot alert lists filter by (`ecosystem`), as the vendor's selector names them. */
+export const DEPENDABOT_ECOSYSTEMS = [
+  'composer',
+  'go',
+  'maven',
+  'npm',
+  'nuget',
+  'pip',
+  'pub',
+  'rubygems',
+  'rust',
+] as const;
+
 /** A repository named by a file or folder pattern: `name` or `{ name, branch }` (default branch when unset). */
 const repositoryBranch = z.preprocess(
   (value) => (typeof value === 'string' ? { name: value } : value),
@@ -99,6 +131,8 @@ export const SELECTOR_SHAPES = {
   },
   issue: {
     state: z.enum(['open', 'closed', 'all']).default('open'),
+    /** Only issues that have every one of these labels. */
+    labels: labelNames.optional(),
     ...searched,
   },
   release: { ...searched },
@@ -106,6 +140,10 @@ export const SELECTOR_SHAPES = {
   branch: {
     detailed: z.boolean().default(false),
     protectionRules: z.boolean().default(false),
+    /** Only the repository's default branch (branchNames then counts for nothing). */
+    defaultBranchOnly: z.boolean().optional(),
+    /** Only the branches of these names. */
+    branchNames: branchNames.optional(),
     ...searched,
   },
   environment: { ...searched },
@@ -116,6 +154,8 @@ export const SELECTOR_SHAPES = {
   'dependabot-alert': {
     states: listOf(['auto_dismissed', 'dismissed', 'fixed', 'open'] as const).default(['open']),
     severity: listOf(['low', 'medium', 'high', 'critical'] as const).optional(),
+    /** GitHub's `ecosystem` filter: alerts of packages of these ecosystems only. */
+    ecosystems: listOf(DEPENDABOT_ECOSYSTEMS).optional(),
     ...searched,
   },
   'code-scanning-alerts': {

@@ -104,7 +104,7 @@ describe('every kind of the vendor GitHub integration', () => {
     expect(
       await problemsOf(yaml('resources:', '  - kind: issue', '    selector: {query: "true", states: [open]}', PORT)),
     ).toEqual([
-      `${SOURCE} line 3, column 31: resources[0].selector.states: unknown key (expected one of: query, state, repoSearch)`,
+      `${SOURCE} line 3, column 31: resources[0].selector.states: unknown key (expected one of: query, state, labels, repoSearch)`,
     ]);
   });
 
