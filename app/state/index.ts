@@ -1,0 +1,13 @@
+export {
+  AppState,
+  APP_STATE_FILE,
+  DEFAULT_LEASE_MS,
+  openAppState,
+  type AppStateOptions,
+  type InvocationState,
+  type LinkedRun,
+} from './app-state.ts';
+export { ActionRuns, type ActionRunState, type StoredActionRun } from './action-runs.ts';
+export { appStateMigrations, LEGACY_SQLITE_VERSIONS } from './migrations.ts';
+export { OutboxQueue, type Delivery, type OutboxQueueOptions } from './outbox-queue.ts';
+export { SyncState, type ResyncProgress, type ResyncRecord, type ResyncState, type TrackedRow } from './sync-state.ts';
