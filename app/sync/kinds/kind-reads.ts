@@ -78,11 +78,17 @@ const RUNS = new WeakMap<ResyncReads, ResyncRun>();
 function runOf(reads: ResyncReads): ResyncRun {
   let run = RUNS.get(reads);
   if (!run)
-    RUNS.set(reads, (run = { searches: new RepositorySearches(reads.graphql, reads.owner), repositoryType: 'all' }));
+    RUNS.set(
+      reads,
+      (run = { searches: new RepositorySearches(reads.graphql, reads.owner, reads.restPage), repositoryType: 'all' }),
+    );
   return run;
 }
 
-/** Which repositories the repoSearch queries of a resync's resources take: each query searched once a resync. */
+/**
+ * Which repositories the repoSearch queries of a resync's resources take (each query searched once a resync), with the
+ * resync's REST reads for what repository resources `include`.
+ */
 export function resyncScope(reads: ResyncReads): RepositoryScope {
   return runOf(reads).searches;
 }
@@ -162,7 +168,7 @@ export function resyncReads(base: KindReads, repositoryType: RepositoryType): Re
       return all;
     },
   };
-  RUNS.set(reads, { searches: new RepositorySearches(base.graphql, base.owner), repositoryType });
+  RUNS.set(reads, { searches: new RepositorySearches(base.graphql, base.owner, base.restPage), repositoryType });
   return reads;
 }
 

@@ -126,7 +126,7 @@ async function unlessRefused<T>(what: string, read: () => Promise<T>): Promise<T
 
 /** One page of `list` with `parameters` (path parameters and paging). */
 async function readList(
-  reads: KindReads,
+  reads: Pick<KindReads, 'restPage'>,
   list: Pick<RestList, 'route' | 'parameters' | 'items'>,
   parameters: Record<string, string>,
 ): Promise<{ items: Array<Record<string, unknown>>; next: Paging | null }> {
@@ -141,7 +141,7 @@ async function readList(
  * read; a next link that does not move on ends the list. Failures are thrown as GitHub answered them.
  */
 export async function readAllPages(
-  reads: KindReads,
+  reads: Pick<KindReads, 'restPage'>,
   list: Pick<RestList, 'route' | 'parameters' | 'items'>,
   parameters: Record<string, string>,
   maxPages: number,

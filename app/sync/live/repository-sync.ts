@@ -7,8 +7,9 @@
  * alerts, GitOps files...), which no event would bring.
  */
 import { repositoryTypeTakes } from '../kinds/index.ts';
-import { filesFor, mapObjects } from '../map-objects.ts';
+import { filesFor } from '../map-objects.ts';
 import { mapRepositoryBatch } from '../repositories/map-repositories.ts';
+import { mapRepositories } from '../repositories/repository-includes.ts';
 import { configWithin, liveRepositoryScope } from '../repositories/repository-search.ts';
 import type { Resyncs } from '../resync/resyncs.ts';
 import { repositorySource, type SourceOutput } from '../sources.ts';
@@ -77,8 +78,8 @@ export class RepositorySync {
   }
 
   /**
-   * Maps `repository` (as the event carries it) with the files its configuration reads, and writes the result;
-   * nothing when `repositoryType` leaves it out.
+   * Maps `repository` (as the event carries it) with the files its configuration reads and what its resources
+   * `include`, and writes the result; nothing when `repositoryType` leaves it out.
    */
   async refresh(installationId: number, repository: RepositoryObject): Promise<void> {
     const { ctx } = this;
@@ -90,12 +91,12 @@ export class RepositorySync {
     const taking = await configWithin(config, ['repository'], repository, scope);
     const paths = filesFor(taking, 'repository');
     const files = paths.length > 0 ? await reader.files(owner, repository.name, 'HEAD', paths) : {};
-    const [mapping] = await mapObjects(taking, 'repository', [{ object: repository, files }]);
-    for (const error of mapping!.errors) ctx.warn(`${config.source}: ${error.message}`);
+    const [mapping] = await mapRepositories(taking, owner, [{ object: repository, files }], scope);
+    for (const error of mapping!.errors) ctx.warn(`${config.source}: ${error}`);
     const output: SourceOutput = {
       source: repositorySource(repository.id),
       entities: mapping!.entities,
-      complete: mapping!.errors.length === 0,
+      complete: mapping!.complete,
     };
     ctx.enqueue(repository.id, {
       type: 'write',

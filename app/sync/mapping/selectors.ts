@@ -58,6 +58,10 @@ const branchNames = z.preprocess(
   z.array(nonEmpty).max(BRANCH_NAMES_MAX),
 );
 
+/** What a repository resource's `include` adds to the object its jq sees (`__collaborators`, `__teams`, `__sbom`). */
+export const REPOSITORY_INCLUDES = ['collaborators', 'teams', 'sbom'] as const;
+export type RepositoryInclude = (typeof REPOSITORY_INCLUDES)[number];
+
 /** The ecosystems GitHub's Dependabot alert lists filter by (`ecosystem`), as the vendor's selector names them. */
 export const DEPENDABOT_ECOSYSTEMS = [
   'composer',
@@ -120,7 +124,12 @@ const searched = { repoSearch: repoSearch.optional() };
 export const SELECTOR_SHAPES = {
   /** The vendor's organization takes a repoSearch too; it narrows nothing of the organization itself. */
   organization: { ...searched },
-  repository: { includedFiles: z.array(filePath).default([]), ...searched },
+  repository: {
+    includedFiles: z.array(filePath).default([]),
+    /** Extra reads per repository, each only when asked: its collaborators, its teams, its SBOM. */
+    include: listOf(REPOSITORY_INCLUDES).optional(),
+    ...searched,
+  },
   'pull-request': {
     states: listOf(['open', 'closed'] as const).default(['open']),
     maxResults: z.number().int().min(1).max(300).default(100),

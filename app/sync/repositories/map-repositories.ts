@@ -9,9 +9,9 @@ import type { CompiledMapping } from '../mapping/index.ts';
 import { CONFIG_PATH } from '../config/config-resolver.ts';
 import type { FetchedRepository, RepositoryReader } from '../github/repository-reader.ts';
 import { repositoryTypeTakes } from '../kinds/kind-reads.ts';
-import { mapObjects } from '../map-objects.ts';
 import { repositorySource, type SourceOutput } from '../sources.ts';
 import type { SyncContext } from '../sync-context.ts';
+import { mapRepositories } from './repository-includes.ts';
 import { mappingsTaking, repoSearchOf, type RepositoryScope } from './repository-search.ts';
 
 export interface RepositoryBatch {
@@ -56,7 +56,8 @@ export async function mapRepositoryBatch(
 
 /**
  * Maps repositories read with batchFiles(organization). A resource with a `repoSearch` maps only the repositories
- * `scope` says it takes (the resync's searches, or a live event's repository judged alone).
+ * `scope` says it takes (the resync's searches, or a live event's repository judged alone); one with an `include`
+ * gets what it includes, read through `scope`'s REST reads (repository-includes.ts).
  */
 export async function mapFetchedRepositories(
   ctx: SyncContext,
@@ -86,15 +87,16 @@ export async function mapFetchedRepositories(
     }
     const outputs: SourceOutput[] = [];
     for (const part of await byResourcesTaking(config, items, scope)) {
-      const mapped = await mapObjects(
+      const mapped = await mapRepositories(
         part.config,
-        'repository',
+        owner,
         part.items.map((item) => ({ object: item.repository, files: item.files })),
+        scope,
       );
       part.items.forEach((item, index) => {
-        const { entities, errors } = mapped[index]!;
-        batch.errors.push(...errors.map((error) => `${config.source}: ${error.message}`));
-        outputs.push({ source: repositorySource(item.repository.id), entities, complete: errors.length === 0 });
+        const { entities, errors, complete } = mapped[index]!;
+        batch.errors.push(...errors.map((error) => `${config.source}: ${error}`));
+        outputs.push({ source: repositorySource(item.repository.id), entities, complete });
       });
     }
     batch.groups.push({ config, outputs });

@@ -9,7 +9,7 @@
  * narrows creation itself, or more than 1,000 repositories created in one second, is an error.
  */
 import type { ActiveConfig } from '../config/active-config.ts';
-import type { GraphqlRead } from '../github/graphql-reader.ts';
+import type { GraphqlRead, RestPageRead } from '../github/graphql-reader.ts';
 import type { CompiledMapping, Kind } from '../mapping/index.ts';
 import type { SyncContext } from '../sync-context.ts';
 import {
@@ -179,6 +179,11 @@ export type ScopedRepository = SearchedFields & { id: number; name: string; owne
 /** Which repositories repoSearch queries take, for one account. */
 export interface RepositoryScope {
   takes(query: string, repository: ScopedRepository): Promise<boolean>;
+  /**
+   * The installation's paced REST reads (counted in its GitHub usage, a resync's too), for what repository resources
+   * read beside their GraphQL page: `include`'s collaborators, teams and SBOM.
+   */
+  readonly rest?: RestPageRead;
 }
 
 /**
@@ -186,13 +191,15 @@ export interface RepositoryScope {
  * not change their answer within a resync as far as it is concerned.
  */
 export class RepositorySearches implements RepositoryScope {
+  readonly rest: RestPageRead | undefined;
   private readonly read: GraphqlRead;
   private readonly owner: string;
   private readonly found = new Map<string, Promise<{ list: SearchedRepository[]; ids: Set<number> }>>();
 
-  constructor(read: GraphqlRead, owner: string) {
+  constructor(read: GraphqlRead, owner: string, rest?: RestPageRead) {
     this.read = read;
     this.owner = owner;
+    this.rest = rest;
   }
 
   /** Every repository of the account `query` finds, in name order. */
@@ -233,6 +240,7 @@ export function liveRepositoryScope(ctx: SyncContext, installationId: number, ow
   if (!answers) liveAnswers.set(ctx, (answers = new Map()));
   const kept = answers;
   return {
+    rest: ctx.reads.restPageReader(installationId, ctx.settings.liveRateLimits),
     async takes(query, repository) {
       const carried = repository.owner !== null && typeof repository.owner === 'object';
       const fields = carried ? repository : { ...repository, owner: { login: owner } };

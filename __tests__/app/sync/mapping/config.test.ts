@@ -344,7 +344,7 @@ describe('parsePortAppConfig: every error names the file, line, column and field
     ).toBe(
       [
         `${SOURCE} line 1, column 1: deleteDependentEntity: unknown key (expected one of: deleteDependentEntities, createMissingRelatedEntities, enableMergeEntity, entityDeletionThreshold, specPath, repositoryType, resources)`,
-        `${SOURCE} line 6, column 7: resources[0].selector.includedfiles: unknown key (expected one of: query, includedFiles, repoSearch)`,
+        `${SOURCE} line 6, column 7: resources[0].selector.includedfiles: unknown key (expected one of: query, includedFiles, include, repoSearch)`,
         `${SOURCE} line 12, column 11: resources[0].port.entity.mappings.propeties: unknown key (expected one of: identifier, title, blueprint, icon, team, properties, relations)`,
       ].join('\n'),
     );
