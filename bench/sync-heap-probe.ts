@@ -6,8 +6,20 @@
  * one heap snapshot to the working directory the first time the heap in use passes n MiB (diagnosis only: it
  * stops the App for seconds).
  */
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { isMainThread, threadId } from 'node:worker_threads';
+
+// Garbage collections so far, young (scavenges) and full (mark-compact), and the time they took.
+const collections = { gcYoung: 0, gcFull: 0, gcMs: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
+    if (kind === constants.NODE_PERFORMANCE_GC_MINOR) collections.gcYoung++;
+    else if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) collections.gcFull++;
+    collections.gcMs += entry.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
 
 const snapshotAt = Number(process.env.BENCH_HEAP_SNAPSHOT_MIB ?? 0) * 2 ** 20;
 let snapshotTaken = false;
@@ -16,7 +28,7 @@ setInterval(() => {
   const spaces: Record<string, number> = {};
   for (const space of getHeapSpaceStatistics()) spaces[space.space_name] = space.space_size;
   process.stdout.write(
-    `bench-heap ${JSON.stringify({ thread: threadId, rss, heapUsed, heapTotal, external, arrayBuffers, newSpace: spaces.new_space ?? 0, oldSpace: spaces.old_space ?? 0, largeObjects: (spaces.large_object_space ?? 0) + (spaces.new_large_object_space ?? 0), code: spaces.code_space ?? 0 })}\n`,
+    `bench-heap ${JSON.stringify({ thread: threadId, rss, heapUsed, heapTotal, external, arrayBuffers, newSpace: spaces.new_space ?? 0, oldSpace: spaces.old_space ?? 0, largeObjects: (spaces.large_object_space ?? 0) + (spaces.new_large_object_space ?? 0), code: spaces.code_space ?? 0, ...collections })}\n`,
   );
   if (snapshotAt > 0 && !snapshotTaken && heapUsed > snapshotAt) {
     snapshotTaken = true;

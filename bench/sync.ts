@@ -110,6 +110,7 @@ export async function runSyncBenchmark(): Promise<void> {
     `sync: configuration: ${[...synced].join(', ')}` +
       (missing.length > 0 ? `; left out, wharf does not sync them yet: ${missing.join(', ')}` : ''),
   );
+  console.log(`sync: the App runs as npm start runs it: node ${appNodeOptions().NODE_OPTIONS ?? '(no flags)'}`);
   const recorder = await startGithubRecorder(github.url);
   const scenarios: Scenario[] = [];
   let rest: { seconds: number; requests: number; graphqlFree: boolean; objects: Record<string, number> } | undefined;
@@ -293,15 +294,20 @@ async function entityCounts(catalog: BenchCatalog, blueprints: string[]): Promis
 
 /**
  * The highest of the App's memory figures (sync-heap-probe.ts lines in its output), in MiB: its main thread's, then
- * those of the jq workers (any one of them; the pool replaces a worker whose memory grew, so there are several).
+ * those of the jq workers (any one of them; the pool replaces a worker whose memory grew, so there are several); and
+ * the main thread's garbage collections over `output` (young, full, and the milliseconds they took).
  */
 function heapFigures(output: string): string {
   const main: Record<string, number> = {};
   const workers: Record<string, number> = {};
+  const collections: Record<string, { first: number; last: number }> = {};
   for (const match of output.matchAll(/^bench-heap (\{.*\})$/gm)) {
     const { thread, ...figures } = JSON.parse(match[1]!) as Record<string, number>;
     const highest = thread === 0 ? main : workers;
-    for (const [name, bytes] of Object.entries(figures)) highest[name] = Math.max(highest[name] ?? 0, bytes / 2 ** 20);
+    for (const [name, value] of Object.entries(figures)) {
+      if (!name.startsWith('gc')) highest[name] = Math.max(highest[name] ?? 0, value / 2 ** 20);
+      else if (thread === 0) collections[name] = { first: collections[name]?.first ?? value, last: value };
+    }
   }
   // rss is the whole process's: the main thread's line says it.
   delete workers.rss;
@@ -309,27 +315,42 @@ function heapFigures(output: string): string {
     Object.entries(highest)
       .map(([name, mib]) => `${name} ${format(mib, 0)}`)
       .join(', ');
-  return `main thread: ${list(main)}; a jq worker: ${list(workers) || 'none'} MiB (each at its highest)`;
+  const gc = Object.entries(collections)
+    .map(([name, { first, last }]) => `${name} ${format(last - first, 0)}`)
+    .join(', ');
+  return `main thread: ${list(main)}; a jq worker: ${list(workers) || 'none'} MiB (each at its highest); main thread: ${gc}`;
 }
 
 const phaseMemory = (measure: ResyncMeasure) =>
   [...measure.rssByPhase].map(([phase, mib]) => `${phase} ${format(mib, 0)} MiB`).join(', ');
 
 /**
- * Node options of the App for diagnosis: BENCH_PROFILE=1 writes a CPU profile to /tmp/prof-app when it stops;
- * BENCH_HEAP=1 has it print its heap figures twice a second (sync-heap-probe.ts), reported after each resync (its
- * whole output in /tmp/bench-sync-app-output.txt);
- * BENCH_OLD_SPACE_MIB=n caps its V8 old space (`--max-old-space-size`), to see how much heap a resync needs;
- * BENCH_SEMI_SPACE_MIB=n caps its young generation's semi-spaces (`--max-semi-space-size`).
+ * Node options of the App: the node flags of `npm start` (package.json's start script; child-server.ts starts the
+ * same entry point with --disable-warning only), then these for diagnosis: BENCH_PROFILE=1 writes a CPU profile to
+ * /tmp/prof-app when it stops; BENCH_HEAP=1 has it print its heap figures twice a second (sync-heap-probe.ts),
+ * reported after each resync (its whole output in /tmp/bench-sync-app-output.txt); BENCH_OLD_SPACE_MIB=n and
+ * BENCH_SEMI_SPACE_MIB=n set its V8 old space (`--max-old-space-size`) and its young generation's semi-spaces
+ * (`--max-semi-space-size`) instead of npm start's, to see how much heap a resync needs.
  */
 function appNodeOptions(): { NODE_OPTIONS?: string } {
   const options = [
+    ...npmStartFlags(),
     ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof-app'] : []),
     ...(process.env.BENCH_HEAP ? [`--import=${fileURLToPath(new URL('./sync-heap-probe.ts', import.meta.url))}`] : []),
+    // Later than npm start's: the last of a flag given twice wins.
     ...(process.env.BENCH_OLD_SPACE_MIB ? [`--max-old-space-size=${process.env.BENCH_OLD_SPACE_MIB}`] : []),
     ...(process.env.BENCH_SEMI_SPACE_MIB ? [`--max-semi-space-size=${process.env.BENCH_SEMI_SPACE_MIB}`] : []),
   ];
   return options.length > 0 ? { NODE_OPTIONS: options.join(' ') } : {};
+}
+
+/** The flags `npm start` gives node (`node <flags> src/server/main.ts`), but for --disable-warning. */
+function npmStartFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = scripts.start!.trim().split(/\s+/);
+  return words.slice(1, -1).filter((flag) => !flag.startsWith('--disable-warning'));
 }
 
 /** Starts a full resync of OWNER and waits for its end: its record. */
