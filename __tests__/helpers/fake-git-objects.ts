@@ -82,6 +82,25 @@ export function fakePullRequest(
     labels: [
       { id: 'LA_1', name: 'bug', color: 'd73a4a', description: null, isDefault: true, url: `${url}/labels/bug` },
     ],
+    // The fields the vendor's `api: graphql` shape adds (wharf reads them for such a resource only).
+    permalink: url,
+    mergeable: state === 'OPEN' ? 'MERGEABLE' : 'UNKNOWN',
+    mergeStateStatus: state === 'OPEN' ? 'CLEAN' : 'UNKNOWN',
+    reviewDecision: 'REVIEW_REQUIRED',
+    canBeRebased: true,
+    closed: state !== 'OPEN',
+    maintainerCanModify: false,
+    lastEditedAt: null,
+    additions: 10 * number,
+    deletions: number,
+    changedFiles: 2,
+    headRef: { name: `feature-${number}`, target: { __typename: 'Commit', oid: commit(`a${number}`) } },
+    baseRef: { name: 'main', target: { __typename: 'Commit', oid: commit('b') } },
+    potentialMergeCommit: state === 'OPEN' ? { oid: commit(`p${number}`) } : null,
+    comments: [{}, {}],
+    reviewThreads: [{}],
+    commits: [{}, {}, {}],
+    autoMergeRequest: null,
     reviewRequests: [
       { requestedReviewer: user('hubot', 1) },
       {

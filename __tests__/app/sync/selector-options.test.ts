@@ -12,6 +12,7 @@ import {
   emptyGitObjects,
   fakeBranch,
   fakeIssue,
+  fakePullRequest,
   type FakeGitObjects,
   gitObjectsGraphql,
 } from '../../helpers/fake-git-objects.ts';
@@ -87,6 +88,13 @@ describe('the options parse as the vendor takes them', () => {
     const [problem] = await problemsOf('dependabot-alert', '{query: "true", ecosystems: [cargo]}');
     expect(problem).toContain('resources[0].selector.ecosystems[0]: expected "composer" or "go" or "maven"');
   });
+
+  test('pull-request api: rest or graphql', async () => {
+    expect((await selectorOf('pull-request', '{query: "true", api: graphql}')).api).toBe('graphql');
+    expect((await selectorOf('pull-request', '{query: "true", api: rest}')).api).toBe('rest');
+    const [problem] = await problemsOf('pull-request', '{query: "true", api: soap}');
+    expect(problem).toContain('resources[0].selector.api: expected "rest" or "graphql", got "soap"');
+  });
 });
 
 const ORG = 'opt-org';
@@ -135,6 +143,41 @@ resources:
           properties:
             author: .commit.commit.author.name
             url: ._links.html
+  - kind: pull-request
+    selector:
+      query: 'true'
+      api: graphql
+    port:
+      entity:
+        mappings:
+          identifier: .__repository + "-" + (.number | tostring)
+          title: .title
+          blueprint: '"graphqlPull"'
+          properties:
+            author: .author.login
+            head: .headRefName
+            state: .state
+            mergeable: .mergeable | tostring
+            mergeState: .mergeable_state
+            counts: '[.commits, .comments, .review_comments, .additions] | map(tostring) | join(",")'
+            labels: '[.labels[].name] | join(",")'
+            reviewers: '[.requested_reviewers[] | .login // .slug] | join(",")'
+            decision: .reviewDecision
+            restUser: .user.login
+  - kind: pull-request
+    selector:
+      query: 'true'
+      api: rest
+    port:
+      entity:
+        mappings:
+          identifier: .__repository + "-" + (.number | tostring)
+          title: .title
+          blueprint: '"restPull"'
+          properties:
+            author: .user.login
+            head: .head.ref
+            graphqlAuthor: .author.login
   - kind: dependabot-alert
     selector:
       query: 'true'
@@ -194,6 +237,7 @@ beforeAll(async () => {
     fakeIssue(ref, 4, { labels: ['BUG', 'Urgent', 'backend'] }),
     fakeIssue(ref, 5, { labels: ['bug', 'urgent'], state: 'CLOSED' }),
   );
+  alphaObjects.pullRequests.push(fakePullRequest(ref, 7));
   for (const [name, sha] of [
     ['main', 'a1'],
     ['develop', 'a2'],
@@ -230,6 +274,19 @@ beforeAll(async () => {
   await stringBlueprint(catalog, 'defaultBranch', ['protected', 'approvals']);
   await stringBlueprint(catalog, 'namedBranch', ['author', 'url']);
   await stringBlueprint(catalog, 'npmAlert', ['ecosystem']);
+  await stringBlueprint(catalog, 'graphqlPull', [
+    'author',
+    'head',
+    'state',
+    'mergeable',
+    'mergeState',
+    'counts',
+    'labels',
+    'reviewers',
+    'decision',
+    'restUser',
+  ]);
+  await stringBlueprint(catalog, 'restPull', ['author', 'head', 'graphqlAuthor']);
 });
 afterAll(async () => {
   await catalog.close();
@@ -293,8 +350,31 @@ describe('resync', () => {
       ref0: 'refs/heads/main',
       ref1: 'refs/heads/main',
     });
-    // Only the issues' follow-up: no branch is listed (`refs`), for either resource.
-    expect(operations('WharfKindFollowUp')).toHaveLength(1);
+    // Only the follow-ups of the issues and of the two pull request resources: no branch is listed (`refs`).
+    expect(operations('WharfKindFollowUp')).toHaveLength(3);
+  });
+
+  test("api: graphql gives that resource's jq the vendor's GraphQL shape; api: rest the REST one", async () => {
+    expect(await entity(catalog, 'graphqlPull', 'alpha-7')).toMatchObject({
+      title: 'Change 7',
+      properties: {
+        author: 'octocat',
+        head: 'feature-7',
+        state: 'open',
+        mergeable: 'true',
+        mergeState: 'clean',
+        counts: '3,2,1,70',
+        labels: 'bug',
+        reviewers: 'hubot,platform',
+        decision: 'REVIEW_REQUIRED',
+      },
+    });
+    // No REST field in the GraphQL shape, and no GraphQL field in the REST one.
+    expect((await entity(catalog, 'graphqlPull', 'alpha-7'))!.properties.restUser ?? null).toBeNull();
+    expect(await entity(catalog, 'restPull', 'alpha-7')).toMatchObject({
+      properties: { author: 'octocat', head: 'feature-7' },
+    });
+    expect((await entity(catalog, 'restPull', 'alpha-7'))!.properties.graphqlAuthor ?? null).toBeNull();
   });
 
   test("ecosystems: GitHub's `ecosystem` filter of the organization's alert list", async () => {
@@ -351,5 +431,23 @@ describe('live events', () => {
     security.dependabotAlert(alpha, 8, 'open', 'high', 'npm');
     await deliver('dependabot_alert', { ...created, alert: { ...(created.alert as object), number: 8 } });
     expect(await entity(catalog, 'npmAlert', 'alpha-8')).toMatchObject({ properties: { ecosystem: 'npm' } });
+  });
+
+  test("pull_request opened: the GraphQL shape from the payload's REST pull request, what REST lacks null", async () => {
+    const opened = payload('pull_request', 'opened', alpha);
+    const pull = opened.pull_request as Record<string, unknown> & { number: number; user: { login: string } };
+    await deliver('pull_request', opened);
+    const identifier = `alpha-${pull.number}`;
+    expect(await entity(catalog, 'graphqlPull', identifier)).toMatchObject({
+      title: pull.title,
+      properties: {
+        author: pull.user.login,
+        head: (pull.head as { ref: string }).ref,
+        state: 'open',
+        counts: [pull.commits, pull.comments, pull.review_comments, pull.additions].join(','),
+      },
+    });
+    expect((await entity(catalog, 'graphqlPull', identifier))!.properties.decision ?? null).toBeNull();
+    expect(await entity(catalog, 'restPull', identifier)).toMatchObject({ properties: { author: pull.user.login } });
   });
 });

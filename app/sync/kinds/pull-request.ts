@@ -3,10 +3,15 @@
  * repository, as the vendor reads them), converted to the REST shape of `GET /repos/{owner}/{repo}/pulls` with the
  * vendor's `__repository` and `__organization`. Live events come through catalog-sync's pull_request handler, which
  * hands the payload's pull request to ObjectSync (and so to `selects`).
+ *
+ * `api: graphql` (the vendor reads with REST unless told) gives that resource's jq the vendor's GraphQL shape
+ * instead (pull-request-graphql.ts): its resync reads the few fields more that shape has, and its live objects are
+ * converted from the payload's REST pull request. What is read, and which pull requests, stay the same.
  */
 import type { SelectorOf } from '../mapping/index.ts';
 import type { KindDefinition, RepositoryRef } from './kind-definition.ts';
 import { connectionPage, repositoryApi, type RepositoryConnections } from './repository-connections.ts';
+import { VENDOR_GRAPHQL_FIELDS, vendorGraphqlFromRest, vendorGraphqlPullRequest } from './pull-request-graphql.ts';
 import { repositoryObject } from './repository-objects.ts';
 import {
   ACTOR_FIELDS,
@@ -215,8 +220,12 @@ function statesOf(selector: Selector): Set<'open' | 'closed'> {
 const isOlderThan = (timestamp: unknown, days: number, now: number) =>
   typeof timestamp === 'string' && Date.parse(timestamp) < now - days * DAY_MS;
 
+/** The vendor's GraphQL shape of each pull request read for an `api: graphql` resource, by its REST object. */
+const graphqlShapes = new WeakMap<object, Record<string, unknown>>();
+
 function connections(selector: Selector, now: number): RepositoryConnections<PullRequestNode> {
   const states = statesOf(selector);
+  const graphql = selector.api === 'graphql';
   const order = 'orderBy: {field: UPDATED_AT, direction: DESC}';
   return {
     kind: 'pull-request',
@@ -237,16 +246,22 @@ function connections(selector: Selector, now: number): RepositoryConnections<Pul
           ]
         : []),
     ],
-    nodeFields: PULL_REQUEST_FIELDS,
+    nodeFields: graphql ? `${PULL_REQUEST_FIELDS}${VENDOR_GRAPHQL_FIELDS}` : PULL_REQUEST_FIELDS,
     repositoriesPerPage: 100,
     // Counted first: labels, assignees and reviewers are connections GitHub charges per pull request asked for.
     first: 0,
     followUpFirst: 50,
     followUpNodes: 500,
     toObjects: (nodes, repository, reads) =>
-      nodes.map((node) =>
-        repositoryObject(toRestPullRequest(node, repository, reads.apiUrl), String(node.number), repository),
-      ),
+      nodes.map((node) => {
+        const pull = repositoryObject(
+          toRestPullRequest(node, repository, reads.apiUrl),
+          String(node.number),
+          repository,
+        );
+        if (graphql) graphqlShapes.set(pull.object, vendorGraphqlPullRequest(node, pull.object));
+        return pull;
+      }),
   };
 }
 
@@ -260,6 +275,10 @@ export const pullRequestKind: KindDefinition<'pull-request'> = {
     if (pull.state === 'open') return states.has('open');
     if (!states.has('closed')) return false;
     return !isOlderThan(pull.updated_at ?? pull.closed_at, selector.since, now);
+  },
+  view(selector, object) {
+    if (selector.api !== 'graphql') return object;
+    return graphqlShapes.get(object) ?? vendorGraphqlFromRest(object as Record<string, unknown>);
   },
   // catalog-sync.ts's pull_request handler sends pull requests to ObjectSync.
   events: {},

@@ -136,6 +136,8 @@ export const SELECTOR_SHAPES = {
     since: z.number().int().min(1).max(90).default(60),
     /** The legacy GitHub App's switch: closed pull requests of the `since` window too. */
     closedPullRequests: z.boolean().optional(),
+    /** The API the vendor reads with; `graphql` gives jq the vendor's GraphQL shape of a pull request. */
+    api: z.enum(['rest', 'graphql']).optional(),
     ...searched,
   },
   issue: {

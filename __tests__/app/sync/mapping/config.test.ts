@@ -361,7 +361,7 @@ describe('parsePortAppConfig: every error names the file, line, column and field
         ),
       ),
     ).toBe(
-      `${SOURCE} line 3, column 31: resources[0].selector.includedFiles: unknown key (expected one of: query, states, maxResults, since, closedPullRequests, repoSearch)`,
+      `${SOURCE} line 3, column 31: resources[0].selector.includedFiles: unknown key (expected one of: query, states, maxResults, since, closedPullRequests, api, repoSearch)`,
     );
   });
 
