@@ -85,7 +85,7 @@ let alpha: FakeRepository;
 /** Each repository's collaborators and teams, by name; repositories whose SBOM GitHub refuses. */
 const collaborators = new Map<string, Person[]>();
 const teams = new Map<string, string[]>();
-const sbomRefused = new Set<string>();
+const sbomRefused = new Map<string, { status: number; message: string }>();
 const warnings: string[] = [];
 
 const people = (prefix: string, count: number, first: number): Person[] =>
@@ -136,7 +136,7 @@ beforeAll(async () => {
   );
   github.route('GET', '/repos/{owner}/{repo}/dependency-graph/sbom', ({ params }) =>
     sbomRefused.has(params.repo!)
-      ? { status: 404, body: { message: 'Not Found' } }
+      ? { status: sbomRefused.get(params.repo!)!.status, body: { message: sbomRefused.get(params.repo!)!.message } }
       : { status: 200, body: { sbom: { ...sbomExample.sbom, name: `${ORG}/${params.repo}` } } },
   );
   catalog = await startSyncCatalog(github, {}, { warn: (message) => warnings.push(message) });
@@ -215,7 +215,7 @@ test('a resync adds each include to the resources that ask, one REST read per re
 });
 
 test('a read GitHub refuses is an error of the page: the resources that include it keep what they produced, the others write', async () => {
-  sbomRefused.add('beta');
+  sbomRefused.set('beta', { status: 403, message: 'Resource not accessible by integration' });
   collaborators.set('beta', people('ops', 3, 2000));
   github.repository(ORG, 'beta').description = 'second, edited';
 
@@ -224,7 +224,7 @@ test('a read GitHub refuses is an error of the page: the resources that include 
   expect(record.message).toMatch(/nothing deleted after a resync with errors/);
   expect(warnings).toContainEqual(
     expect.stringMatching(
-      /incl-org\/beta: include sbom: GitHub answered 404: Not Found; not mapped by the resources that include it/,
+      /incl-org\/beta: include sbom: GitHub answered 403: Resource not accessible by integration; not mapped by the resources that include it/,
     ),
   );
 
@@ -237,6 +237,21 @@ test('a read GitHub refuses is an error of the page: the resources that include 
     properties: { description: 'second, edited' },
   });
   expect(await entity(catalog, 'includedRepository', 'alpha')).toBeDefined();
+  sbomRefused.delete('beta');
+});
+
+test('a repository without an SBOM (404: the dependency graph off) is mapped with __sbom null, as the vendor does, and is no error', async () => {
+  sbomRefused.set('beta', { status: 404, message: 'Not Found' });
+  const record = await resyncOwner(catalog, ORG);
+  expect(record).toMatchObject({ state: 'completed', errors: 0 });
+  expect(await entity(catalog, 'includedRepository', 'beta')).toMatchObject({
+    properties: { collaborators: 'ops1,ops2,ops3' },
+  });
+  const beta = (await entity(catalog, 'includedRepository', 'beta')) as { properties: Record<string, unknown> };
+  expect(beta.properties.sbom ?? null).toBeNull();
+  // Its packages came from the SBOM it no longer has.
+  expect(await identifiers(catalog, 'sbomPackage')).not.toContain('beta-rails');
+  expect(await identifiers(catalog, 'sbomPackage')).toContain('alpha-rails');
   sbomRefused.delete('beta');
 });
 

@@ -120,7 +120,11 @@ export function compileResourceMapping(resource: ResourceConfig, options: Compil
       } else if ('items' in output) {
         const slot = output.items;
         if ('e' in slot) result.error(undefined, 'port.itemsToParse', jqReason(slot.e));
-        else result.error(undefined, 'port.itemsToParse', `expected an array, got ${describeValue(slot.v)}`);
+        // null: the object has none of the items (a repository without an SBOM under the vendor's
+        // `.__sbom.packages`), so it produces no entity, as an empty array does; anything else is a mistake.
+        else if (slot.v !== null) {
+          result.error(undefined, 'port.itemsToParse', `expected an array, got ${describeValue(slot.v)}`);
+        }
       } else {
         (output as { elements: Row[] }).elements.forEach((row, element) => result.row(row, element, fields));
       }

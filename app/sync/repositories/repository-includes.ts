@@ -7,7 +7,8 @@
  * through the installation's paced REST reads, so that a resync counts them in its GitHub usage. Each resource sees
  * what it includes and nothing more.
  *
- * A read GitHub refuses (403, 404: no permission, the dependency graph off) leaves the resources that include it
+ * A repository without an SBOM (GitHub answers 404: the dependency graph off, an empty repository) gets `__sbom:
+ * null`, as the vendor's empty answer. Any other read GitHub refuses (403, 404: no permission) leaves the resources that include it
  * unmapped for that repository: what they produced before stays (the output is incomplete) and the refusal is an
  * error of the page, naming the repository, so a resync with one deletes nothing. Any other failure is thrown, as a
  * failed page of repositories is.
@@ -86,6 +87,12 @@ async function readIncludes(
           } catch (error) {
             const refused = refusal(error);
             if (!refused) throw error;
+            // A repository with the dependency graph off (or no commits) has no SBOM: that is what it holds, not a
+            // refusal, and as an error it would keep every resync of the account from deleting anything stale.
+            if (include === 'sbom' && refused.status === 404) {
+              answers.set(include, { value: null });
+              return;
+            }
             answers.set(include, { refused: `GitHub answered ${refused.status}: ${refused.message}` });
           }
         }),
