@@ -89,6 +89,8 @@ export function resolveEntityFiles(
   files: Readonly<Record<string, string | null>>,
   referenced: readonly string[],
 ): MappedEntity[] {
+  // A `file://` string the mapping did not write is data (a repository's description, say): it stays as it is.
+  if (referenced.length === 0) return [...entities];
   let contents: Map<string, string | null> | undefined;
   return entities.map((entity) => {
     if (!hasFileReference(entity)) return entity;
@@ -96,7 +98,7 @@ export function resolveEntityFiles(
       contents = new Map(Object.entries(files));
       for (const path of referenced) if (!contents.has(path)) contents.set(path, null);
     }
-    return resolveMarkers(entity, contents);
+    return resolveMarkers(entity, contents, 'keep');
   });
 }
 
@@ -118,12 +120,18 @@ function hasMarkerValue(values: Readonly<Record<string, unknown>>): boolean {
   return false;
 }
 
-function resolveMarkers(entity: MappedEntity, contents: ReadonlyMap<string, string | null>): MappedEntity {
+/** `unknown`: what a path `contents` lacks is: a caller's bug (throw), or a value jq took from the object (keep). */
+function resolveMarkers(
+  entity: MappedEntity,
+  contents: ReadonlyMap<string, string | null>,
+  unknown: 'throw' | 'keep' = 'throw',
+): MappedEntity {
   const resolve = (value: unknown, group: string, key?: string): unknown => {
     const path = typeof value === 'string' ? fileReferencePath(value) : undefined;
     if (!path) return value;
     const content = contents.get(path);
     if (content === undefined) {
+      if (unknown === 'keep') return value;
       const field = key === undefined ? group : `${group}.${key}`;
       throw new Error(`${field}: no content given for ${FILE_PREFIX}${path} (fetch the paths fileReferences lists)`);
     }

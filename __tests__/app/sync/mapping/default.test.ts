@@ -8,6 +8,7 @@ import {
   resolveFileReferences,
   type MappedEntity,
 } from '../../../../app/sync/mapping/index.ts';
+import { resolveEntityFiles } from '../../../../app/sync/mapping/files.ts';
 import { payloads, recorded } from './payloads.ts';
 
 const mapping = compileResourceMapping(DEFAULT_PORT_APP_CONFIG.resources[0]!);
@@ -92,6 +93,16 @@ describe('file:// values', () => {
     expect(() => resolveFileReferences(entity, new Map())).toThrow(
       'properties.readme: no content given for file://README.md (fetch the paths fileReferences lists)',
     );
+  });
+
+  test("a file:// string jq took from GitHub's object (a description) is data: kept, never a failed page", async () => {
+    const hostile = await mapOne({ ...codertocat(), description: 'file://etc/passwd' });
+    expect(hostile.properties.description).toBe('file://etc/passwd');
+    const [resolved] = resolveEntityFiles([hostile], { 'README.md': '# Hello-World\n' }, ['README.md']);
+    expect(resolved!.properties).toMatchObject({ readme: '# Hello-World\n', description: 'file://etc/passwd' });
+    // A mapping without file:// values has no markers at all.
+    const [kept] = resolveEntityFiles([hostile], {}, []);
+    expect(kept!.properties.description).toBe('file://etc/passwd');
   });
 
   test('in title, team and relations too, with ./ and / in front of the path; jq may build a marker', () => {
