@@ -105,7 +105,9 @@ export class Dispatcher {
       return;
     }
     const github = this.github;
-    await this.turns.inTurn(org, repo, workflow, async () => {
+    // What escapes the turn (the database refusing a write) leaves the invocation in the state last recorded, which
+    // resume() takes up at the next start; it must not reject the dispatch, which nothing awaits.
+    const turn = this.turns.inTurn(org, repo, workflow, async () => {
       this.store.setInvocationState(runId, 'dispatching', Date.now());
       try {
         const outcome = await dispatchWorkflow(github, invocation, this.settings, this.turns.isTaken);
@@ -149,6 +151,7 @@ export class Dispatcher {
         this.fail(runId, `GitHub failed while dispatching ${workflow} in ${org}/${repo}: ${(error as Error).message}`);
       }
     });
+    await turn.catch(() => undefined);
   }
 
   private fail(runId: string, unredacted: string): void {
