@@ -3,8 +3,7 @@
  * (its jq query, and the kind's own options such as `states`), in one jq run per resource for the whole batch.
  */
 import type { KindDefinition, KindObject } from './kinds/index.ts';
-import { resolveEntityFiles } from './mapping/files.ts';
-import type { CompiledMapping } from './mapping/index.ts';
+import { type CompiledMapping, includedFilesContext, resolveEntityFiles } from './mapping/index.ts';
 import { objectSource, type SourceOutput } from './sources.ts';
 
 export interface KindOutputs {
@@ -55,13 +54,7 @@ export async function kindOutputs(
         : taken.map(() => ({}));
     const mapped = await mapping.map(
       taken.map((entry) => definition.view?.(selector, entry.object.object) ?? entry.object.object),
-      mapping.includedFiles.length > 0
-        ? {
-            includedFiles: contents.map((content) =>
-              Object.fromEntries(mapping.includedFiles.map((path) => [path, content[path] ?? null])),
-            ),
-          }
-        : {},
+      includedFilesContext(mapping.includedFiles, contents),
     );
     mapped.forEach((result, position) => {
       const output = outputs[taken[position]!.index]!;

@@ -1,7 +1,12 @@
 /** GitHub objects to entities with the configuration in force: one jq run per resource for a whole batch. */
 import type { ActiveConfig } from './config/active-config.ts';
-import { resolveEntityFiles } from './mapping/files.ts';
-import type { Kind, MappedEntity, MappingError } from './mapping/index.ts';
+import {
+  includedFilesContext,
+  type Kind,
+  type MappedEntity,
+  type MappingError,
+  resolveEntityFiles,
+} from './mapping/index.ts';
 
 export interface MappableObject {
   /** The GitHub object in the REST shape. */
@@ -29,13 +34,12 @@ export async function mapObjects(
   const results: ObjectMapping[] = items.map(() => ({ entities: [], errors: [] }));
   if (items.length === 0) return results;
   for (const mapping of config.mappings[kind]) {
-    const includedFiles =
-      mapping.includedFiles.length > 0
-        ? items.map((item) => Object.fromEntries(mapping.includedFiles.map((path) => [path, item.files[path] ?? null])))
-        : undefined;
     const mapped = await mapping.map(
       items.map((item) => item.object),
-      includedFiles ? { includedFiles } : {},
+      includedFilesContext(
+        mapping.includedFiles,
+        items.map((item) => item.files),
+      ),
     );
     mapped.forEach((result, index) => {
       const target = results[index]!;

@@ -80,6 +80,23 @@ export function resolveFileReferences(
 }
 
 /**
+ * The MapContext of a mapping's `includedFiles` for items whose fetched files are `files` (one record per item, in
+ * their order): each named path's text, null when the repository lacks it; no context at all when it names none, so
+ * that nothing is built per item for the most common mappings.
+ */
+export function includedFilesContext(
+  includedFiles: readonly string[],
+  files: ReadonlyArray<Readonly<Record<string, string | null>>>,
+): { includedFiles?: Array<Record<string, string | null>> } {
+  if (includedFiles.length === 0) return {};
+  return {
+    includedFiles: files.map((content) =>
+      Object.fromEntries(includedFiles.map((path) => [path, content[path] ?? null])),
+    ),
+  };
+}
+
+/**
  * `entities` of one object with their `file://` values resolved as resolveFileReferences does, from `files` (the
  * object's repository files that were read) and `referenced` (the mapping's fileReferencePaths: one not read is a
  * file the repository lacks). Most entities have no marker: they are kept as they are, with nothing built for them.

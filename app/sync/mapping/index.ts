@@ -34,7 +34,14 @@ export type {
 } from './compile.ts';
 export { CODEOWNERS_PATHS, DEFAULT_PORT_APP_CONFIG, DEFAULT_SERVICE_BLUEPRINT } from './defaults.ts';
 export type { MappedEntity } from './entity.ts';
-export { FILE_PREFIX, fileReferences, relativeFilePath, resolveFileReferences } from './files.ts';
+export {
+  FILE_PREFIX,
+  fileReferences,
+  includedFilesContext,
+  relativeFilePath,
+  resolveEntityFiles,
+  resolveFileReferences,
+} from './files.ts';
 export type { FileReference } from './files.ts';
 export { entityIdentifierProblem } from './identifiers.ts';
 export { locate, type Position } from './yaml-location.ts';

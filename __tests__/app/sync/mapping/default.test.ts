@@ -5,10 +5,10 @@ import {
   DEFAULT_PORT_APP_CONFIG,
   DEFAULT_SERVICE_BLUEPRINT,
   fileReferences,
+  resolveEntityFiles,
   resolveFileReferences,
   type MappedEntity,
 } from '../../../../app/sync/mapping/index.ts';
-import { resolveEntityFiles } from '../../../../app/sync/mapping/files.ts';
 import { payloads, recorded } from './payloads.ts';
 
 const mapping = compileResourceMapping(DEFAULT_PORT_APP_CONFIG.resources[0]!);
