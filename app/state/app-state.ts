@@ -13,6 +13,7 @@ import { ActionRuns } from './action-runs.ts';
 import { appStateMigrations, LEGACY_SQLITE_VERSIONS } from './migrations.ts';
 import { OutboxQueue } from './outbox-queue.ts';
 import { SyncState } from './sync-state.ts';
+import { WorkLeases } from './work-leases.ts';
 
 export type { InvocationState, LinkedRun } from '../store/app-store.ts';
 
@@ -72,6 +73,8 @@ export class AppState {
   readonly outbox: OutboxQueue;
   readonly actionRuns: ActionRuns;
   readonly sync: SyncState;
+  /** Work that runs on one replica at a time; owned under the outbox's owner name. */
+  readonly leases: WorkLeases;
   private lastPurge = 0;
 
   constructor(db: SqlDatabase, options: AppStateOptions = {}) {
@@ -82,6 +85,7 @@ export class AppState {
     });
     this.actionRuns = new ActionRuns(db);
     this.sync = new SyncState(db);
+    this.leases = new WorkLeases(db, this.outbox.owner);
   }
 
   /** Runs `work` in one transaction of the App's database: one commit for all it writes (pass `tx` as `on`). */

@@ -10,4 +10,5 @@ export {
 export { ActionRuns, type ActionRunState, type StoredActionRun } from './action-runs.ts';
 export { appStateMigrations, LEGACY_SQLITE_VERSIONS } from './migrations.ts';
 export { OutboxQueue, type Delivery, type OutboxQueueOptions } from './outbox-queue.ts';
+export { WorkLeases } from './work-leases.ts';
 export { SyncState, type ResyncProgress, type ResyncRecord, type ResyncState, type TrackedRow } from './sync-state.ts';

@@ -189,4 +189,17 @@ export const appStateMigrations: readonly Migration[] = [
       ALTER TABLE deliveries ADD COLUMN lease_owner TEXT;
       ALTER TABLE deliveries ADD COLUMN lease_until BIGINT`,
   },
+  {
+    version: 6,
+    name: 'work leases',
+    sql: `
+      -- Work that runs on one replica at a time (a resync of an installation: resync:<installation id>): the
+      -- replica \`owner\` holds lease \`name\` until \`until\` (epoch ms) and renews it while the work runs; once it
+      -- ran out (the replica died) another replica takes it over (app/state/work-leases.ts).
+      CREATE TABLE work_leases (
+        name TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        until BIGINT NOT NULL
+      )`,
+  },
 ];
