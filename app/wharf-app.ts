@@ -25,9 +25,10 @@ import { GithubAccess } from './github/index.ts';
 import { AppMetrics } from './metrics.ts';
 import { PORT_WRITES, portWritesHandler } from './port-writes/index.ts';
 import { Reconciler } from './reporting/reconciler.ts';
-import { Reporter, type WorkflowRunEvent, WORKFLOW_RUN_EVENTS } from './reporting/reporter.ts';
+import { ReportPipeline } from './reporting/report-pipeline.ts';
+import { Reporter, WORKFLOW_RUN_EVENTS } from './reporting/reporter.ts';
 import { workflowRunEventsHandler } from './reporting/deferred-events.ts';
-import { AppStore } from './store/index.ts';
+import type { AppState } from './state/index.ts';
 import { CatalogSync, registerSyncWebhooks, resyncRoute, type SyncSettings } from './sync/index.ts';
 import { webhookEndpoint, type WebhookHandler } from './webhooks/webhook-endpoint.ts';
 
@@ -41,6 +42,10 @@ export interface OutboxSettings {
 }
 
 export interface WharfAppOptions {
+  /** The App's state (app/state): SQLite in the data directory, or PostgreSQL shared by replicas. */
+  state: AppState;
+  /** The Port API the App reports to (the embedded catalog or Port), reachable or not yet. */
+  port: PortClient;
   dataDir: string;
   /** The Port client secret: invocations are signed with it. */
   portSecret: string;
@@ -50,6 +55,8 @@ export interface WharfAppOptions {
   outbox?: Partial<OutboxSettings> | undefined;
   dispatch?: Partial<DispatchSettings> | undefined;
   reconcileIntervalMs?: number | undefined;
+  /** How often the outbox looks for rows other replicas enqueued or left behind (default 1 s). */
+  outboxPollMs?: number | undefined;
   /** How long a workflow_run delivery waits for its writes to Port before it is answered (default 8 s). */
   answerWithinMs?: number | undefined;
   /** Catalog sync (repositories into Port); it runs whenever there is a GitHub App. */
@@ -79,28 +86,37 @@ export const DEFAULT_OUTBOX: OutboxSettings = {
   maxAttempts: 20,
 };
 
+/** GitHub gives up on a webhook delivery not answered within 10 s. */
+const ANSWER_WITHIN_MS = 8_000;
+
 /**
  * The GitHub App: signed invocations become workflow dispatches, workflow_run webhooks become Port run reports.
- * Routes are registered before the server listens; `start` runs once the Port API it reports to is reachable.
+ * Every part exists once constructed; routes are registered before the server listens, and `start` starts the
+ * loops (the outbox, resumed dispatches, the reconciler, catalog sync, the actions processor) once it does.
+ * GitHub credentials may come later, from /setup (`attachGithub`): catalog sync and the actions processor exist
+ * from then on.
  */
 export class WharfApp {
-  readonly store: AppStore;
+  readonly state: AppState;
   readonly metrics = new AppMetrics();
   readonly dispatcher: Dispatcher;
-  reporter: Reporter | undefined;
-  reconciler: Reconciler | undefined;
+  readonly reporter: Reporter;
+  readonly reconciler: Reconciler;
+  /** Catalog sync; undefined while the App has no GitHub credentials. */
   sync: CatalogSync | undefined;
-  /** Port's actions processor; undefined until the App has GitHub credentials and reports to a Port API. */
+  /** Port's actions processor; undefined while the App has no GitHub credentials, or until started. */
   actions: ActionsProcessor | undefined;
   private readonly options: WharfAppOptions;
+  private readonly port: PortClient;
+  private readonly settings: OutboxSettings;
   /** Hides the catalog's secrets in what the App writes to run logs: dispatch messages and reports alike. */
   private readonly redact: (text: string) => string;
   private github: GithubAccess | undefined;
-  private worker: OutboxWorker | undefined;
-  /** The outbox worker's handlers: catalog sync's join them when the App is turned on at runtime. */
-  private readonly handlers: Record<string, DeliveryHandler> = {};
-  private port: PortClient | undefined;
   private probot: Probot | undefined;
+  private readonly worker: OutboxWorker;
+  /** The outbox worker's handlers: catalog sync's join them when the App gets GitHub credentials. */
+  private readonly handlers: Record<string, DeliveryHandler> = {};
+  private started = false;
   private readonly count: Record<'dispatches' | 'dispatchFailures' | 'reports' | 'reportFailures', () => void>;
   /** Histograms of durations, observed in milliseconds. */
   private readonly observe: Record<'dispatch' | 'report' | 'outboxAge', (milliseconds: number) => void>;
@@ -113,8 +129,10 @@ export class WharfApp {
 
   constructor(options: WharfAppOptions) {
     this.options = options;
+    this.state = options.state;
+    this.port = options.port;
+    this.settings = { ...DEFAULT_OUTBOX, ...options.outbox };
     this.redact = createRedactor([...(options.secrets ?? [])]).redact;
-    this.store = new AppStore(options.dataDir);
     this.count = {
       dispatches: this.metrics.counter('wharf_dispatches_total', 'Workflows dispatched for Port runs'),
       dispatchFailures: this.metrics.counter(
@@ -124,11 +142,6 @@ export class WharfApp {
       reports: this.metrics.counter('wharf_reports_total', 'Completed workflow runs reported to Port'),
       reportFailures: this.metrics.counter('wharf_report_failures_total', 'Writes to Port given up after every retry'),
     };
-    this.metrics.gauge('wharf_outbox_depth', 'Writes to Port waiting in the outbox', () => this.worker?.pending() ?? 0);
-    this.metrics.gauge('wharf_outbox_oldest_age_seconds', 'Age of the oldest write waiting in the outbox', () => {
-      const oldest = this.worker?.oldestPendingAt();
-      return oldest === undefined ? 0 : (Date.now() - oldest) / 1000;
-    });
     this.observe = {
       dispatch: this.metrics.histogram(
         'wharf_dispatch_latency_seconds',
@@ -143,19 +156,30 @@ export class WharfApp {
         'Time delivered writes spent in the outbox, from enqueued to delivered',
       ),
     };
-    this.actionEvents = processorMetricEvents(this.metrics, {
-      enqueued: () => this.worker?.kick(),
-      warn: options.log.warn,
+    const warn = options.log.warn;
+    this.worker = new OutboxWorker(this.state.outbox, this.handlers, {
+      ...this.settings,
+      pollMs: options.outboxPollMs,
+      onError: (error) => warn(`outbox: ${String(error)}`),
+      onDelivered: (delivery, now) => this.observe.outboxAge(now - delivery.createdAt),
     });
+    this.metrics.gauge('wharf_outbox_depth', 'Writes to Port waiting in the outbox', () => this.worker.pending());
+    this.metrics.gauge('wharf_outbox_oldest_age_seconds', 'Age of the oldest write waiting in the outbox', () => {
+      const oldest = this.worker.oldestPendingAt();
+      return oldest === undefined ? 0 : (Date.now() - oldest) / 1000;
+    });
+    const enqueued = (): void => this.worker.kick();
+    this.actionEvents = processorMetricEvents(this.metrics, { enqueued, warn });
     this.dispatchSettings = {
       allowedWorkflows: options.allowedWorkflows,
       findRunTimeoutMs: 30_000,
       findRunIntervalMs: 1000,
       ...options.dispatch,
     };
+    const github = (): GithubAccess | undefined => this.github;
     this.dispatcher = new Dispatcher(
-      this.store,
-      undefined,
+      this.state,
+      github,
       this.dispatchSettings,
       {
         dispatched: (receivedAt) => {
@@ -163,12 +187,42 @@ export class WharfApp {
           this.observe.dispatch(Date.now() - receivedAt);
         },
         failed: this.count.dispatchFailures,
-        enqueued: () => this.worker?.kick(),
-        warn: options.log.warn,
+        enqueued,
+        warn,
       },
       this.redact,
       this.dispatchTurns,
     );
+    this.reporter = new Reporter({
+      state: this.state,
+      port: this.port,
+      github,
+      pipeline: new ReportPipeline(this.state, this.worker, {
+        answerWithinMs: options.answerWithinMs ?? ANSWER_WITHIN_MS,
+      }),
+      events: { reported: this.count.reports, enqueued, warn },
+      redact: this.redact,
+    });
+    this.reconciler = new Reconciler(
+      { state: this.state, github, reporter: this.reporter, warn },
+      options.reconcileIntervalMs ?? 5 * 60_000,
+    );
+    Object.assign(this.handlers, {
+      [PORT_WRITES]: portWritesHandler(this.port, this.state.outbox, {
+        maxAttempts: this.settings.maxAttempts,
+        warn,
+        events: {
+          givenUp: this.count.reportFailures,
+          written: (_runId, writes, receivedAt) => {
+            const ends = writes.some((write) => write.op === 'log' && write.body.terminationStatus !== undefined);
+            if (ends && receivedAt !== undefined) this.observe.report(Date.now() - receivedAt);
+          },
+        },
+      }),
+      [WORKFLOW_RUN_EVENTS]: workflowRunEventsHandler(this.reporter, this.settings.maxAttempts, () => {
+        this.count.reportFailures();
+      }),
+    });
     if (options.probot) this.useGithub(options.probot);
   }
 
@@ -179,7 +233,7 @@ export class WharfApp {
 
   /** When the oldest write waiting in the App's outbox was enqueued (epoch ms); undefined when none waits. */
   oldestPendingAt(): number | undefined {
-    return this.worker?.oldestPendingAt();
+    return this.worker.oldestPendingAt();
   }
 
   /** True once the App has GitHub credentials (from the start, or registered from /setup since). */
@@ -187,18 +241,17 @@ export class WharfApp {
     return this.github !== undefined;
   }
 
-  /** Gives every part the App's GitHub access; once started, catalog sync and the reconciler start too. */
+  /** Gives the App GitHub access: catalog sync exists from now on, and runs (with the reconciler) once started. */
   private useGithub(probot: Probot): void {
     const github = new GithubAccess(probot, { timeoutMs: this.options.githubTimeoutMs });
     this.probot = probot;
     this.github = github;
-    this.sync = new CatalogSync(this.store, github, this.options.sync ?? {}, {
-      enqueued: () => this.worker?.kick(),
+    this.sync = new CatalogSync(this.state, github, this.options.sync ?? {}, {
+      enqueued: () => this.worker.kick(),
       warn: this.options.log.warn,
     });
-    this.dispatcher.useGithub(github);
-    this.reporter?.useGithub(github);
-    if (this.port && this.reporter) this.startGithub(this.port, this.reporter);
+    Object.assign(this.handlers, this.sync.handlers(this.port, this.settings.maxAttempts));
+    if (this.started) this.startGithub();
   }
 
   /**
@@ -209,16 +262,14 @@ export class WharfApp {
     if (this.github) throw new Error('the GitHub App is already on');
     this.useGithub(probot);
     const handler = await this.webhookMiddleware();
-    this.worker?.kick();
+    this.worker.kick();
     return handler!;
   }
 
-  private startGithub(port: PortClient, reporter: Reporter): void {
-    const settings = { ...DEFAULT_OUTBOX, ...this.options.outbox };
-    Object.assign(this.handlers, this.sync?.start(port, settings.maxAttempts));
-    this.reconciler = new Reconciler(this.store, this.github!, reporter, this.options.log.warn);
-    this.reconciler.start(this.options.reconcileIntervalMs ?? 5 * 60_000);
-    this.startActions(port);
+  private startGithub(): void {
+    this.sync?.start();
+    this.reconciler.start();
+    this.startActions();
   }
 
   /** The settings of the actions processor, defaults filled in. */
@@ -238,8 +289,8 @@ export class WharfApp {
     return this.actions?.status();
   }
 
-  /** Starts claiming the runs of WHARF_INTEGRATION_ID from `port` (when on, and the client can claim runs). */
-  private startActions(port: PortClient): void {
+  /** Starts claiming the runs of WHARF_INTEGRATION_ID from Port (when on). */
+  private startActions(): void {
     const settings = this.actionsSettings;
     if (!settings.enabled || this.actions) return;
     const resolver = new RepositoryResolver(() => this.github);
@@ -247,13 +298,13 @@ export class WharfApp {
       settings.executors ??
       builtInExecutors({
         github: () => this.github,
-        store: this.store,
+        state: this.state,
         settings: this.dispatchSettings,
         turns: this.dispatchTurns,
       });
     this.actions = new ActionsProcessor({
-      source: port,
-      store: this.store,
+      source: this.port,
+      state: this.state,
       registry: new ExecutorRegistry(executors),
       repository: (properties) => resolver.resolve(properties),
       settings: { ...settings, pacing: settings.pacing as PollPacing },
@@ -274,8 +325,8 @@ export class WharfApp {
         app.on('workflow_run', async (context) => {
           const receivedAt = Date.now();
           await Promise.all([
-            this.reporter?.onWorkflowRun(context.id, context.payload as unknown as WorkflowRunEvent, receivedAt),
-            this.sync?.onWorkflowRun(context.payload as unknown as Parameters<CatalogSync['onWorkflowRun']>[0]),
+            this.reporter.onWorkflowRun(context.id, context.payload, receivedAt),
+            this.sync?.onWorkflowRun(context.payload),
           ]);
         });
         registerSyncWebhooks(app, () => this.sync);
@@ -287,7 +338,7 @@ export class WharfApp {
   async register(app: FastifyInstance): Promise<void> {
     await app.register(invocationRoute, {
       secret: this.options.portSecret,
-      store: this.store,
+      state: this.state,
       dispatcher: this.dispatcher,
     });
     await app.register(resyncRoute, {
@@ -298,56 +349,24 @@ export class WharfApp {
     });
   }
 
-  /** Starts reporting to `port`: the outbox (pending writes of an earlier process first), resumed dispatches, the reconciler. */
-  start(port: PortClient): void {
-    const settings = { ...DEFAULT_OUTBOX, ...this.options.outbox };
-    this.reporter = new Reporter(
-      this.store,
-      port,
-      this.github,
-      {
-        reported: this.count.reports,
-        enqueued: () => this.worker?.kick(),
-        deliverNow: (delivery) => this.worker!.deliverNow(delivery),
-        warn: this.options.log.warn,
-      },
-      { answerWithinMs: this.options.answerWithinMs, redact: this.redact },
-    );
-    this.port = port;
-    Object.assign(this.handlers, {
-      [PORT_WRITES]: portWritesHandler(port, this.store.outbox, {
-        maxAttempts: settings.maxAttempts,
-        warn: this.options.log.warn,
-        events: {
-          givenUp: this.count.reportFailures,
-          written: (_runId, writes, receivedAt) => {
-            const ends = writes.some((write) => write.op === 'log' && write.body.terminationStatus !== undefined);
-            if (ends && receivedAt !== undefined) this.observe.report(Date.now() - receivedAt);
-          },
-        },
-      }),
-      [WORKFLOW_RUN_EVENTS]: workflowRunEventsHandler(this.reporter, settings.maxAttempts, () => {
-        this.count.reportFailures();
-      }),
-    });
-    // Catalog sync (its resync schedule starts here; its live writes go through this outbox with its handlers) and
-    // the reconciler, when the App has GitHub credentials; otherwise when it gets them (attachGithub).
-    if (this.github) this.startGithub(port, this.reporter);
-    // The worker keeps this very record: handlers added to it later are used from then on.
-    this.worker = new OutboxWorker(this.store.outbox, this.handlers, {
-      ...settings,
-      onError: (error) => this.options.log.warn(`outbox: ${String(error)}`),
-      onDelivered: (delivery, now) => this.observe.outboxAge(now - delivery.createdAt),
-    });
-    this.worker.start();
-    this.dispatcher.resume();
+  /**
+   * Starts the App's loops: the outbox (rows an earlier process or a dead replica left first), invocations an
+   * earlier process received but did not dispatch, and with GitHub credentials the reconciler, catalog sync and the
+   * actions processor.
+   */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.worker.start();
+    await this.dispatcher.resume();
+    if (this.github) this.startGithub();
   }
 
-  /** Waits until dispatches under way are done and the outbox has nothing due (tests and shutdown). */
+  /** Waits until dispatches under way are done and the outbox has nothing pending (tests and shutdown). */
   async settle(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     await this.dispatcher.idle();
-    while ((this.worker?.pending() ?? 0) > 0 && Date.now() < deadline) {
+    while ((await this.state.outbox.depth()) > 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
@@ -358,10 +377,10 @@ export class WharfApp {
     this.actions?.halt();
     this.github?.stop();
     await this.actions?.stop();
-    this.reconciler?.stop();
+    this.reconciler.stop();
     await this.sync?.stop();
     await this.dispatcher.idle();
-    await this.worker?.stop();
-    this.store.close();
+    await this.worker.stop();
+    await this.state.close();
   }
 }

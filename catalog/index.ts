@@ -3,13 +3,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { type Credentials, loadCredentials } from './auth/index.ts';
 import { OutboxWorker } from '../src/outbox/index.ts';
 import { changelogHandler } from './delivery/index.ts';
-import {
-  answerInProcess,
-  catalogRoutes,
-  type InProcessAnswer,
-  type InProcessCall,
-  type RateLimitSettings,
-} from './http/index.ts';
+import { catalogRoutes, type RateLimitSettings } from './http/index.ts';
 import { invocationHandler } from './invocation/index.ts';
 import { CatalogContext } from './operations/index.ts';
 import { openCatalogDatabase } from './store/index.ts';
@@ -17,7 +11,6 @@ import { openCatalogDatabase } from './store/index.ts';
 export { ApiError } from './errors.ts';
 export type { Blueprint, Entity, EntityInput, Action, Run, RunLog } from './model.ts';
 export type { Credentials } from './auth/index.ts';
-export type { InProcessAnswer, InProcessCall } from './http/index.ts';
 export { DATABASE_FILE } from './store/index.ts';
 
 /** How the outbox delivers invocations and changelog events. */
@@ -67,11 +60,6 @@ export interface Catalog {
   pendingDeliveries(): number;
   /** When the oldest of those was enqueued (epoch ms); undefined when there is none. */
   oldestPendingDeliveryAt(): number | undefined;
-  /**
-   * Answers, in process and as the catalog's own client, the run calls the App makes for every report; undefined
-   * for any other call (send it to the routes).
-   */
-  answerInProcess(call: InProcessCall): InProcessAnswer | Promise<InProcessAnswer> | undefined;
   close(): Promise<void>;
 }
 
@@ -122,7 +110,6 @@ export function openCatalog(options: CatalogOptions): Catalog {
       });
     },
     startDeliveries: () => worker.start(),
-    answerInProcess: answerInProcess(ctx, credentials.clientId),
     pendingDeliveries: () => worker.pending(),
     oldestPendingDeliveryAt: () => worker.oldestPendingAt(),
     close: async () => {

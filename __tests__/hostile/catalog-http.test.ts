@@ -329,7 +329,7 @@ describe('failed credential attempts on 127.0.0.1', () => {
         body: wrong,
       });
     }
-    const appFetch = inProcessFetch(catalog.server.app, catalog.url, catalog.server.catalog!);
+    const appFetch = inProcessFetch(() => catalog.server.app, catalog.url);
     const response = await appFetch(`${catalog.url}/v1/auth/access_token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

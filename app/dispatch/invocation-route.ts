@@ -7,7 +7,7 @@ import {
   TIMESTAMP_HEADER,
   verifyPortSignature,
 } from '../../src/signing/index.ts';
-import type { AppStore } from '../store/index.ts';
+import type { AppState } from '../state/index.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import { checkInvocation } from './invocation.ts';
 
@@ -28,7 +28,7 @@ const SIGNATURE_PROBLEMS: Record<SignatureProblem, string> = {
  */
 export async function invocationRoute(
   app: FastifyInstance,
-  options: { secret: string; store: AppStore; dispatcher: Dispatcher },
+  options: { secret: string; state: AppState; dispatcher: Dispatcher },
 ): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (_request, body, done) =>
@@ -52,7 +52,7 @@ export async function invocationRoute(
     }
     // A signature is good once: the same request sent again within its lifetime is a replay, however its header
     // is dressed (the canonical signature is the key, not the header as sent).
-    if (!options.store.claimOnce(`signature:${signed.signature}`, 2 * TOLERANCE_SECONDS * 1000, Date.now())) {
+    if (!(await options.state.claimOnce(`signature:${signed.signature}`, 2 * TOLERANCE_SECONDS * 1000, Date.now()))) {
       return reply
         .status(401)
         .send({ ok: false, error: 'unauthorized', message: 'this signed request was already received (replay)' });
@@ -68,10 +68,10 @@ export async function invocationRoute(
     }
     const check = checkInvocation(body);
     if (!check.ok) {
-      if (check.runId) options.dispatcher.reject(check.runId, check.problem);
+      if (check.runId) await options.dispatcher.reject(check.runId, check.problem);
       return reply.status(422).send({ ok: false, error: 'invalid_request', message: check.problem });
     }
-    const fresh = options.dispatcher.receive(check.invocation);
+    const fresh = await options.dispatcher.receive(check.invocation);
     return reply.status(202).send({ ok: true, runId: check.invocation.runId, duplicate: !fresh });
   });
 }

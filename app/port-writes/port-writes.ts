@@ -1,5 +1,7 @@
-import type { Delivery, DeliveryHandler, DeliveryOutcome, OutboxStore } from '../../src/outbox/index.ts';
+import type { Delivery, DeliveryHandler, DeliveryOutcome } from '../../src/outbox/index.ts';
 import { PortApiError, type PortClient, type RunLogInput, type RunPatch } from '../../src/port/index.ts';
+import type { SqlExecutor } from '../../src/sql/index.ts';
+import type { OutboxQueue } from '../state/index.ts';
 
 /** One write to a Port run. A delivery holds a run's writes in order; a log line is written once. */
 export type PortWrite = { op: 'log'; body: RunLogInput } | { op: 'patch'; body: RunPatch };
@@ -15,18 +17,23 @@ export const PORT_WRITES = 'port-writes';
 
 /**
  * Puts writes to a Port run in the App's outbox: they reach Port even if it is down now or the App restarts, in
- * order for each run (one ordering key per run). With `heldMs` the caller delivers the row itself
- * (OutboxWorker.deliverNow) once its transaction committed.
+ * order for each run (one ordering key per run), whichever replica delivers them. Pass the transaction of the change
+ * that causes them as `on`. With `hold` the row is leased to this replica: its caller delivers it itself
+ * (OutboxWorker.deliverNow) once the transaction committed (app/reporting/report-pipeline.ts).
  */
 export function enqueuePortWrites(
-  outbox: OutboxStore,
+  outbox: OutboxQueue,
   runId: string,
   writes: PortWrite[],
-  options: { now?: number; heldMs?: number; receivedAt?: number | undefined } = {},
-): Delivery {
+  options: { now?: number; hold?: boolean; receivedAt?: number | undefined; on?: SqlExecutor } = {},
+): Promise<Delivery> {
   const payload: PortWritesPayload = { runId, writes };
   if (options.receivedAt !== undefined) payload.receivedAt = options.receivedAt;
-  return outbox.enqueue(PORT_WRITES, `run:${runId}`, payload, options.now ?? Date.now(), options.heldMs);
+  return outbox.enqueue(
+    { kind: PORT_WRITES, orderingKey: `run:${runId}`, payload, hold: options.hold ?? false },
+    options.now ?? Date.now(),
+    options.on,
+  );
 }
 
 export interface PortWritesEvents {
@@ -40,7 +47,7 @@ export interface PortWritesEvents {
 
 export function portWritesHandler(
   port: PortClient,
-  outbox: OutboxStore,
+  outbox: OutboxQueue,
   options: { maxAttempts: number; events?: PortWritesEvents; warn: (message: string) => void },
 ): DeliveryHandler {
   return {
@@ -63,7 +70,7 @@ export function portWritesHandler(
         }
         // A PATCH overwrites, so doing it again is harmless; a log line is not: a retry must start after it.
         if (write.op === 'log' && index < writes.length - 1) {
-          outbox.updatePayload(delivery.id, { ...payload, writes: writes.slice(index + 1) });
+          await outbox.updatePayload(delivery.id, { ...payload, writes: writes.slice(index + 1) }, Date.now());
         }
       }
       options.events?.written?.(runId, writes, payload.receivedAt);

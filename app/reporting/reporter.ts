@@ -1,9 +1,9 @@
-import type { Delivery } from '../../src/outbox/index.ts';
+import type { Context } from 'probot';
 import { PortApiError, type PortClient } from '../../src/port/index.ts';
 import { externalRunIdOf } from '../dispatch/dispatcher.ts';
 import type { GithubAccess } from '../github/index.ts';
 import { enqueuePortWrites, type PortWrite } from '../port-writes/index.ts';
-import type { AppStore, LinkedRun } from '../store/index.ts';
+import type { AppState, LinkedRun } from '../state/index.ts';
 import {
   completionLogMessage,
   completionSummary,
@@ -11,27 +11,18 @@ import {
   statusForConclusion,
   type WorkflowRunFacts,
 } from './conclusion.ts';
+import type { ReportPipeline } from './report-pipeline.ts';
 
-export interface WorkflowRunEvent {
-  action: string;
-  workflow_run: WorkflowRunFacts;
-  repository: { id: number; name: string; owner: { id: number; login: string } };
-  installation?: { id: number } | undefined;
-}
+/** A `workflow_run` webhook's payload, as Probot types it. */
+export type WorkflowRunEvent = Context<'workflow_run'>['payload'];
 
 export interface ReporterEvents {
   reported(): void;
   enqueued(): void;
-  /** Delivers a row enqueued held, once its transaction committed (OutboxWorker.deliverNow). */
-  deliverNow(delivery: Delivery): Promise<void>;
   warn(message: string): void;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
-/** How long a row written for immediate delivery stays out of the outbox's passes (they take it if the process stops). */
-const HELD_MS = 60_000;
-/** GitHub gives up on a webhook delivery not answered within 10 s. */
-const ANSWER_WITHIN_MS = 8_000;
 
 interface ReportOptions {
   /** Claimed with a progress report, so a repeated delivery of the event changes nothing. */
@@ -52,38 +43,37 @@ export function isTransient(error: unknown): boolean {
 }
 const LABELS: Record<string, string> = { requested: 'Queued', in_progress: 'Running' };
 
+/** What a Reporter works with. */
+export interface ReporterParts {
+  state: AppState;
+  port: PortClient;
+  /** The App's GitHub access; undefined while it has no credentials (failed jobs are then not named). */
+  github: () => GithubAccess | undefined;
+  pipeline: ReportPipeline;
+  events: ReporterEvents;
+  /** Hides the catalog's secrets in what is written (run names and job names are the workflow author's text). */
+  redact?: ((text: string) => string) | undefined;
+}
+
 /**
- * Reports GitHub workflow runs to the Port runs they belong to. Each event's facts are claimed and its writes put in
- * the outbox in one transaction, so a redelivered event or a second attempt never writes twice; the writes are then
- * made at once, and the outbox retries them if Port could not take them.
+ * Reports GitHub workflow runs to the Port runs they belong to: which writes an event makes and what claims them.
+ * The writes go through the report pipeline (report-pipeline.ts), which claims, enqueues, delivers and waits.
  */
 export class Reporter {
-  private readonly store: AppStore;
+  private readonly state: AppState;
   private readonly port: PortClient;
-  private github: GithubAccess | undefined;
+  private readonly github: () => GithubAccess | undefined;
+  private readonly pipeline: ReportPipeline;
   private readonly events: ReporterEvents;
-  private readonly answerWithinMs: number;
   private readonly redact: (text: string) => string;
 
-  constructor(
-    store: AppStore,
-    port: PortClient,
-    github: GithubAccess | undefined,
-    events: ReporterEvents,
-    settings: { answerWithinMs?: number | undefined; redact?: ((text: string) => string) | undefined } = {},
-  ) {
-    this.store = store;
-    this.port = port;
-    this.github = github;
-    this.events = events;
-    this.answerWithinMs = settings.answerWithinMs ?? ANSWER_WITHIN_MS;
-    // A workflow's run name and job names are the workflow author's text, and may carry an input that held a secret.
-    this.redact = settings.redact ?? ((text) => text);
-  }
-
-  /** The App's GitHub access, once it has credentials (registered from /setup while running). */
-  useGithub(github: GithubAccess): void {
-    this.github = github;
+  constructor(parts: ReporterParts) {
+    this.state = parts.state;
+    this.port = parts.port;
+    this.github = parts.github;
+    this.pipeline = parts.pipeline;
+    this.events = parts.events;
+    this.redact = parts.redact ?? ((text) => text);
   }
 
   /**
@@ -98,9 +88,13 @@ export class Reporter {
     } catch (error) {
       if (!isTransient(error)) throw error;
       const now = Date.now();
-      const queued = this.store.transaction(() => {
-        if (!this.store.claimOnce(claim, 7 * DAY, now)) return false;
-        this.store.outbox.enqueue(WORKFLOW_RUN_EVENTS, `event:${event.workflow_run.id}`, event, now);
+      const queued = await this.state.transaction(async (tx) => {
+        if (!(await this.state.claimOnce(claim, 7 * DAY, now, tx))) return false;
+        await this.state.outbox.enqueue(
+          { kind: WORKFLOW_RUN_EVENTS, orderingKey: `event:${event.workflow_run.id}`, payload: event },
+          now,
+          tx,
+        );
         return true;
       });
       if (queued) this.events.enqueued();
@@ -133,53 +127,22 @@ export class Reporter {
         body: { message: this.redact(completionLogMessage(run, failedJobs)), terminationStatus: status },
       },
     ];
-    const reported = await this.writeOnce(
+    const reported = await this.pipeline.report(
       link.portRunId,
       writes,
-      (now) => {
-        if (options.newLink) this.store.link(link, now);
-        return this.store.markReported(link.externalRunId);
+      async (tx, now) => {
+        if (options.newLink) await this.state.link(link, now, tx);
+        return this.state.markReported(link.externalRunId, tx);
       },
       options.receivedAt,
     );
     if (reported) this.events.reported();
   }
 
-  /**
-   * In one (batched) transaction of the App's database: `claim` the event, and when it was not claimed before, put
-   * `writes` in the outbox; then sends them and waits, so the delivery is answered once they are in Port. Not past
-   * GitHub's 10 s limit for an answer, though: a slow Port finishes them after it (or the outbox does, later).
-   * Answers whether the claim was made (false: an earlier delivery wrote them).
-   */
-  private async writeOnce(
-    portRunId: string,
-    writes: PortWrite[],
-    claim: (now: number) => boolean,
-    receivedAt?: number,
-  ): Promise<boolean> {
-    const now = Date.now();
-    const delivery = await this.store.transactionSoon(() =>
-      claim(now)
-        ? enqueuePortWrites(this.store.outbox, portRunId, writes, { now, heldMs: HELD_MS, receivedAt })
-        : undefined,
-    );
-    if (!delivery) return false;
-    let timer: NodeJS.Timeout | undefined;
-    const answerBy = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, this.answerWithinMs);
-    });
-    try {
-      await Promise.race([this.events.deliverNow(delivery), answerBy]);
-    } finally {
-      clearTimeout(timer);
-    }
-    return true;
-  }
-
   /** Reports one event; `claim` makes a repeated delivery of it change nothing. */
   private async report(event: WorkflowRunEvent, claim?: string, receivedAt?: number): Promise<void> {
     const externalRunId = externalRunIdOf(event.repository.owner.id, event.repository.id, event.workflow_run.id);
-    let link = this.store.linkFor(externalRunId);
+    let link = await this.state.linkFor(externalRunId);
     // A link found in Port is remembered in the transaction that reports the event: one commit, not two.
     let newLink = false;
     if (!link) {
@@ -190,9 +153,10 @@ export class Reporter {
     if (!link || !link.reportStatus) return;
     const label = LABELS[event.action];
     if (event.action === 'completed') {
-      await this.reportCompletion(link, event.workflow_run, { newLink, receivedAt });
-    } else if (label) await this.reportProgress(link, event.workflow_run, label, { claim, newLink });
-    else if (newLink) this.store.link(link, Date.now());
+      await this.reportCompletion(link, event.workflow_run as WorkflowRunFacts, { newLink, receivedAt });
+    } else if (label)
+      await this.reportProgress(link, event.workflow_run as WorkflowRunFacts, label, { claim, newLink });
+    else if (newLink) await this.state.link(link, Date.now());
   }
 
   /** Keeps the label and link current while the run waits and runs, which the vendor's integrations leave blank. */
@@ -203,11 +167,15 @@ export class Reporter {
     { claim, newLink }: ReportOptions,
   ): Promise<void> {
     if (link.reported) return;
-    await this.writeOnce(link.portRunId, [{ op: 'patch', body: { statusLabel: label, link: run.html_url } }], (now) => {
-      if (claim && !this.store.claimOnce(claim, 7 * DAY, now)) return false;
-      if (newLink) this.store.link(link, now);
-      return true;
-    });
+    await this.pipeline.report(
+      link.portRunId,
+      [{ op: 'patch', body: { statusLabel: label, link: run.html_url } }],
+      async (tx, now) => {
+        if (claim && !(await this.state.claimOnce(claim, 7 * DAY, now, tx))) return false;
+        if (newLink) await this.state.link(link, now, tx);
+        return true;
+      },
+    );
   }
 
   /**
@@ -229,7 +197,7 @@ export class Reporter {
     };
     const [known] = await this.port.listRuns({ externalRunId, limit: 1 });
     if (known) return { link: { ...base, portRunId: known.id }, saved: false };
-    const optedIn = portRunIdInTitle(event.workflow_run.display_title);
+    const optedIn = portRunIdInTitle((event.workflow_run as WorkflowRunFacts).display_title);
     if (!optedIn) return undefined;
     try {
       const run = await this.port.getRun(optedIn);
@@ -239,12 +207,21 @@ export class Reporter {
       throw error;
     }
     const link = { ...base, portRunId: optedIn };
-    this.store.transaction(() => {
-      this.store.link(link, Date.now());
-      enqueuePortWrites(this.store.outbox, optedIn, [
-        { op: 'patch', body: { link: event.workflow_run.html_url, externalRunId } },
-        { op: 'log', body: { message: `linked GitHub workflow run ${event.workflow_run.html_url} (run-name opt-in)` } },
-      ]);
+    await this.state.transaction(async (tx) => {
+      const now = Date.now();
+      await this.state.link(link, now, tx);
+      await enqueuePortWrites(
+        this.state.outbox,
+        optedIn,
+        [
+          { op: 'patch', body: { link: event.workflow_run.html_url, externalRunId } },
+          {
+            op: 'log',
+            body: { message: `linked GitHub workflow run ${event.workflow_run.html_url} (run-name opt-in)` },
+          },
+        ],
+        { now, on: tx },
+      );
     });
     this.events.enqueued();
     return { link, saved: true };
@@ -252,9 +229,10 @@ export class Reporter {
 
   /** Names of the jobs that failed in this attempt; none when GitHub cannot say (the report goes out anyway). */
   private async failedJobs(link: LinkedRun, run: WorkflowRunFacts): Promise<string[]> {
-    if (!this.github || !link.installationId) return [];
+    const github = this.github();
+    if (!github || !link.installationId) return [];
     try {
-      const octokit = await this.github.octokit(link.installationId);
+      const octokit = await github.octokit(link.installationId);
       const { data } = await octokit.rest.actions.listJobsForWorkflowRunAttempt({
         owner: link.owner,
         repo: link.repo,

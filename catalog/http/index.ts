@@ -1,3 +1,2 @@
 export { catalogRoutes, errorAnswer, MAX_BODY_BYTES, noRoute, type CatalogHttpOptions } from './plugin.ts';
 export type { RateLimitSettings } from './rate-limit.ts';
-export { answerInProcess, type InProcessAnswer, type InProcessCall } from './in-process.ts';

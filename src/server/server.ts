@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Probot } from 'probot';
 import { INVOCATIONS_PATH, setupRoute, WEBHOOKS_PATH, WharfApp, type WharfAppOptions } from '../../app/index.ts';
+import { type AppState, openAppState } from '../../app/state/index.ts';
 import { type Catalog, type DeliverySettings, openCatalog } from '../../catalog/index.ts';
 import { errorAnswer, noRoute } from '../../catalog/http/index.ts';
 import { createPortClient } from '../port/index.ts';
@@ -36,9 +37,12 @@ export interface StartOptions {
   portBaseUrl?: string | undefined;
   /** The GitHub App (Probot with its credentials); without it, the App's GitHub features are off. */
   probot?: Probot | undefined;
-  app?: Partial<Omit<WharfAppOptions, 'dataDir' | 'portSecret' | 'probot' | 'log'>>;
+  app?: Partial<Omit<WharfAppOptions, 'state' | 'port' | 'dataDir' | 'portSecret' | 'probot' | 'log'>>;
   warn?: (message: string) => void;
 }
+
+/** The base URL of the App's calls to the embedded catalog in this process (src/server/in-process-fetch.ts). */
+const IN_PROCESS_CATALOG = 'http://embedded-catalog.in-process';
 
 /**
  * One HTTP server for the whole product: the embedded catalog under /v1 (unless a Port API is given), the GitHub
@@ -63,10 +67,29 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   if (!portCredentials) {
     throw new Error('PORT_BASE_URL is set: set PORT_CLIENT_ID and PORT_CLIENT_SECRET for that Port API too');
   }
+  const portClient = createPortClient({
+    baseUrl: options.portBaseUrl ?? IN_PROCESS_CATALOG,
+    clientId: portCredentials.clientId,
+    clientSecret: portCredentials.clientSecret,
+    // The outbox retries durably; the client only smooths over brief failures.
+    maxRetries: 2,
+    concurrency: 64,
+    // The embedded catalog is answered in memory, by its own routes (the server below, once it exists).
+    ...(catalog && { fetch: inProcessFetch(() => app, IN_PROCESS_CATALOG) }),
+  });
+  let state: AppState;
+  try {
+    state = await openAppState({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
+  } catch (error) {
+    await catalog?.close();
+    throw error;
+  }
   const wharfApp = new WharfApp({
     allowedWorkflows: [],
     secrets: Object.values(options.secrets ?? {}),
     ...options.app,
+    state,
+    port: portClient,
     dataDir: options.dataDir,
     portSecret: portCredentials.clientSecret,
     probot: options.probot,
@@ -134,17 +157,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   url = `http://${host}:${port}`;
   catalog?.startDeliveries();
-  wharfApp.start(
-    createPortClient({
-      baseUrl: options.portBaseUrl ?? url,
-      clientId: portCredentials.clientId,
-      clientSecret: portCredentials.clientSecret,
-      // The outbox retries durably; the client only smooths over brief failures.
-      maxRetries: 2,
-      concurrency: 64,
-      ...(catalog && { fetch: inProcessFetch(app, url, catalog) }),
-    }),
-  );
+  await wharfApp.start();
   return {
     url,
     app,

@@ -13,10 +13,7 @@ import { booleanParam, integerParam, stringParam, type WithQuery } from '../quer
 
 type RunParams = { Params: { run: string } };
 
-/**
- * The answers of the run routes, apart from the transport: the fastify routes below serve them over HTTP, and
- * `answerInProcess` serves the App's calls from the same process.
- */
+/** The answers of the run routes, apart from the transport (the fastify routes below). */
 export const runCalls = {
   list(ctx: CatalogContext, request: WithQuery) {
     const active = stringParam(request, 'active') === undefined ? undefined : booleanParam(request, 'active');
