@@ -11,7 +11,6 @@ export { ExecutorRegistry } from './processor/registry.ts';
 export { RepositoryResolver, namedRepository } from './processor/repositories.ts';
 export { DEFAULT_PACING, nextPollDelay, type PollPacing } from './processor/backoff.ts';
 export { integrationRunOf } from './processor/claimed-run.ts';
-export { ActionRunStore, type ActionRunState } from './processor/action-run-store.ts';
 export { builtInExecutors, DEFAULT_INTEGRATION_ID } from './built-in.ts';
 export { DISPATCH_WORKFLOW, dispatchWorkflowExecutor } from './executors/dispatch-workflow.ts';
 export {

@@ -1,8 +1,22 @@
 import type { SqlDatabase, SqlExecutor } from '../../src/sql/index.ts';
 import type { IntegrationRun } from '../actions/executors/executor.ts';
-import type { ActionRunState, StoredActionRun } from '../actions/processor/action-run-store.ts';
 
-export type { ActionRunState, StoredActionRun } from '../actions/processor/action-run-store.ts';
+/**
+ * Where a claimed run is in this App (the `action_runs` table):
+ * - `claimed`: its acknowledgement was sent and the answer not recorded yet;
+ * - `acknowledged`: Port gave it to this App; nothing was done on GitHub yet;
+ * - `executing`: its executor started, so GitHub may have acted;
+ * - `finished`: its outcome is in the outbox, on its way to Port.
+ */
+export type ActionRunState = 'claimed' | 'acknowledged' | 'executing' | 'finished';
+
+export interface StoredActionRun {
+  run: IntegrationRun;
+  state: ActionRunState;
+  /** When Port created the run (epoch ms), when known. */
+  createdAt: number | undefined;
+  claimedAt: number;
+}
 
 type Row = {
   run_id: string;
@@ -34,13 +48,7 @@ export class ActionRuns {
     now: number,
     on: SqlExecutor = this.db,
   ): Promise<boolean> {
-    const payload = JSON.stringify({ properties: run.properties });
-    const { rowCount } = await on.run(
-      `INSERT INTO action_runs (run_id, action_type, payload, state, created_at, claimed_at, updated_at)
-        VALUES ($1, $2, $3, 'claimed', $4, $5, $5) ON CONFLICT (run_id) DO NOTHING`,
-      [run.runId, run.integrationActionType, payload, createdAt ?? null, now],
-    );
-    return rowCount === 1;
+    return this.insert(run, 'claimed', 'DO NOTHING', createdAt, now, on);
   }
 
   /** Where the run is here; undefined when this App never claimed it. */
@@ -56,6 +64,70 @@ export class ActionRuns {
     on: SqlExecutor = this.db,
   ): Promise<void> {
     await on.run('UPDATE action_runs SET state = $1, updated_at = $2 WHERE run_id = $3', [state, now, runId]);
+  }
+
+  /**
+   * Takes up a run whose acknowledgement got no recorded answer, to acknowledge it again: true for one caller, and
+   * only when the run is still `claimed` and was last touched at `staleBefore` or earlier (a claim newer than that
+   * is another replica's, its acknowledgement under way).
+   */
+  async reclaim(runId: string, staleBefore: number, now: number, on: SqlExecutor = this.db): Promise<boolean> {
+    const { rowCount } = await on.run(
+      "UPDATE action_runs SET updated_at = $1 WHERE run_id = $2 AND state = 'claimed' AND updated_at <= $3",
+      [now, runId, staleBefore],
+    );
+    return rowCount === 1;
+  }
+
+  /**
+   * Records that Port gave the run to this App (its acknowledgement answered yes): `claimed` becomes `acknowledged`,
+   * and a claim forgotten meanwhile (another replica's acknowledgement of it was refused) is recorded again. False
+   * when the run is past `claimed` already: another replica has it, and this one must not execute it.
+   */
+  async acknowledged(
+    run: IntegrationRun,
+    createdAt: number | undefined,
+    now: number,
+    on: SqlExecutor = this.db,
+  ): Promise<boolean> {
+    return this.insert(
+      run,
+      'acknowledged',
+      "DO UPDATE SET state = 'acknowledged', updated_at = excluded.updated_at WHERE action_runs.state = 'claimed'",
+      createdAt,
+      now,
+      on,
+    );
+  }
+
+  /** Adds the run in `state`, or does `onConflict` when it is there: true when a row was added or changed. */
+  private async insert(
+    run: IntegrationRun,
+    state: 'claimed' | 'acknowledged',
+    onConflict: string,
+    createdAt: number | undefined,
+    now: number,
+    on: SqlExecutor,
+  ): Promise<boolean> {
+    const payload = JSON.stringify({ properties: run.properties });
+    const { rowCount } = await on.run(
+      `INSERT INTO action_runs (run_id, action_type, payload, state, created_at, claimed_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (run_id) ${onConflict}`,
+      [run.runId, run.integrationActionType, payload, state, createdAt ?? null, now],
+    );
+    return rowCount === 1;
+  }
+
+  /**
+   * Moves an acknowledged run to `executing`; false when it is not `acknowledged` (any more): another replica (one
+   * resuming what a stopped process left) started it first. A conditional update: of callers at once, one gets true.
+   */
+  async begin(runId: string, now: number, on: SqlExecutor = this.db): Promise<boolean> {
+    const { rowCount } = await on.run(
+      "UPDATE action_runs SET state = 'executing', updated_at = $1 WHERE run_id = $2 AND state = 'acknowledged'",
+      [now, runId],
+    );
+    return rowCount === 1;
   }
 
   async finish(runId: string, outcome: string, now: number, on: SqlExecutor = this.db): Promise<void> {

@@ -2,7 +2,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ActionRunStore } from '../../../app/actions/index.ts';
 import type { TestCatalog } from '../../helpers/catalog-server.ts';
 import { type FakeGithub, startFakeGithub } from '../../helpers/fake-github.ts';
 import { releaseGithub } from '../../helpers/github-app.ts';
@@ -100,10 +99,10 @@ describe('several processors, restarts, Port away', () => {
     // What a process leaves when it stops between the acknowledgement and the executor's start.
     const claimed = await claimWhenPending(before, runId);
     expect((await before.api('PATCH', '/v1/actions/runs/ack', { runId })).status).toBe(200);
-    const runs = new ActionRunStore(before.server.wharfApp.store.db);
+    const runs = before.server.wharfApp.state.actionRuns;
     const properties = claimed.payload.integrationActionExecutionProperties;
-    runs.claim({ runId, integrationActionType: 'dispatch_workflow', properties }, undefined, Date.now());
-    runs.setState(runId, 'acknowledged', Date.now());
+    await runs.claim({ runId, integrationActionType: 'dispatch_workflow', properties }, undefined, Date.now());
+    await runs.setState(runId, 'acknowledged', Date.now());
     await before.close({ keepData: true });
 
     const after = await started(startActionsCatalog(github, { dataDir }));
@@ -120,10 +119,12 @@ describe('several processors, restarts, Port away', () => {
     const before = await startActionsCatalog(github, { dataDir, actions: { executors: [hanging] } });
     await createIntegrationAction(before, 'deploy', 'dispatch_workflow', DEPLOY);
     const runId = await runAction(before, 'deploy');
-    const runs = new ActionRunStore(before.server.wharfApp.store.db);
+    const runs = before.server.wharfApp.state.actionRuns;
     const deadline = Date.now() + 5000;
-    while (runs.stateOf(runId) !== 'executing' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    expect(runs.stateOf(runId)).toBe('executing');
+    while ((await runs.stateOf(runId)) !== 'executing' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(await runs.stateOf(runId)).toBe('executing');
     await before.close({ keepData: true });
 
     const after = await started(startActionsCatalog(github, { dataDir }));

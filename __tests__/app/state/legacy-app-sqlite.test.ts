@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import { ActionRunStore } from '../../../app/actions/processor/action-run-store.ts';
 import { appStateMigrations, LEGACY_SQLITE_VERSIONS, openAppState } from '../../../app/state/index.ts';
 import { AppStore } from '../../../app/store/index.ts';
 import { SyncStore } from '../../../app/sync/store/sync-store.ts';
@@ -82,10 +81,17 @@ describe("an app.sqlite written by today's AppStore", () => {
     store.outbox.retryAt(first.id, NOW + 100, 'HTTP 503');
     const failed = store.outbox.enqueue('port-write', 'run:r_2', {}, NOW);
     store.outbox.failed(failed.id, 'HTTP 422');
-    const runs = new ActionRunStore(store.db);
+    // What the synchronous ActionRunStore wrote: a claim, then the executor's start.
     const run = { runId: 'r_action', integrationActionType: 'create_issue', properties: { title: 'x' } };
-    runs.claim(run, NOW - 10, NOW);
-    runs.setState('r_action', 'executing', NOW + 1);
+    store.db
+      .prepare(
+        `INSERT INTO action_runs (run_id, action_type, payload, state, created_at, claimed_at, updated_at)
+          VALUES (?, ?, ?, 'claimed', ?, ?, ?)`,
+      )
+      .run(run.runId, run.integrationActionType, JSON.stringify({ properties: run.properties }), NOW - 10, NOW, NOW);
+    store.db
+      .prepare('UPDATE action_runs SET state = ?, updated_at = ? WHERE run_id = ?')
+      .run('executing', NOW + 1, 'r_action');
     const sync = new SyncStore(store.db);
     const resync = sync.startResync(INSTALLATION, 'acme', 'scheduled', NOW);
     sync.track(

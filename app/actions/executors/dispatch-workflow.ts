@@ -15,7 +15,7 @@ import { externalRunIdOf } from '../../dispatch/dispatcher.ts';
 import { normalizeWorkflow, workflowProblem } from '../../dispatch/github-names.ts';
 import { WorkflowDispatchTurns } from '../../dispatch/workflow-turns.ts';
 import type { GithubAccess } from '../../github/index.ts';
-import type { AppStore } from '../../store/index.ts';
+import type { AppState } from '../../state/index.ts';
 import { ExecutionError, type ActionExecutor, type ExecutionOutcome, type IntegrationRun } from './executor.ts';
 import { PropertyReader } from './github-executor-kit.ts';
 
@@ -23,7 +23,7 @@ export const DISPATCH_WORKFLOW = 'dispatch_workflow';
 
 export interface DispatchWorkflowDeps {
   github: () => GithubAccess | undefined;
-  store: AppStore;
+  state: AppState;
   settings: DispatchSettings;
   /** Shared with the signed-invocation dispatcher: one workflow's dispatches take turns whichever way they came. */
   turns?: WorkflowDispatchTurns;
@@ -90,7 +90,7 @@ export function dispatchWorkflowExecutor(deps: DispatchWorkflowDeps): ActionExec
       if (!input.reportWorkflowStatus) return { status: 'SUCCESS', summary, link: outcome.htmlUrl };
       const externalRunId = externalRunIdOf(outcome.ownerId, outcome.repoId, outcome.workflowRunId);
       // Linked here before the outcome is reported: a workflow_run event arriving at once finds the link.
-      deps.store.link(
+      await deps.state.link(
         {
           externalRunId,
           portRunId: run.runId,

@@ -1,6 +1,6 @@
 import type { ClaimedRun, PortClient, Run } from '../../../src/port/index.ts';
 import { enqueuePortWrites, type PortWrite } from '../../port-writes/index.ts';
-import type { AppStore } from '../../store/index.ts';
+import type { ActionRuns, AppState } from '../../state/index.ts';
 import {
   ExecutionError,
   type ExecutionOutcome,
@@ -8,7 +8,6 @@ import {
   type IntegrationRun,
   type RunRepository,
 } from '../executors/executor.ts';
-import { ActionRunStore } from './action-run-store.ts';
 import { DEFAULT_PACING, nextPollDelay, type PollPacing } from './backoff.ts';
 import { integrationRunOf } from './claimed-run.ts';
 import type { ExecutorRegistry } from './registry.ts';
@@ -78,13 +77,19 @@ interface Held {
  * Port's actions processor, as the vendor's integrations run it: polls Port for the pending runs of its installation
  * (a bounded batch, hidden from other processors for a visibility timeout), acknowledges each before executing it
  * (a 409 means another processor took it), executes it with the executor of its `integrationActionType`, and reports
- * the outcome to the run through the App's outbox. The App's store records each run's progress, so a run is executed
+ * the outcome to the run through the App's outbox. The App's state records each run's progress, so a run is executed
  * once however often it is offered, and one caught by a stop is resumed or ended saying which.
+ *
+ * Replicas sharing the App's state (DATABASE_URL) may be offered one run each (Port offers it again once its
+ * visibility timeout passed): the run's claim (ActionRuns.claim, a unique key) is taken before the acknowledgement,
+ * and a replica that does not get it leaves the run. Each later step is a conditional update that one replica wins
+ * (ActionRuns.acknowledged: claimed to acknowledged; ActionRuns.begin: acknowledged to executing), so a run
+ * acknowledged again, or resumed by a replica that just started, is still executed by one replica only.
  */
 export class ActionsProcessor {
   private readonly source: PendingRunsSource;
-  private readonly store: AppStore;
-  private readonly runs: ActionRunStore;
+  private readonly state: AppState;
+  private readonly runs: ActionRuns;
   private readonly registry: ExecutorRegistry;
   private readonly resolve: (properties: Readonly<Record<string, unknown>>) => Promise<RunRepository>;
   private readonly settings: ProcessorSettings;
@@ -102,7 +107,7 @@ export class ActionsProcessor {
 
   constructor(options: {
     source: PendingRunsSource;
-    store: AppStore;
+    state: AppState;
     registry: ExecutorRegistry;
     repository: (properties: Readonly<Record<string, unknown>>) => Promise<RunRepository>;
     settings: ProcessorSettings;
@@ -110,8 +115,8 @@ export class ActionsProcessor {
     redact?: (text: string) => string;
   }) {
     this.source = options.source;
-    this.store = options.store;
-    this.runs = new ActionRunStore(options.store.db);
+    this.state = options.state;
+    this.runs = options.state.actionRuns;
     this.registry = options.registry;
     this.resolve = options.repository;
     this.settings = options.settings;
@@ -123,8 +128,12 @@ export class ActionsProcessor {
   /** Takes up what an earlier process left, then polls until stop(). */
   start(): void {
     if (this.loop) return;
-    this.recover();
-    this.loop = this.poll();
+    this.loop = this.recover()
+      .catch((error: unknown) =>
+        // The App's database did not answer: what was left is taken up by the next start (or another replica's).
+        this.events.warn(`actions processor: could not take up the runs left unfinished: ${(error as Error).message}`),
+      )
+      .then(() => this.poll());
   }
 
   status(): ProcessorStatus {
@@ -184,16 +193,20 @@ export class ActionsProcessor {
    * whose execution started end FAILURE (GitHub may or may not have acted; a second execution could act twice);
    * ones whose acknowledgement got no answer are acknowledged again.
    */
-  private recover(): void {
-    for (const { run } of this.runs.inState('executing')) {
+  private async recover(): Promise<void> {
+    for (const { run } of await this.runs.inState('executing')) {
+      if (this.stopped) return;
       const message = `wharf stopped while executing this run's ${run.integrationActionType}, so it may or may not have taken effect on GitHub: check there before running the action again`;
       this.events.warn(`run ${run.runId}: ${message}`);
-      this.report(run, { status: 'FAILURE', summary: message }, undefined);
+      await this.report(run, { status: 'FAILURE', summary: message }, undefined);
     }
-    for (const { run, createdAt } of this.runs.inState('acknowledged')) {
+    const acknowledged = await this.runs.inState('acknowledged');
+    const claimed = await this.runs.inState('claimed');
+    if (this.stopped) return;
+    for (const { run, createdAt } of acknowledged) {
       this.hold({ run, createdAt, problem: undefined, key: this.keyOf(run), phase: 'acknowledged' });
     }
-    for (const { run, createdAt } of this.runs.inState('claimed')) {
+    for (const { run, createdAt } of claimed) {
       this.hold({ run, createdAt, problem: undefined, key: this.keyOf(run), phase: 'reack' });
     }
     this.pump();
@@ -261,7 +274,14 @@ export class ActionsProcessor {
       const fresh = claimed.filter((run) => !held.has(run.id));
       if (fresh.length > 0) this.events.claimed(fresh.length);
       this.counts.claimed += fresh.length;
-      for (const claimedRun of fresh) this.take(claimedRun);
+      for (const claimedRun of fresh) {
+        try {
+          await this.take(claimedRun);
+        } catch (error) {
+          // The App's database did not answer: Port offers the run again once its visibility timeout passes.
+          this.events.warn(`actions processor: run ${claimedRun.id}: ${(error as Error).message}`);
+        }
+      }
       this.pump();
       if (fresh.length > 0) {
         last = 'runs';
@@ -275,7 +295,7 @@ export class ActionsProcessor {
   }
 
   /** A run the poll claimed: held for its turn, unless this App is already past acknowledging it. */
-  private take(claimedRun: Run): void {
+  private async take(claimedRun: Run): Promise<void> {
     const parsed = integrationRunOf(claimedRun);
     const run: IntegrationRun = parsed.ok
       ? parsed.run
@@ -287,9 +307,17 @@ export class ActionsProcessor {
           properties: {},
         };
     const createdAt = parsed.ok ? parsed.createdAt : undefined;
-    const state = this.runs.stateOf(run.runId);
+    const state = await this.runs.stateOf(run.runId);
+    if (this.stopped) return;
     // Offered again after its acknowledgement was sent: executed here, or being, or reported; never twice.
     if (state !== undefined && state !== 'claimed') return;
+    // Claimed, and its acknowledgement's answer not recorded: asked again, by one processor, once the claim is stale.
+    // Port offers a run again a visibility timeout after it claimed it; half of one leaves room for the time between
+    // Port's claim and this App's, while a claim made just now is another processor's, acknowledging it right now.
+    if (state === 'claimed') {
+      const now = Date.now();
+      if (!(await this.runs.reclaim(run.runId, now - this.settings.visibilityTimeoutMs / 2, now))) return;
+    }
     this.hold({
       run,
       createdAt,
@@ -336,16 +364,21 @@ export class ActionsProcessor {
 
   private async process(held: Held): Promise<void> {
     const { run } = held;
-    if (held.phase === 'new' && !this.runs.claim(run, held.createdAt, Date.now())) return;
+    // The claim is a unique key: of the processors (replicas) offered this run, one takes it, and only that one
+    // acknowledges and executes it.
+    if (held.phase === 'new' && !(await this.runs.claim(run, held.createdAt, Date.now()))) return;
     if (held.phase !== 'acknowledged') {
       const acknowledged = await this.acknowledge(held);
       if (!acknowledged || this.stopped) return;
-      this.runs.setState(run.runId, 'acknowledged', Date.now());
+      if (!(await this.runs.acknowledged(run, held.createdAt, Date.now()))) {
+        this.events.warn(`actions processor: run ${run.runId} was acknowledged by another processor: left to it`);
+        return;
+      }
     }
     if (this.stopped) return;
     const outcome = await this.execute(held);
     if (outcome === undefined || this.stopped) return;
-    this.report(run, outcome, held.createdAt);
+    await this.report(run, outcome, held.createdAt);
   }
 
   /** Acknowledges the run to Port: true when it is this App's to execute now. */
@@ -363,7 +396,7 @@ export class ActionsProcessor {
       return false;
     }
     if (answer.acknowledged) return true;
-    this.runs.forget(runId);
+    await this.runs.forget(runId);
     // Ended meanwhile (cancelled, or ended by hand): nothing to do and nobody to tell.
     if (answer.reason === 'ended') return false;
     this.counts.skipped++;
@@ -375,23 +408,29 @@ export class ActionsProcessor {
         'run is acknowledged, by another processor or by that lost request. wharf leaves it: if the run does not ' +
         'progress, run the action again';
       this.events.warn(`run ${runId}: ${message}`);
-      this.write(runId, [{ op: 'log', body: { message } }]);
+      await this.write(runId, [{ op: 'log', body: { message } }]);
     }
     return false;
   }
 
-  /** Runs the executor; undefined when the processor stopped under it (the run stays `executing`). */
+  /**
+   * Runs the executor; undefined when the processor stopped under it (the run stays `executing`), or when another
+   * replica started the run first (one resuming it as left by a stop).
+   */
   private async execute(held: Held): Promise<ExecutionOutcome | undefined> {
     const { run } = held;
     const executor = this.registry.get(run.integrationActionType);
     if (held.problem !== undefined) return { status: 'FAILURE', summary: held.problem };
     if (!executor) return { status: 'FAILURE', summary: this.registry.unknownType(run.integrationActionType) };
-    this.runs.setState(run.runId, 'executing', Date.now());
+    if (!(await this.runs.begin(run.runId, Date.now()))) {
+      this.events.warn(`actions processor: run ${run.runId} was started by another processor: left to it`);
+      return undefined;
+    }
     let repository: Promise<RunRepository> | undefined;
     const context: ExecutorContext = {
       repository: () => (repository ??= this.resolve(run.properties)),
       log: async (message, statusLabel) => {
-        this.write(run.runId, [
+        await this.write(run.runId, [
           { op: 'log', body: { message: this.redact(message), ...(statusLabel && { statusLabel }) } },
         ]);
       },
@@ -416,7 +455,7 @@ export class ActionsProcessor {
    * Reports an outcome to the Port run through the outbox, and records the run finished, in one transaction: the
    * report reaches Port however long Port is away, and is made once.
    */
-  private report(run: IntegrationRun, outcome: ExecutionOutcome, createdAt: number | undefined): void {
+  private async report(run: IntegrationRun, outcome: ExecutionOutcome, createdAt: number | undefined): Promise<void> {
     const summary = this.redact(outcome.summary);
     const patch: Record<string, string> = {};
     if (outcome.link !== undefined) patch.link = outcome.link;
@@ -432,17 +471,18 @@ export class ActionsProcessor {
       writes.push({ op: 'patch', body: { ...patch, summary } });
       writes.push({ op: 'log', body: { message: summary, terminationStatus: outcome.status } });
     }
-    this.store.transaction(() => {
-      enqueuePortWrites(this.store.outbox, run.runId, writes);
-      this.runs.finish(run.runId, outcome.status, Date.now());
+    await this.state.transaction(async (tx) => {
+      const now = Date.now();
+      await enqueuePortWrites(this.state.outbox, run.runId, writes, { now, on: tx });
+      await this.runs.finish(run.runId, outcome.status, now, tx);
     });
     this.outcomes[outcome.status]++;
     this.events.enqueued();
     this.events.executed(outcome.status, createdAt);
   }
 
-  private write(runId: string, writes: PortWrite[]): void {
-    enqueuePortWrites(this.store.outbox, runId, writes);
+  private async write(runId: string, writes: PortWrite[]): Promise<void> {
+    await enqueuePortWrites(this.state.outbox, runId, writes);
     this.events.enqueued();
   }
 }

@@ -1,0 +1,212 @@
+/**
+ * Two actions processors on one App state (two replicas sharing DATABASE_URL, or two handles on one app.sqlite),
+ * each offered the same Port runs: the run's claim in the App's state is what makes one of them execute it.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import {
+  ActionsProcessor,
+  DEFAULT_PROCESSOR_SETTINGS,
+  ExecutorRegistry,
+  type ActionExecutor,
+  type PendingRunsSource,
+  type ProcessorEvents,
+} from '../../../app/actions/index.ts';
+import type { AppState } from '../../../app/state/index.ts';
+import type { ClaimedRun } from '../../../src/port/index.ts';
+import { ENGINES } from '../../sql/engines.ts';
+import { twoReplicas } from '../state/state-engines.ts';
+
+const INSTALLATION = 'wharf-replicas';
+const TYPE = 'count';
+
+function claimedRun(id: string): ClaimedRun {
+  return {
+    id,
+    status: 'IN_PROGRESS',
+    action: { identifier: 'counted' },
+    properties: {},
+    payload: {
+      type: 'INTEGRATION_ACTION',
+      installationId: INSTALLATION,
+      integrationActionType: TYPE,
+      integrationActionExecutionProperties: { n: id },
+    },
+  };
+}
+
+/**
+ * A Port that offers `runs` on each processor's first poll (and what `offer` gives on the next), and acknowledges
+ * every acknowledgement: as lenient as a Port whose visibility timeout ran out between two claims, so only the App's
+ * own records keep a run from running twice.
+ */
+function lenientPort(runs: string[]): PendingRunsSource & { acknowledged: string[]; offer(ids: string[]): void } {
+  let next: string[] | undefined = runs;
+  const acknowledged: string[] = [];
+  return {
+    acknowledged,
+    offer(ids) {
+      next = ids;
+    },
+    async claimPendingRuns() {
+      const offered = next ?? [];
+      next = undefined;
+      return offered.map(claimedRun);
+    },
+    async acknowledgeRun(runId) {
+      acknowledged.push(runId);
+      return { acknowledged: true };
+    },
+  };
+}
+
+const quiet = (warnings: string[]): ProcessorEvents => ({
+  claimed: () => undefined,
+  skipped: () => undefined,
+  executed: () => undefined,
+  pollFailed: () => undefined,
+  enqueued: () => undefined,
+  warn: (message) => warnings.push(message),
+});
+
+function processorOn(
+  state: AppState,
+  source: PendingRunsSource,
+  executor: ActionExecutor,
+  warnings: string[],
+): ActionsProcessor {
+  return new ActionsProcessor({
+    source,
+    state,
+    registry: new ExecutorRegistry([executor]),
+    repository: () => Promise.reject(new Error('no repository in these tests')),
+    settings: {
+      ...DEFAULT_PROCESSOR_SETTINGS,
+      installationId: INSTALLATION,
+      batchSize: 50,
+      pacing: { idleMs: 5, maxIdleMs: 20, errorMs: 10, maxErrorMs: 50 },
+      stopWithinMs: 500,
+    },
+    events: quiet(warnings),
+  });
+}
+
+/** An executor that counts its executions per run, each taking a little while (so the two replicas overlap). */
+function countingExecutor(executions: Map<string, number>): ActionExecutor {
+  return {
+    type: TYPE,
+    async execute(run) {
+      executions.set(run.runId, (executions.get(run.runId) ?? 0) + 1);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return { status: 'SUCCESS', summary: `counted ${run.runId}` };
+    },
+  };
+}
+
+async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe.each(ENGINES)('actions processors of two replicas on $dialect', (engine) => {
+  let a: AppState;
+  let b: AppState;
+  const running: ActionsProcessor[] = [];
+
+  beforeAll(() => engine.setUp('processor-replicas'));
+  afterAll(() => engine.tearDown());
+  beforeEach(async () => {
+    ({ a, b } = await twoReplicas(engine));
+  });
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((processor) => processor.stop()));
+  });
+
+  function start(processor: ActionsProcessor): ActionsProcessor {
+    running.push(processor);
+    processor.start();
+    return processor;
+  }
+
+  const deliveries = async (state: AppState): Promise<number> => {
+    const [row] = await state.db.query<{ count: number }>(
+      "SELECT COUNT(*) AS count FROM deliveries WHERE kind = 'port-writes'",
+    );
+    return Number(row!.count);
+  };
+
+  test('offered the same runs, each run is claimed, acknowledged and executed by one of them', async () => {
+    const runIds = Array.from({ length: 30 }, (_, index) => `r_same_${index}`);
+    const executions = new Map<string, number>();
+    const warnings: string[] = [];
+    const [portA, portB] = [lenientPort(runIds), lenientPort(runIds)];
+    const first = start(processorOn(a, portA, countingExecutor(executions), warnings));
+    const second = start(processorOn(b, portB, countingExecutor(executions), warnings));
+    await until(async () => (await a.actionRuns.inState('finished')).length === runIds.length, 'every run finished');
+    await Promise.all([first.stop(), second.stop()]);
+
+    expect([...executions.keys()].sort()).toEqual([...runIds].sort());
+    expect([...executions.values()].every((count) => count === 1)).toBe(true);
+    // A replica that lost a run's claim did not acknowledge it either.
+    expect([...portA.acknowledged, ...portB.acknowledged].sort()).toEqual([...runIds].sort());
+    expect(first.status().outcomes.SUCCESS + second.status().outcomes.SUCCESS).toBe(runIds.length);
+    // One outcome each, in the shared outbox.
+    expect(await deliveries(b)).toBe(runIds.length);
+    expect(warnings).toEqual([]);
+  });
+
+  test('a run left acknowledged is resumed by one of the replicas starting at once, not by both', async () => {
+    const run = { runId: 'r_left', integrationActionType: TYPE, properties: { n: 1 } };
+    expect(await a.actionRuns.claim(run, undefined, Date.now())).toBe(true);
+    await a.actionRuns.setState(run.runId, 'acknowledged', Date.now());
+    const executions = new Map<string, number>();
+    const warnings: string[] = [];
+    const first = start(processorOn(a, lenientPort([]), countingExecutor(executions), warnings));
+    const second = start(processorOn(b, lenientPort([]), countingExecutor(executions), warnings));
+    await until(async () => (await b.actionRuns.stateOf(run.runId)) === 'finished', 'the run finished');
+    await Promise.all([first.stop(), second.stop()]);
+
+    expect(executions.get(run.runId)).toBe(1);
+    expect(first.status().outcomes.SUCCESS + second.status().outcomes.SUCCESS).toBe(1);
+    // Not checked here: the other replica, starting while the run executes, may find it `executing` and end it
+    // FAILURE as a stopped process's (the action_runs rows say nothing of which replica has a run).
+  });
+
+  test('offered a run another replica claimed and acknowledged, a replica leaves it', async () => {
+    const executions = new Map<string, number>();
+    const warnings: string[] = [];
+    const port = lenientPort([]);
+    const processor = start(processorOn(b, port, countingExecutor(executions), warnings));
+    await until(async () => processor.status().lastPoll !== undefined, 'a first poll');
+    // Meanwhile, replica a claims and acknowledges the run (and is about to execute it); Port offers it to b again.
+    const run = { runId: 'r_taken', integrationActionType: TYPE, properties: {} };
+    expect(await a.actionRuns.claim(run, undefined, Date.now())).toBe(true);
+    expect(await a.actionRuns.acknowledged(run, undefined, Date.now())).toBe(true);
+    const claimedBefore = processor.status().claimed;
+    port.offer([run.runId]);
+    await until(async () => processor.status().claimed > claimedBefore, 'the run offered');
+    await processor.idle();
+    await processor.stop();
+
+    expect(port.acknowledged).toEqual([]);
+    expect(executions.size).toBe(0);
+    expect(await a.actionRuns.stateOf(run.runId)).toBe('acknowledged');
+    expect(await deliveries(a)).toBe(0);
+    expect(warnings).toEqual([]);
+  });
+
+  test('acknowledged by two replicas (a lost answer, asked again), a run is recorded and started by one', async () => {
+    const run = { runId: 'r_twice', integrationActionType: TYPE, properties: {} };
+    expect(await a.actionRuns.claim(run, undefined, Date.now())).toBe(true);
+    // b got Port's yes first (its claim row was forgotten by a refused acknowledgement: recorded again)...
+    await b.actionRuns.forget(run.runId);
+    expect(await b.actionRuns.acknowledged(run, undefined, Date.now())).toBe(true);
+    // ... so a's yes, arriving late, finds the run past `claimed`: a leaves it.
+    expect(await a.actionRuns.acknowledged(run, undefined, Date.now())).toBe(false);
+    expect(await b.actionRuns.begin(run.runId, Date.now())).toBe(true);
+    expect(await a.actionRuns.begin(run.runId, Date.now())).toBe(false);
+    expect(await a.actionRuns.stateOf(run.runId)).toBe('executing');
+  });
+});
