@@ -35,6 +35,8 @@ export interface StartOptions {
   delivery?: Partial<DeliverySettings>;
   /** A Port API to report to; when absent the embedded catalog is served and used. */
   portBaseUrl?: string | undefined;
+  /** DATABASE_URL: the App's state in that PostgreSQL database (shared by replicas); absent: dataDir/app.sqlite. */
+  databaseUrl?: string | undefined;
   /** The GitHub App (Probot with its credentials); without it, the App's GitHub features are off. */
   probot?: Probot | undefined;
   app?: Partial<Omit<WharfAppOptions, 'state' | 'port' | 'dataDir' | 'portSecret' | 'probot' | 'log'>>;
