@@ -15,6 +15,8 @@ export interface ServerConfig {
   appUrl: string | undefined;
   /** PORT_BASE_URL: a Port API to report to instead of the embedded catalog. */
   portBaseUrl: string | undefined;
+  /** DATABASE_URL: the PostgreSQL database of the App's state, shared by replicas; unset: WHARF_DATA_DIR/app.sqlite. */
+  databaseUrl: string | undefined;
   allowedWorkflows: string[];
   reconcileIntervalMs: number;
   /** Full resync of every installation this often; 0: only on install, config change and on demand. */
@@ -66,6 +68,35 @@ export function githubAppStatus(env: NodeJS.ProcessEnv): { ok: true } | { ok: fa
   return missing.length === 0 ? { ok: true } : { ok: false, missing };
 }
 
+/**
+ * DATABASE_URL, checked without its value ever being shown: it holds the database's password. Undefined when unset
+ * (or empty).
+ */
+function databaseUrlOf(env: NodeJS.ProcessEnv): string | undefined {
+  const value = env.DATABASE_URL?.trim();
+  if (!value) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') || !url.hostname) {
+    const scheme = url ? ` (its scheme is ${url.protocol.slice(0, -1)})` : ' (it is not a URL)';
+    throw new Error(
+      `Invalid environment: DATABASE_URL: must be a PostgreSQL URL, postgres://user:password@host:5432/database ` +
+        `or postgresql://...${scheme}; unset it to keep the App's state in WHARF_DATA_DIR/app.sqlite`,
+    );
+  }
+  return value;
+}
+
+/** Where DATABASE_URL points, without its user and password: `host:port/database`. */
+export function describeDatabaseUrl(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  return `${url.host}${url.pathname === '/' ? '' : decodeURIComponent(url.pathname)}`;
+}
+
 export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -73,6 +104,16 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
     throw new Error(`Invalid environment: ${problems.join('; ')}`);
   }
   const values = parsed.data;
+  const databaseUrl = databaseUrlOf(env);
+  if (databaseUrl && !values.PORT_BASE_URL) {
+    throw new Error(
+      'Invalid environment: DATABASE_URL is set without PORT_BASE_URL. With DATABASE_URL the App keeps its state in ' +
+        'PostgreSQL so that several wharf replicas share it, but the embedded catalog (served when PORT_BASE_URL is ' +
+        "not set) keeps its data in one process's WHARF_DATA_DIR and cannot be replicated. Set PORT_BASE_URL to " +
+        "Port's API, or to one wharf process that serves the catalog (started without DATABASE_URL); or unset " +
+        'DATABASE_URL to run one process with the embedded catalog.',
+    );
+  }
   let jq: JqLimits;
   try {
     jq = jqLimitsFromEnv(env);
@@ -92,6 +133,7 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
     ),
     appUrl: values.WHARF_APP_URL,
     portBaseUrl: values.PORT_BASE_URL,
+    databaseUrl,
     allowedWorkflows: parseAllowedWorkflows(values.WHARF_ALLOWED_WORKFLOWS),
     reconcileIntervalMs: values.WHARF_RECONCILE_INTERVAL_SECONDS * 1000,
     resyncIntervalMs: values.WHARF_RESYNC_INTERVAL_SECONDS * 1000,

@@ -1,7 +1,9 @@
+import { join } from 'node:path';
 import { SmeeClient } from 'smee-client';
 import { githubAppEnv, probotFromEnv, SETUP_PATH, STORED_APP_FILE, WEBHOOKS_PATH } from '../../app/index.ts';
+import { APP_STATE_FILE } from '../../app/state/index.ts';
 import { configureJq } from '../jq/index.ts';
-import { githubAppStatus, readServerConfig } from './config.ts';
+import { describeDatabaseUrl, githubAppStatus, readServerConfig } from './config.ts';
 import { startServer } from './server.ts';
 
 /** Orchestrators (Kubernetes, systemd, Docker) kill 10 s after SIGTERM; exit before that, on our own terms. */
@@ -49,6 +51,11 @@ async function main(): Promise<void> {
   } else {
     console.log(`reporting to the Port API at ${config.portBaseUrl}`);
   }
+  console.log(
+    config.databaseUrl
+      ? `app state: PostgreSQL at ${describeDatabaseUrl(config.databaseUrl)}`
+      : `app state: ${join(config.dataDir, APP_STATE_FILE)}`,
+  );
   if (github.ok) {
     const stored = githubApp.fromStore.length > 0 ? ` (${githubApp.fromStore.join(', ')} from ${STORED_APP_FILE})` : '';
     console.log(

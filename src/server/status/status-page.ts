@@ -1,11 +1,18 @@
 import { escapeHtml } from '../../html/index.ts';
-import type { InstallationStatus, OutboxStatus, StatusReport } from './status-report.ts';
+import type { DatabaseCheck, InstallationStatus, OutboxStatus, StatusReport } from './status-report.ts';
 
 /** A link to an http(s) URL or a path of this server; anything else is shown as text. */
 function link(href: string, text: string): string {
   return /^(https?:\/\/|\/(?!\/))/i.test(href)
     ? `<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>`
     : escapeHtml(text);
+}
+
+function appStateSection(check: DatabaseCheck): string {
+  return check.ok
+    ? `<p class="good">The App's database, ${escapeHtml(check.name)}: ${escapeHtml(check.detail)}.</p>`
+    : `<p class="bad">The App's database, ${escapeHtml(check.name)}, is not ready: ${escapeHtml(check.detail)}. ` +
+        'Webhooks, invocations and integration actions fail until it answers (/readyz answers 503).</p>';
 }
 
 function outbox(name: string, status: OutboxStatus | null): string {
@@ -131,6 +138,8 @@ ${link('/healthz', 'liveness')}; this page as JSON with <code>Accept: applicatio
 ${catalog}
 <h2>GitHub App</h2>
 ${appSection(report.app)}
+<h3>App state</h3>
+${appStateSection(report.appState)}
 <h2>Integration actions</h2>
 ${actionsSection(report.actions)}
 <h2>Outboxes</h2>

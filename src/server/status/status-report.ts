@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { WharfApp } from '../../../app/index.ts';
 import type { BrokenConfig, ResyncRecord } from '../../../app/sync/index.ts';
 import type { Catalog } from '../../../catalog/index.ts';
+import { DatabaseUnavailableError, type SqlDatabase } from '../../sql/index.ts';
 import type { GithubProbe, ProbeResult } from './github-probe.ts';
 
 /** What the status page and /readyz read; every part is read anew on each request. */
@@ -56,6 +57,8 @@ export interface StatusReport {
         installations: InstallationStatus[];
         installationsError: string | null;
       };
+  /** The App's database (its state: PostgreSQL with DATABASE_URL, else app.sqlite), as /readyz checks it. */
+  appState: DatabaseCheck;
   outboxes: { app: OutboxStatus; catalog: OutboxStatus | null };
   actions: ActionsStatus;
   configErrors: Array<{
@@ -121,12 +124,19 @@ function actionsStatus(wharfApp: WharfApp): ActionsStatus {
   };
 }
 
+/** One database, as /readyz sees it: `name` says which (and on which engine), `detail` how it answered. */
+export interface DatabaseCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
 export interface ReadinessReport {
   ready: boolean;
   /** The parts that are not ready, each with why. */
   notReady: Array<{ part: 'database' | 'github'; reason: string }>;
   checks: {
-    database: { ok: boolean; databases: Array<{ name: string; ok: boolean; detail: string }> };
+    database: { ok: boolean; databases: DatabaseCheck[] };
     github: { ok: boolean; detail: string } | { ok: true; detail: 'the GitHub App is off' };
   };
 }
@@ -195,6 +205,7 @@ export async function statusReport(sources: StatusSources): Promise<StatusReport
   const { catalog, wharfApp } = sources;
   const url = sources.url();
   const now = Date.now();
+  const appState = appDatabaseCheck(wharfApp.state.db);
   let app: StatusReport['app'];
   if (!wharfApp.githubOn) {
     app = { on: false, missing: sources.appMissing(), register: '/setup' };
@@ -204,11 +215,13 @@ export async function statusReport(sources: StatusSources): Promise<StatusReport
     app = {
       on: true,
       github: githubStatusOf(probe),
-      installations: (listed?.ok ? listed.installations : []).map(({ id, account }) => ({
-        id,
-        account,
-        lastResync: resyncStatus(sync?.store.latestResync(id)),
-      })),
+      installations: await Promise.all(
+        (listed?.ok ? listed.installations : []).map(async ({ id, account }) => ({
+          id,
+          account,
+          lastResync: resyncStatus(await sync?.store.latestResync(id)),
+        })),
+      ),
       installationsError: listed && !listed.ok ? listed.error : null,
     };
   }
@@ -217,6 +230,7 @@ export async function statusReport(sources: StatusSources): Promise<StatusReport
     url,
     catalog: catalog ? { embedded: true, url: `${url}/v1` } : { embedded: false, portApi: sources.portBaseUrl ?? '' },
     app,
+    appState: await appState,
     outboxes: {
       app: outboxStatus(wharfApp.metrics.value('wharf_outbox_depth') ?? 0, wharfApp.oldestPendingAt(), now),
       catalog: catalog ? outboxStatus(catalog.pendingDeliveries(), catalog.oldestPendingDeliveryAt(), now) : null,
@@ -227,8 +241,47 @@ export async function statusReport(sources: StatusSources): Promise<StatusReport
   };
 }
 
+/** How long /readyz waits for the App's database to answer before calling it unreachable. */
+export const APP_DATABASE_TIMEOUT_MS = 2_000;
+
+/** A driver's message may quote a connection string: its user and password are never shown. */
+const withoutCredentials = (text: string): string => text.replace(/(\w+:\/\/)[^@\s/]*@/g, '$1');
+
+/**
+ * The App's database answers (`SELECT 1`) within APP_DATABASE_TIMEOUT_MS, and has its schema (the version its
+ * migrations reached, in schema_migrations). Unreachable (DatabaseUnavailableError) or slower: not ready.
+ */
+async function appDatabaseCheck(db: SqlDatabase, timeoutMs = APP_DATABASE_TIMEOUT_MS): Promise<DatabaseCheck> {
+  const name = `app (${db.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'})`;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  const answer = (async () => {
+    await db.query('SELECT 1');
+    const [row] = await db.query<{ version: number | string | null }>(
+      'SELECT max(version) AS version FROM schema_migrations',
+    );
+    return Number(row?.version ?? 0);
+  })();
+  // Answered after the timeout (or failed after it): nobody waits any more.
+  answer.catch(() => undefined);
+  try {
+    const version = await Promise.race([answer, timeout]);
+    return version > 0
+      ? { name, ok: true, detail: `reachable, schema version ${version}` }
+      : { name, ok: false, detail: 'reachable, not migrated' };
+  } catch (error) {
+    const message = withoutCredentials(error instanceof Error ? error.message : String(error));
+    const unreachable = error instanceof DatabaseUnavailableError || message.startsWith('no answer within');
+    return { name, ok: false, detail: unreachable ? `unreachable: ${message}` : message };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Open, and at a schema version (its migrations ran when it was opened). */
-function databaseCheck(name: string, db: DatabaseSync): { name: string; ok: boolean; detail: string } {
+function databaseCheck(name: string, db: DatabaseSync): DatabaseCheck {
   try {
     if (!db.isOpen) return { name, ok: false, detail: 'closed' };
     const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number };
@@ -241,13 +294,13 @@ function databaseCheck(name: string, db: DatabaseSync): { name: string; ok: bool
 }
 
 /**
- * Ready: the databases are open and migrated, and, when the App is on, GitHub accepted the App's JWT lately
- * (`GET /app`; asked again now when the last answer is not a fresh success).
+ * Ready: the catalog's database is open and migrated, the App's answers and is migrated, and, when the App is on,
+ * GitHub accepted the App's JWT lately (`GET /app`; asked again now when the last answer is not a fresh success).
  */
 export async function readinessReport(sources: StatusSources): Promise<ReadinessReport> {
   const databases = [
     ...(sources.catalog ? [databaseCheck('catalog', sources.catalog.db)] : []),
-    databaseCheck('app', sources.wharfApp.store.db),
+    await appDatabaseCheck(sources.wharfApp.state.db),
   ];
   const database = { ok: databases.every((db) => db.ok), databases };
   let github: ReadinessReport['checks']['github'] = { ok: true, detail: 'the GitHub App is off' };
