@@ -1,13 +1,48 @@
 /**
  * The state of catalog sync (migrations 2 and 3): which source produced which entity, the checkpoints of full
  * resyncs, the GitOps files each repository's tree listing found, and the last good port-app-config.yml of each
- * scope. The operations of app/sync/store/sync-store.ts's SyncStore, asynchronous, on either engine.
+ * scope, on either engine.
  */
 import type { Dialect, SqlDatabase, SqlExecutor, SqlTransaction } from '../../src/sql/index.ts';
 import type { EntityKey, SourceKey } from '../sync/sources.ts';
-import type { ResyncProgress, ResyncRecord, ResyncState, TrackedRow } from '../sync/store/sync-store.ts';
 
-export type { ResyncProgress, ResyncRecord, ResyncState, TrackedRow } from '../sync/store/sync-store.ts';
+export type ResyncState = 'running' | 'completed' | 'failed';
+
+/** One full resync of an installation, as recorded (sync_resyncs). */
+export interface ResyncRecord {
+  id: number;
+  installationId: number;
+  owner: string;
+  reason: string;
+  state: ResyncState;
+  cursor: string | null;
+  pages: number;
+  repositories: number;
+  entities: number;
+  errors: number;
+  deleted: number;
+  message: string | null;
+  /** GitHub requests the resync sent (GraphQL, REST) and the GraphQL points they cost. */
+  github: { graphql: number; rest: number; points: number };
+  startedAt: number;
+  updatedAt: number;
+  endedAt: number | null;
+}
+
+/** What a page of a resync adds to its run's counts. */
+export interface ResyncProgress {
+  cursor: string | null;
+  repositories: number;
+  entities: number;
+  errors: number;
+  /** GitHub usage of this page. */
+  github?: { graphql: number; rest: number; points: number };
+}
+
+/** A tracked row: one source's claim on one entity. */
+export interface TrackedRow extends EntityKey, SourceKey {
+  installationId: number;
+}
 
 type ResyncRow = {
   id: number;
@@ -71,7 +106,7 @@ const trackedFromRow = (row: TrackedDbRow): TrackedRow => ({
 
 const TRACKED = 'blueprint, identifier, kind, repo_id, item, installation_id, seen_resync, updated_at';
 
-/** Rows in a stable order on both engines (the sync store read them in the order SQLite stored them). */
+/** Rows in a stable order on both engines. */
 const TRACKED_ORDER = 'ORDER BY blueprint, identifier, kind, repo_id, item';
 
 /** Entities tracked per statement: one JSON parameter each, well within either engine's limits. */

@@ -6,7 +6,7 @@
 import type { DeliveryHandler } from '../../src/outbox/index.ts';
 import type { PortClient } from '../../src/port/index.ts';
 import type { GithubAccess } from '../github/index.ts';
-import type { AppStore } from '../store/index.ts';
+import type { AppState, SyncState } from '../state/index.ts';
 import { CheckRunPoster } from './checks/check-runs.ts';
 import { FileValidation, type ValidatedPull } from './checks/file-validation.ts';
 import { type BrokenConfig, ConfigResolver } from './config/config-resolver.ts';
@@ -23,7 +23,6 @@ import { repositoryObjectById } from './kinds/repository-objects.ts';
 import { type PushEvent, PushSync } from './live/push-sync.ts';
 import { repositoryChange, type RepositoryObject, RepositorySync } from './live/repository-sync.ts';
 import { Resyncs } from './resync/resyncs.ts';
-import { SyncStore } from './store/sync-store.ts';
 import { SyncContext, type SyncSettings } from './sync-context.ts';
 import { ServiceBlueprintGuard } from './writes/blueprint-guard.ts';
 import { SourceWriter } from './writes/source-writer.ts';
@@ -35,6 +34,8 @@ export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
   pageSize: MAX_PAGE_SIZE,
   resyncRateLimits: RESYNC_RATE_POLICY,
   liveRateLimits: LIVE_RATE_POLICY,
+  resyncLeaseMs: 60_000,
+  resumePollMs: 20_000,
 };
 
 export interface CatalogSyncEvents {
@@ -49,7 +50,8 @@ export interface CatalogSyncEvents {
 type Installation = { installation?: { id: number } | undefined };
 
 export class CatalogSync {
-  readonly store: SyncStore;
+  /** The state of catalog sync: the App state's `sync` (resyncs, tracked entities, configurations). */
+  readonly store: SyncState;
   readonly resyncs: Resyncs;
   private readonly ctx: SyncContext;
   private readonly events: CatalogSyncEvents;
@@ -63,16 +65,15 @@ export class CatalogSync {
   /** Live events under way, so that idle() can wait for them. */
   private readonly pending = new Set<Promise<unknown>>();
 
-  constructor(appStore: AppStore, github: GithubAccess, settings: Partial<SyncSettings>, events: CatalogSyncEvents) {
+  constructor(state: AppState, github: GithubAccess, settings: Partial<SyncSettings>, events: CatalogSyncEvents) {
     const full = { ...DEFAULT_SYNC_SETTINGS, ...settings };
     this.events = events;
-    this.store = new SyncStore(appStore.db);
+    this.store = state.sync;
     this.ctx = new SyncContext({
-      store: this.store,
+      state,
       github,
       reads: new GithubReads(github, events.warn),
       configs: new ConfigResolver(this.store, events.warn, full.configTtlMs),
-      outbox: appStore.outbox,
       settings: full,
       warn: events.warn,
       enqueued: events.enqueued,
@@ -89,20 +90,27 @@ export class CatalogSync {
   }
 
   /**
-   * Starts writing to `port`: answers the outbox handlers of catalog sync for the App's worker, goes on with the
-   * resyncs a stop cut short, and starts the schedule.
+   * Writes to `port` from now on: answers the outbox handlers of catalog sync for the App's worker (its live writes
+   * go through the outbox). Before start.
    */
-  start(port: PortClient, maxAttempts: number): Record<string, DeliveryHandler> {
+  handlers(port: PortClient, maxAttempts: number): Record<string, DeliveryHandler> {
     this.ctx.port = port;
     this.ctx.writer = new SourceWriter(this.store, port, new ServiceBlueprintGuard(port), this.events.warn);
-    this.resyncs.resumeInterrupted();
-    this.resyncs.schedule(this.ctx.settings.resyncIntervalMs);
     return {
       [CATALOG_SYNC]: syncJobsHandler(this.ctx.writer, maxAttempts, this.events.warn, {
         done: (job) => this.events.written?.(job),
         givenUp: () => this.events.givenUp?.(),
       }),
     };
+  }
+
+  /**
+   * Starts the resyncs' work, in the background: going on with resyncs left running whose lease is free (a stop
+   * cut them short, here or on another replica), at once and every resumePollMs; the schedule (resyncIntervalMs);
+   * renewing the leases of the resyncs this replica runs. After handlers.
+   */
+  start(): void {
+    this.resyncs.start(this.ctx.settings.resyncIntervalMs);
   }
 
   /** The port-app-config.yml files read lately that do not parse (for the status page). */
@@ -136,7 +144,10 @@ export class CatalogSync {
 
   async onInstallationCreated(payload: { installation: { id: number; account: { login: string } | null } }) {
     const login = payload.installation.account?.login;
-    if (login) this.resyncs.request(payload.installation.id, login, 'installation created');
+    if (!login) return;
+    await this.resyncs
+      .request(payload.installation.id, login, 'installation created')
+      .catch((error: unknown) => this.events.warn(`catalog sync: resync of ${login}: ${String(error)}`));
   }
 
   /** The App was uninstalled from an account: the entities it wrote for it are deleted (within the threshold). */

@@ -8,5 +8,5 @@ export { registerSyncWebhooks } from './webhooks.ts';
 export { resyncRoute, RESYNC_PATH } from './resync/resync-route.ts';
 export { CONFIG_PATH, ORGANIZATION_CONFIG_REPOSITORIES, type BrokenConfig } from './config/config-resolver.ts';
 export { CATALOG_SYNC, type SyncJob } from './writes/sync-jobs.ts';
-export type { ResyncRecord } from './store/sync-store.ts';
+export type { ResyncRecord } from '../state/index.ts';
 export type { ResyncTicket } from './resync/resyncs.ts';

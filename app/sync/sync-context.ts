@@ -1,5 +1,5 @@
-/** What the parts of catalog sync share: the stores, GitHub, Port, the configurations and the settings. */
-import type { OutboxStore } from '../../src/outbox/index.ts';
+/** What the parts of catalog sync share: the App's state, GitHub, Port, the configurations and the settings. */
+import type { SqlExecutor } from '../../src/sql/index.ts';
 import type { PortClient } from '../../src/port/index.ts';
 import type { GithubAccess } from '../github/index.ts';
 import type { ActiveConfig } from './config/active-config.ts';
@@ -7,7 +7,7 @@ import type { ConfigFileReader, ConfigResolver } from './config/config-resolver.
 import type { GithubReads } from './github/graphql-reader.ts';
 import type { RateLimitPolicy } from './github/rate-limits.ts';
 import { RepositoryReader } from './github/repository-reader.ts';
-import type { SyncStore } from './store/sync-store.ts';
+import type { AppState, OutboxQueue, SyncState } from '../state/index.ts';
 import type { SourceWriter, EntityWriteOptions } from './writes/source-writer.ts';
 import { enqueueSyncJob, type SyncJob } from './writes/sync-jobs.ts';
 
@@ -20,14 +20,25 @@ export interface SyncSettings {
   pageSize: number;
   resyncRateLimits: RateLimitPolicy;
   liveRateLimits: RateLimitPolicy;
+  /**
+   * How long a replica's lease on a resync of an installation lasts (`resync:<installation id>`): renewed every
+   * third of it while the resync runs; a resync whose replica died is taken over this long after its last renewal.
+   */
+  resyncLeaseMs: number;
+  /** How often each replica looks for resyncs left running by a replica that died (their lease free) to go on with. */
+  resumePollMs: number;
 }
 
 export class SyncContext {
-  readonly store: SyncStore;
+  /** The App's state: transactions and leases. */
+  readonly state: AppState;
+  /** state.sync */
+  readonly store: SyncState;
   readonly github: GithubAccess;
   readonly reads: GithubReads;
   readonly configs: ConfigResolver;
-  readonly outbox: OutboxStore;
+  /** state.outbox */
+  readonly outbox: OutboxQueue;
   readonly settings: SyncSettings;
   readonly warn: (message: string) => void;
   private readonly enqueued: () => void;
@@ -40,20 +51,20 @@ export class SyncContext {
   readonly uninstalled = new Set<number>();
 
   constructor(parts: {
-    store: SyncStore;
+    state: AppState;
     github: GithubAccess;
     reads: GithubReads;
     configs: ConfigResolver;
-    outbox: OutboxStore;
     settings: SyncSettings;
     warn: (message: string) => void;
     enqueued: () => void;
   }) {
-    this.store = parts.store;
+    this.state = parts.state;
+    this.store = parts.state.sync;
     this.github = parts.github;
     this.reads = parts.reads;
     this.configs = parts.configs;
-    this.outbox = parts.outbox;
+    this.outbox = parts.state.outbox;
     this.settings = parts.settings;
     this.warn = parts.warn;
     this.enqueued = parts.enqueued;
@@ -72,15 +83,15 @@ export class SyncContext {
     return (requests) => reader.filesOfRepositories(requests);
   }
 
-  /** Hands a write to the outbox (in order per repository) and wakes the worker. */
-  enqueue(repoId: number, job: SyncJob): void {
+  /** Hands a write to the outbox (in order per repository; in `on`'s transaction when given) and wakes the worker. */
+  async enqueue(repoId: number, job: SyncJob, on?: SqlExecutor): Promise<void> {
     if (job.type === 'write' && this.uninstalled.has(job.installationId)) {
       this.warn(
         `catalog sync: a write of installation ${job.installationId} is dropped: the App was uninstalled from it`,
       );
       return;
     }
-    enqueueSyncJob(this.outbox, repoId, job);
+    await enqueueSyncJob(this.outbox, repoId, job, Date.now(), on);
     this.enqueued();
   }
 }

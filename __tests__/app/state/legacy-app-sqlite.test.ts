@@ -5,7 +5,6 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { appStateMigrations, LEGACY_SQLITE_VERSIONS, openAppState } from '../../../app/state/index.ts';
 import { AppStore } from '../../../app/store/index.ts';
-import { SyncStore } from '../../../app/sync/store/sync-store.ts';
 import { openSqlite } from '../../../src/sql/index.ts';
 import { BIG_RUN_ID, NOW } from './state-engines.ts';
 
@@ -92,18 +91,32 @@ describe("an app.sqlite written by today's AppStore", () => {
     store.db
       .prepare('UPDATE action_runs SET state = ?, updated_at = ? WHERE run_id = ?')
       .run('executing', NOW + 1, 'r_action');
-    const sync = new SyncStore(store.db);
-    const resync = sync.startResync(INSTALLATION, 'acme', 'scheduled', NOW);
-    sync.track(
-      { kind: 'repository', repoId: REPO, item: '' },
-      INSTALLATION,
-      [{ blueprint: 'service', identifier: 'billing' }],
-      NOW,
-      resync.id,
-    );
-    sync.checkpoint(resync.id, { cursor: 'c1', repositories: 1, entities: 1, errors: 0 }, NOW + 1);
-    sync.saveListing(REPO, { commit: 'abc', patterns: 'port.yml', paths: ['port.yml'] });
-    sync.saveGoodConfig('acme', 'acme/.github-private', 'resources: []', NOW);
+    // What the synchronous SyncStore wrote: a resync with a checkpoint, an entity it tracked, a tree listing and
+    // an organization's last good configuration.
+    const { lastInsertRowid } = store.db
+      .prepare(
+        `INSERT INTO sync_resyncs (installation_id, owner, reason, state, started_at, updated_at)
+          VALUES (?, ?, ?, 'running', ?, ?)`,
+      )
+      .run(INSTALLATION, 'acme', 'scheduled', NOW, NOW);
+    const resync = { id: Number(lastInsertRowid) };
+    store.db
+      .prepare(
+        `INSERT INTO sync_entities (blueprint, identifier, kind, repo_id, item, installation_id, seen_resync,
+          updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run('service', 'billing', 'repository', REPO, '', INSTALLATION, resync.id, NOW);
+    store.db
+      .prepare(
+        'UPDATE sync_resyncs SET cursor = ?, pages = 1, repositories = 1, entities = 1, updated_at = ? WHERE id = ?',
+      )
+      .run('c1', NOW + 1, resync.id);
+    store.db
+      .prepare('INSERT INTO sync_listings (repo_id, commit_id, patterns, paths) VALUES (?, ?, ?, ?)')
+      .run(REPO, 'abc', 'port.yml', JSON.stringify(['port.yml']));
+    store.db
+      .prepare('INSERT INTO sync_configs (scope, source, text, updated_at) VALUES (?, ?, ?, ?)')
+      .run('acme', 'acme/.github-private', 'resources: []', NOW);
     store.close();
 
     const state = await openAppState({ dataDir, owner: 'new' });
@@ -138,13 +151,19 @@ describe("an app.sqlite written by today's AppStore", () => {
       ]);
       expect(await state.actionRuns.claim(run, undefined, NOW + 5)).toBe(false);
 
-      expect(await state.sync.resync(resync.id)).toEqual({
-        ...resync,
+      expect(await state.sync.resync(resync.id)).toMatchObject({
+        id: resync.id,
+        installationId: INSTALLATION,
+        owner: 'acme',
+        reason: 'scheduled',
+        state: 'running',
         cursor: 'c1',
         pages: 1,
         repositories: 1,
         entities: 1,
+        startedAt: NOW,
         updatedAt: NOW + 1,
+        endedAt: null,
       });
       expect(await state.sync.sourceRows({ kind: 'repository', repoId: REPO, item: '' })).toEqual([
         {

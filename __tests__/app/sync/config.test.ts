@@ -226,7 +226,7 @@ describe('a configuration that does not parse', () => {
       output: { title: '.github/port-app-config.yml is valid' },
     });
     expect((await entity(catalog, 'microservice', 'api'))!.title).toBe('svc api');
-    expect(catalog.server.wharfApp.sync!.store.latestResync(INSTALLATION)!.reason).toBe(
+    expect((await catalog.server.wharfApp.sync!.store.latestResync(INSTALLATION))!.reason).toBe(
       'custom-org/.github-private:.github/port-app-config.yml changed',
     );
   });

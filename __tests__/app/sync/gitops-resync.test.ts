@@ -235,7 +235,7 @@ describe('tree listings are kept in app.sqlite', () => {
       });
       expect(response.status).toBe(202);
       await settled(server);
-      return server.server.wharfApp.sync!.store.latestResync(INSTALLATION + 2)!;
+      return (await server.server.wharfApp.sync!.store.latestResync(INSTALLATION + 2))!;
     };
     try {
       fake.addInstallation('listed', INSTALLATION + 2);

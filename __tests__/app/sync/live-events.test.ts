@@ -231,7 +231,7 @@ describe('Port down', () => {
       expect((await deliverWebhook(first.url, 'repository', repositoryEvent('created', patient))).status).toBe(200);
       await first.server.wharfApp.sync!.idle();
       await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(first.server.wharfApp.metrics.value('wharf_outbox_depth')).toBe(1);
+      expect(await first.server.wharfApp.state.outbox.depth()).toBe(1);
       await first.close({ keepData: true });
       expect(await entity(catalog, 'service', 'patient')).toBeUndefined();
 

@@ -154,7 +154,7 @@ describe('a resync cut short in a phase', () => {
       });
       const first = await startSyncCatalog(github, {}, { dataDir });
       await blueprints(first);
-      const started = first.server.wharfApp.sync!.resyncs.request(INSTALLATION, OWNER, 'test');
+      const started = await first.server.wharfApp.sync!.resyncs.request(INSTALLATION, OWNER, 'test');
       expect(started.state).toBe('started');
       const teamPages = () => github.requests.filter((request) => request.operation === 'WharfTeams');
       while (teamPages().length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -168,7 +168,7 @@ describe('a resync cut short in a phase', () => {
       expect(github.requests.filter((request) => request.operation === 'WharfMembers')).toEqual([]);
       expect(teamPages()).toHaveLength(1);
       expect(teamPages()[0]!.variables?.after).not.toBeNull();
-      const record = second.server.wharfApp.sync!.store.latestResync(INSTALLATION)!;
+      const record = await second.server.wharfApp.sync!.store.latestResync(INSTALLATION);
       expect(record).toMatchObject({ state: 'completed', errors: 0 });
       expect(await identifiers(second, 'squad')).toHaveLength(150);
       expect(await identifiers(second, 'person')).toEqual(['ada', 'grace']);
@@ -228,7 +228,7 @@ describe('the repositories a later phase needs', () => {
       // Cut short in the alerts' phase: the next start has not read the repositories, and lists them.
       github.reset();
       github.fault({ match: (request) => request.path.includes('/dependabot/alerts'), answer: { hang: true } });
-      first.server.wharfApp.sync!.resyncs.request(installation, owner, 'test');
+      expect((await first.server.wharfApp.sync!.resyncs.request(installation, owner, 'test')).state).toBe('started');
       while (!github.requests.some((request) => request.path.includes('/dependabot/alerts'))) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
@@ -237,7 +237,7 @@ describe('the repositories a later phase needs', () => {
       const second = await startSyncCatalog(github, {}, { dataDir });
       try {
         await settled(second);
-        expect(second.server.wharfApp.sync!.store.latestResync(installation)).toMatchObject({
+        expect(await second.server.wharfApp.sync!.store.latestResync(installation)).toMatchObject({
           state: 'completed',
           errors: 0,
         });

@@ -117,7 +117,7 @@ describe('POST /api/resync', () => {
     const response = await deliverWebhook(catalog.url, 'installation', payload);
     expect(response.status).toBe(200);
     await settled(catalog);
-    expect(catalog.server.wharfApp.sync!.store.latestResync(installationId)).toMatchObject({
+    expect(await catalog.server.wharfApp.sync!.store.latestResync(installationId)).toMatchObject({
       state: 'completed',
       reason: 'installation created',
       repositories: 3,
@@ -133,8 +133,10 @@ describe('the schedule', () => {
     const scheduled = await startSyncCatalog(fake, { resyncIntervalMs: 200 });
     try {
       const store = scheduled.server.wharfApp.sync!.store;
-      while (store.latestResync(4242)?.state !== 'completed') await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(store.latestResync(4242)).toMatchObject({ reason: 'schedule', repositories: 1 });
+      while ((await store.latestResync(4242))?.state !== 'completed') {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(await store.latestResync(4242)).toMatchObject({ reason: 'schedule', repositories: 1 });
     } finally {
       await scheduled.close();
       await fake.close();
@@ -280,7 +282,7 @@ describe('a resync cut short', () => {
       await settled(second);
       // Pages 1 and 2 were written before the stop: the resync goes on with page 3.
       expect(fake.pageCursors()).toEqual([thirdCursor]);
-      const record = second.server.wharfApp.sync!.store.latestResync(4242);
+      const record = await second.server.wharfApp.sync!.store.latestResync(4242);
       expect(record).toMatchObject({ state: 'completed', pages: 3, repositories: 250, errors: 0 });
       const services = await second.api<{ entities: unknown[] }>('GET', '/v1/blueprints/service/entities');
       expect(services.body.entities).toHaveLength(250);

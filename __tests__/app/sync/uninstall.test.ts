@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { removalPlan } from '../../../app/sync/live/account-removal.ts';
-import type { TrackedRow } from '../../../app/sync/store/sync-store.ts';
+import type { TrackedRow } from '../../../app/state/index.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -178,14 +178,14 @@ describe('Port down when the App is uninstalled', () => {
       const created = { ...repositoryEvent('created', pending), installation: { id: 4545 } };
       expect((await deliverWebhook(app.url, 'repository', created)).status).toBe(200);
       await app.server.wharfApp.sync!.idle();
-      expect(app.server.wharfApp.metrics.value('wharf_outbox_depth')).toBe(1);
+      expect(await app.server.wharfApp.state.outbox.depth()).toBe(1);
       const deleted = installationEvent('deleted', 'hooli', 4545);
       expect((await deliverWebhook(app.url, 'installation', deleted)).status).toBe(200);
       await app.server.wharfApp.sync!.idle();
 
       proxy.reset();
       await app.server.wharfApp.settle();
-      expect(app.server.wharfApp.metrics.value('wharf_outbox_depth')).toBe(0);
+      expect(await app.server.wharfApp.state.outbox.depth()).toBe(0);
       expect(await entity(catalog, 'service', 'nucleus')).toBeUndefined();
       await app.close();
     } finally {

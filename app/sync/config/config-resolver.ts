@@ -1,14 +1,14 @@
 /**
  * Which port-app-config.yml is in force for a repository: its own `.github/port-app-config.yml`, else the
  * organization's (in its `.github-private` repository, else its `.github` repository), else the built-in default.
- * A file that does not parse is logged and the last good one of the same scope stays in force (kept in SQLite, so
- * across restarts too); with none, the next place applies. Answers are cached per organization and repository
+ * A file that does not parse is logged and the last good one of the same scope stays in force (kept in the App's
+ * state, so across restarts and replicas too); with none, the next place applies. Answers are cached per organization and repository
  * until a push changes the file (invalidate) or `ttlMs` passes.
  */
 import { kindDefinition } from '../kinds/index.ts';
 import { LruMap } from '../../../src/lru/index.ts';
 import { ConfigError, type ConfigProblem, type Kind, parsePortAppConfig } from '../mapping/index.ts';
-import type { SyncStore } from '../store/sync-store.ts';
+import type { SyncState } from '../../state/index.ts';
 import { type ActiveConfig, activeConfig, DEFAULT_ACTIVE_CONFIG } from './active-config.ts';
 
 export const CONFIG_PATH = '.github/port-app-config.yml';
@@ -43,7 +43,7 @@ export interface BrokenConfig {
 const BROKEN_KEPT = 1000;
 
 export class ConfigResolver {
-  private readonly store: SyncStore;
+  private readonly store: SyncState;
   private readonly warn: (message: string) => void;
   private readonly ttlMs: number;
   private readonly organizations = new LruMap<string, { config: ActiveConfig; until: number }>(ORGANIZATIONS_KEPT);
@@ -56,7 +56,7 @@ export class ConfigResolver {
   /** Files that do not parse, by source (lowercase), until one that parses or none is read there. */
   private readonly broken = new Map<string, BrokenConfig & { text: string }>();
 
-  constructor(store: SyncStore, warn: (message: string) => void, ttlMs: number) {
+  constructor(store: SyncState, warn: (message: string) => void, ttlMs: number) {
     this.store = store;
     this.warn = warn;
     this.ttlMs = ttlMs;
@@ -77,13 +77,13 @@ export class ConfigResolver {
 
   /**
    * The organization's configuration as last known, without reading GitHub (which no longer answers for an
-   * account the App was uninstalled from): the cached one however old, else the last good one kept in SQLite, else
+   * account the App was uninstalled from): the cached one however old, else the last good one kept in the state, else
    * the built-in default.
    */
   async remembered(owner: string): Promise<ActiveConfig> {
     const cached = this.organizations.get(owner.toLowerCase());
     if (cached) return cached.config;
-    const lastGood = this.store.lastGoodConfig(owner.toLowerCase());
+    const lastGood = await this.store.lastGoodConfig(owner.toLowerCase());
     const evaluated = lastGood ? await this.evaluate(lastGood.source, lastGood.text) : undefined;
     return evaluated?.ok ? evaluated.config : DEFAULT_ACTIVE_CONFIG;
   }
@@ -150,7 +150,7 @@ export class ConfigResolver {
     const scope = `${owner}/${repo}`.toLowerCase();
     let own: ActiveConfig | null = null;
     if (ownText === null) {
-      this.store.forgetConfig(scope);
+      await this.store.forgetConfig(scope);
       this.broken.delete(configSource(owner, repo).toLowerCase());
     } else {
       own = await this.inForce(scope, configSource(owner, repo), ownText);
@@ -217,7 +217,7 @@ export class ConfigResolver {
       );
       if (config) break;
     }
-    if (texts.every((text) => text === null)) this.store.forgetConfig(owner.toLowerCase());
+    if (texts.every((text) => text === null)) await this.store.forgetConfig(owner.toLowerCase());
     const result = config ?? DEFAULT_ACTIVE_CONFIG;
     this.organizations.set(owner.toLowerCase(), { config: result, until: Date.now() + this.ttlMs });
     return result;
@@ -230,11 +230,11 @@ export class ConfigResolver {
   private async inForce(scope: string, source: string, text: string): Promise<ActiveConfig | null> {
     const evaluated = await this.evaluate(source, text);
     if (evaluated.ok) {
-      this.store.saveGoodConfig(scope, source, text, Date.now());
+      await this.store.saveGoodConfig(scope, source, text, Date.now());
       this.broken.delete(source.toLowerCase());
       return evaluated.config;
     }
-    const lastGood = this.store.lastGoodConfig(scope);
+    const lastGood = await this.store.lastGoodConfig(scope);
     const fallback = lastGood ? await this.evaluate(lastGood.source, lastGood.text) : undefined;
     const keeps = fallback?.ok ? `the last good one (${lastGood!.source}) stays in force` : 'it is ignored';
     this.remember({

@@ -108,7 +108,7 @@ export class GitopsResync {
       found.map(async ({ repository, commit }): Promise<RepositoryTree | undefined> => {
         if (!repository.default_branch || commit === null) return { paths: [], truncated: false };
         // The paths a tree read found matching at a commit: a commit's files never change.
-        const known = this.ctx.store.listing(repository.id);
+        const known = await this.ctx.store.listing(repository.id);
         if (commit && known?.commit === commit && known.patterns === patternsKey) {
           return { paths: known.paths, truncated: false };
         }
@@ -116,7 +116,7 @@ export class GitopsResync {
           const tree = await reader.tree(repository.owner.login, repository.name, repository.default_branch);
           if (commit && !tree.truncated) {
             const paths = tree.paths.filter((path) => matchesSpecPath(path, patterns));
-            this.ctx.store.saveListing(repository.id, { commit, patterns: patternsKey, paths });
+            await this.ctx.store.saveListing(repository.id, { commit, patterns: patternsKey, paths });
           }
           return tree;
         } catch (error) {
@@ -129,19 +129,19 @@ export class GitopsResync {
       }),
     );
     const wanted: Array<{ index: number; path: string }> = [];
-    trees.forEach((tree, index) => {
-      if (!tree) return;
+    for (const [index, tree] of trees.entries()) {
+      if (!tree) continue;
       const { repository, texts } = found[index]!;
       if (tree.truncated) {
         this.ctx.warn(
           `resync of ${repository.owner.login}: GitHub listed only part of the files of ${repository.full_name}; the GitOps files it did not list are kept as they are`,
         );
-        this.ctx.store.keepGitops(installationId, repository.id, resyncId);
+        await this.ctx.store.keepGitops(installationId, repository.id, resyncId);
       }
       for (const path of tree.paths) {
         if (!(path in texts) && matchesSpecPath(path, patterns)) wanted.push({ index, path });
       }
-    });
+    }
     for (let start = 0; start < wanted.length; start += FILES_PER_QUERY) {
       const byRepository = Map.groupBy(wanted.slice(start, start + FILES_PER_QUERY), (entry) => entry.index);
       const requests = [...byRepository].map(([index, entries]) => ({

@@ -7,7 +7,7 @@
  * installation on it writes them again (and so takes them over) or someone deletes them.
  */
 import { entityKeyOf, type EntityKey } from '../sources.ts';
-import type { TrackedRow } from '../store/sync-store.ts';
+import type { TrackedRow } from '../../state/index.ts';
 import { SyncContext } from '../sync-context.ts';
 import { CATALOG_SYNC, type SyncJob } from '../writes/sync-jobs.ts';
 
@@ -54,10 +54,10 @@ export class AccountRemoval {
   async uninstalled(installationId: number, owner: string): Promise<void> {
     this.ctx.uninstalled.add(installationId);
     const config = await this.ctx.configs.remembered(owner);
-    const rows = this.ctx.store.installationRows(installationId);
-    this.remove(
+    const rows = await this.ctx.store.installationRows(installationId);
+    await this.remove(
       installationId,
-      [...new Set([...rows.map((row) => row.repoId), ...this.pendingRepositories(installationId)])],
+      [...new Set([...rows.map((row) => row.repoId), ...(await this.pendingRepositories(installationId))])],
       rows,
       config.config.entityDeletionThreshold,
       config.config.deleteDependentEntities,
@@ -71,10 +71,12 @@ export class AccountRemoval {
     const { ctx } = this;
     const reader = await ctx.reader(installationId, ctx.settings.liveRateLimits);
     const config = await ctx.configs.organization(owner, SyncContext.configFiles(reader));
-    this.remove(
+    const going: TrackedRow[] = [];
+    for (const repoId of repoIds) going.push(...(await ctx.store.repositoryRows(repoId)));
+    await this.remove(
       installationId,
       repoIds,
-      repoIds.flatMap((repoId) => ctx.store.repositoryRows(repoId)),
+      going,
       config.config.entityDeletionThreshold,
       config.config.deleteDependentEntities,
       `${repoIds.length} ${repoIds.length === 1 ? 'repository was' : 'repositories were'} removed from the App on ${owner}`,
@@ -83,11 +85,11 @@ export class AccountRemoval {
 
   /**
    * The repositories of the installation with writes still in the outbox (Port was down, or slow): what they write
-   * is deleted too, after them.
+   * is deleted too, after them. Every replica's: at the end of time, no lease holds a row any more.
    */
-  private pendingRepositories(installationId: number): number[] {
-    return this.ctx.outbox
-      .pendingOlderThan(CATALOG_SYNC, Number.MAX_SAFE_INTEGER)
+  private async pendingRepositories(installationId: number): Promise<number[]> {
+    const endOfTime = Number.MAX_SAFE_INTEGER;
+    return (await this.ctx.outbox.pendingOlderThan(CATALOG_SYNC, endOfTime, endOfTime))
       .map((delivery) => delivery.payload as SyncJob)
       .filter((job) => job.installationId === installationId)
       .flatMap((job) =>
@@ -98,19 +100,27 @@ export class AccountRemoval {
   }
 
   /** Each repository's rows go in its own order: after the writes of it still in the outbox. */
-  private remove(
+  private async remove(
     installationId: number,
     repoIds: readonly number[],
     going: readonly TrackedRow[],
     threshold: number,
     deleteDependents: boolean,
     what: string,
-  ): void {
+  ): Promise<void> {
     const { ctx } = this;
+    // The counts removalPlan asks for, read first: one per entity and one per blueprint.
+    const claims = new Map<string, number>();
+    const kept = new Map<string, number>();
+    for (const row of going) {
+      const key = entityKeyOf(row);
+      if (!claims.has(key)) claims.set(key, await ctx.store.claims(row));
+      if (!kept.has(row.blueprint)) kept.set(row.blueprint, await ctx.store.blueprintEntities(row.blueprint));
+    }
     const skippedBlueprints = removalPlan(
       going,
-      (entity) => ctx.store.claims(entity),
-      (blueprint) => ctx.store.blueprintEntities(blueprint),
+      (entity) => claims.get(entityKeyOf(entity))!,
+      (blueprint) => kept.get(blueprint)!,
       threshold,
     );
     for (const skipped of skippedBlueprints) {
@@ -120,7 +130,7 @@ export class AccountRemoval {
     }
     const keepBlueprints = skippedBlueprints.map((skipped) => skipped.blueprint);
     for (const repoId of repoIds) {
-      ctx.enqueue(repoId, { type: 'drop-repository', installationId, repoId, deleteDependents, keepBlueprints });
+      await ctx.enqueue(repoId, { type: 'drop-repository', installationId, repoId, deleteDependents, keepBlueprints });
     }
   }
 }

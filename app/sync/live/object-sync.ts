@@ -62,7 +62,7 @@ export class ObjectSync {
       outputs.push(...mapped.outputs);
     }
     if (outputs.length === 0) return;
-    ctx.enqueue(repository?.id ?? 0, {
+    await ctx.enqueue(repository?.id ?? 0, {
       type: 'write',
       installationId,
       outputs,

@@ -71,7 +71,7 @@ export class PushSync {
     if (specs.length === 0) return;
     const texts = await reader.files(owner, repository.name, push.after, specs);
     const loaded = await loadSpecs(texts, (paths) => reader.files(owner, repository.name, push.after, paths));
-    ctx.enqueue(repository.id, {
+    await ctx.enqueue(repository.id, {
       type: 'write',
       installationId,
       outputs: specOutputs(repository.id, loaded),
@@ -111,8 +111,7 @@ export class PushSync {
   private async everySpec(reader: RepositoryReader, push: PushEvent, config: ActiveConfig): Promise<string[]> {
     const { repository } = push;
     const patterns = config.config.specPath;
-    const written = this.ctx.store
-      .repositoryRows(repository.id)
+    const written = (await this.ctx.store.repositoryRows(repository.id))
       .filter((row) => row.kind === 'gitops')
       .map((row) => row.item);
     const paths = [...rootSpecPaths(patterns), ...written];
@@ -159,7 +158,7 @@ export class PushSync {
       if (!evaluated.ok) return false;
     }
     if (organizationWide) {
-      this.resyncs.request(installationId, owner, `${source} changed`);
+      await this.resyncs.request(installationId, owner, `${source} changed`);
       return false;
     }
     await this.repositories.refresh(installationId, repository);

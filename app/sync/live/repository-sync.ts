@@ -69,7 +69,7 @@ export class RepositorySync {
     await this.refresh(installationId, repository);
     if (!repositoryTypeTakes(type, { ...visibility, private: !visibility.private })) {
       const made = visibility.private ? 'private' : 'public';
-      this.resyncs.request(
+      await this.resyncs.request(
         installationId,
         owner,
         `${owner}/${repository.name} was made ${made}, which repositoryType ${type} syncs`,
@@ -98,7 +98,7 @@ export class RepositorySync {
       entities: mapping!.entities,
       complete: mapping!.complete,
     };
-    ctx.enqueue(repository.id, {
+    await ctx.enqueue(repository.id, {
       type: 'write',
       installationId,
       outputs: [output],
@@ -121,7 +121,7 @@ export class RepositorySync {
     for (const error of batch.errors) ctx.warn(error);
     for (const group of batch.groups) {
       for (const output of group.outputs) {
-        ctx.enqueue(output.source.repoId, {
+        await ctx.enqueue(output.source.repoId, {
           type: 'write',
           installationId,
           outputs: [output],
@@ -137,7 +137,7 @@ export class RepositorySync {
     const { ctx } = this;
     const reader = await ctx.reader(installationId, ctx.settings.liveRateLimits);
     const organization = await ctx.configs.organization(owner, SyncContext.configFiles(reader));
-    ctx.enqueue(repoId, {
+    await ctx.enqueue(repoId, {
       type: 'drop-repository',
       installationId,
       repoId,

@@ -78,7 +78,7 @@ export async function resyncKindPage(
   const resource = organization.config.resources[phase.resource]!;
   const page = await selectorResyncPage(definition, reads, resource.selector, after);
   const owner = reads.owner;
-  if (page.unread?.length) keepUnread(ctx, installationId, phase.kind, owner, page.unread, resyncId);
+  if (page.unread?.length) await keepUnread(ctx, installationId, phase.kind, owner, page.unread, resyncId);
 
   // Objects of repositories with their own configuration go with it; the rest with this phase's resource.
   const groups = new Map<
@@ -140,14 +140,14 @@ const UNREAD_NAMED = 5;
  * Lists a page could not read (GitHub refused them: the feature off, no permission): one warning per reason, and
  * the entities the kind produced there before are marked seen by the resync, so that stale deletion keeps them.
  */
-function keepUnread(
+async function keepUnread(
   ctx: SyncContext,
   installationId: number,
   kind: KindPhase['kind'],
   owner: string,
   unread: NonNullable<ResyncPage['unread']>,
   resyncId: number,
-): void {
+): Promise<void> {
   for (const [reason, entries] of Map.groupBy(unread, (entry) => entry.reason)) {
     const names = entries.flatMap((entry) => (entry.repository ? [entry.repository.name] : []));
     const where =
@@ -157,14 +157,14 @@ function keepUnread(
     ctx.warn(`resync of ${owner}: ${kind} ${where} not read: ${reason}; the entities they produced before are kept`);
   }
   const now = Date.now();
-  ctx.store.transaction(() => {
+  await ctx.state.transaction(async (tx) => {
     for (const entry of unread) {
       const rows = entry.repository
-        ? ctx.store.repositoryRows(entry.repository.id)
-        : ctx.store.installationRows(installationId);
+        ? await ctx.store.repositoryRows(entry.repository.id, tx)
+        : await ctx.store.installationRows(installationId, tx);
       for (const row of rows) {
         if (row.kind === kind && row.installationId === installationId) {
-          ctx.store.track(row, installationId, [row], now, resyncId);
+          await ctx.store.track(row, installationId, [row], now, resyncId, tx);
         }
       }
     }

@@ -1,6 +1,8 @@
 /**
  * `POST /api/resync` starts a full resync on demand: of every installation, or with `{"owner": "acme"}` of one.
- * `GET /api/resync/{id}` answers how a resync went. Both take the Port client secret as a bearer token
+ * The answer (202) lists a ticket per installation: `started`, `queued` (one runs on this replica; another
+ * follows it) or `running` (one runs on another replica: none is started). `GET /api/resync/{id}` answers how a
+ * resync went. Both take the Port client secret as a bearer token
  * (`Authorization: Bearer $PORT_CLIENT_SECRET`): whoever holds it can already rewrite the whole catalog, and no
  * other secret has to be set up, shared or rotated. The comparison takes the same time whatever the token.
  */
@@ -106,13 +108,14 @@ export async function resyncRoute(
         .status(404)
         .send({ ok: false, error: 'not_found', message: `the GitHub App is not installed on "${owner}"` });
     }
-    return reply.status(202).send({ ok: true, resyncs: [sync.resyncs.request(installationId, owner, 'on demand')] });
+    const ticket = await sync.resyncs.request(installationId, owner, 'on demand', 'skip');
+    return reply.status(202).send({ ok: true, resyncs: [ticket] });
   });
 
   app.get<{ Params: { id: string } }>(`${RESYNC_PATH}/:id`, async (request, reply) => {
     const sync = guard(request, reply);
     if (!sync) return reply;
-    const resync = /^\d+$/.test(request.params.id) ? sync.store.resync(Number(request.params.id)) : undefined;
+    const resync = /^\d+$/.test(request.params.id) ? await sync.store.resync(Number(request.params.id)) : undefined;
     if (!resync) {
       return reply.status(404).send({ ok: false, error: 'not_found', message: `no resync ${request.params.id}` });
     }

@@ -2,12 +2,15 @@
  * One full resync of an installation: its repositories page by page (100 and their files in one GraphQL call),
  * mapped and written with the bulk route, the GraphQL cursor saved after each page so that a resync cut short
  * (the process stopped or died) goes on from there. Only when every page was read and written without an error
- * are the entities it did not see again deleted (stale-entities.ts).
+ * are the entities it did not see again deleted (stale-entities.ts). A resync runs under its installation's lease
+ * (resyncs.ts): each checkpoint and its end are written with the lease renewed in the same transaction, so a
+ * replica that lost the lease to another writes nothing more.
  */
+import type { SqlExecutor } from '../../../src/sql/index.ts';
+import type { ResyncRecord } from '../../state/index.ts';
 import type { ActiveConfig } from '../config/active-config.ts';
 import { SyncContext, writeOptionsOf } from '../sync-context.ts';
 import { mapFetchedRepositories, batchFiles } from '../repositories/map-repositories.ts';
-import type { ResyncRecord } from '../store/sync-store.ts';
 import { stalePlan } from './stale-entities.ts';
 import { decodeCursor, encodeCursor, type KindPageOutcome, kindPhases, resyncKindPage } from './kind-phases.ts';
 import { kindReads, type RepositoryRef, repositoryTypeTakes, resyncReads } from '../kinds/index.ts';
@@ -20,19 +23,30 @@ const LOGGED_ERRORS_PER_PAGE = 5;
 
 export class ResyncAborted extends Error {
   constructor() {
-    super('the resync was stopped; it goes on from its last page when the App starts again');
+    super('the resync was stopped; it goes on from its last page (at the next start, or on another replica)');
     this.name = 'ResyncAborted';
   }
 }
 
+/**
+ * Runs (or goes on with, from its cursor) the resync of `record`. `hold`, given the transaction of a checkpoint or
+ * of the end, renews the resync's lease in it, or throws (and aborts `signal`) when another replica has it now.
+ */
 export async function runResync(
   ctx: SyncContext,
   record: ResyncRecord,
   signal: AbortSignal,
   gitops: GitopsResync,
+  hold: (on: SqlExecutor) => Promise<void> = async () => {},
 ): Promise<ResyncRecord> {
   const { installationId, owner } = record;
   const writer = ctx.writer;
+  /** Writes of the resync's record, while (and only if) this replica holds its lease. */
+  const holding = (work: (tx: SqlExecutor) => Promise<void>): Promise<void> =>
+    ctx.state.transaction(async (tx) => {
+      await hold(tx);
+      await work(tx);
+    });
   try {
     if (!writer) throw new Error('catalog sync has not started (no Port client yet)');
     const reader = await ctx.reader(installationId, ctx.settings.resyncRateLimits, signal);
@@ -96,17 +110,14 @@ export async function runResync(
       cursor = page.endCursor;
       // After the last page of repositories, the checkpoint is the start of the next phase.
       position = page.hasNextPage || phases.length === 0 ? { phase: 0, after: cursor } : { phase: 1, after: null };
-      ctx.store.checkpoint(
-        record.id,
-        {
-          cursor: encodeCursor(position),
-          repositories: taken.length,
-          entities: written,
-          errors: errors.length,
-          github: usage.take(),
-        },
-        Date.now(),
-      );
+      const progress = {
+        cursor: encodeCursor(position),
+        repositories: taken.length,
+        entities: written,
+        errors: errors.length,
+        github: usage.take(),
+      };
+      await holding((tx) => ctx.store.checkpoint(record.id, progress, Date.now(), tx));
       if (!page.hasNextPage) {
         if (listed) reads.listed(listed);
         break;
@@ -151,29 +162,28 @@ export async function runResync(
       position = outcome.next
         ? { phase: position.phase, after: outcome.next }
         : { phase: position.phase + 1, after: null };
-      ctx.store.checkpoint(
-        record.id,
-        {
-          cursor: encodeCursor(position),
-          repositories: 0,
-          entities: outcome.written,
-          errors: outcome.errors.length,
-          github: usage.take(),
-        },
-        Date.now(),
-      );
+      const progress = {
+        cursor: encodeCursor(position),
+        repositories: 0,
+        entities: outcome.written,
+        errors: outcome.errors.length,
+        github: usage.take(),
+      };
+      await holding((tx) => ctx.store.checkpoint(record.id, progress, Date.now(), tx));
     }
 
-    const done = ctx.store.resync(record.id)!;
+    const done = (await ctx.store.resync(record.id))!;
     if (done.errors > 0) {
       const message = `${done.repositories} repositories, ${done.entities} entities written, ${done.errors} errors: nothing deleted after a resync with errors${usageNote(done)}`;
-      ctx.store.finishResync(record.id, 'completed', message, 0, Date.now());
+      await holding((tx) => ctx.store.finishResync(record.id, 'completed', message, 0, Date.now(), tx));
       ctx.warn(`resync of ${owner}: ${message}`);
-      return ctx.store.resync(record.id)!;
+      return (await ctx.store.resync(record.id))!;
     }
     const covered = new Set<string>(['repository', ...phases.map((phase) => phase.kind)]);
+    // Stale entities go only while this replica holds the lease: two replicas never delete for one installation.
+    await holding(async () => {});
     const plan = stalePlan(
-      ctx.store.resyncCoveredRows(installationId, gitops.covers(organization), covered),
+      await ctx.store.resyncCoveredRows(installationId, gitops.covers(organization), covered),
       done,
       organization.config.entityDeletionThreshold,
     );
@@ -187,21 +197,22 @@ export async function runResync(
       plan.skipped.length > 0
         ? `; deletion skipped for ${plan.skipped.map((s) => s.blueprint).join(', ')} (threshold)`
         : '';
-    ctx.store.finishResync(
-      record.id,
-      'completed',
-      `${done.repositories} repositories, ${done.entities} entities written, ${deleted} deleted${skippedNote}${usageNote(done)}`,
-      deleted,
-      Date.now(),
-    );
-    return ctx.store.resync(record.id)!;
+    const message = `${done.repositories} repositories, ${done.entities} entities written, ${deleted} deleted${skippedNote}${usageNote(done)}`;
+    await holding((tx) => ctx.store.finishResync(record.id, 'completed', message, deleted, Date.now(), tx));
+    return (await ctx.store.resync(record.id))!;
   } catch (error) {
-    // Stopped: the record stays running, to go on from its cursor at the next start.
+    // Stopped, or taken over: the record stays running, to go on from its cursor (here at the next start, or on
+    // the replica that took it over).
     if (signal.aborted) throw new ResyncAborted();
     const message = error instanceof Error ? error.message : String(error);
-    ctx.store.finishResync(record.id, 'failed', message, 0, Date.now());
+    try {
+      await holding((tx) => ctx.store.finishResync(record.id, 'failed', message, 0, Date.now(), tx));
+    } catch (finishing) {
+      if (signal.aborted) throw new ResyncAborted();
+      throw finishing;
+    }
     ctx.warn(`resync of ${owner} failed (nothing deleted): ${message}`);
-    return ctx.store.resync(record.id)!;
+    return (await ctx.store.resync(record.id))!;
   }
 }
 

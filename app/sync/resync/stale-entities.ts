@@ -5,7 +5,7 @@
  * rather means something is wrong (a token that sees fewer repositories, a selector that went wrong).
  */
 import { entityKeyOf } from '../sources.ts';
-import type { TrackedRow } from '../store/sync-store.ts';
+import type { TrackedRow } from '../../state/index.ts';
 
 export interface CoveredRow extends TrackedRow {
   seenResync: number | null;
@@ -20,7 +20,7 @@ export interface StalePlan {
 }
 
 /**
- * `rows`: what the resync stands for (SyncStore.resyncCoveredRows). A row is stale when the resync did not write
+ * `rows`: what the resync stands for (SyncState.resyncCoveredRows). A row is stale when the resync did not write
  * it and nothing else did since the resync started (a live event may have created it meanwhile).
  */
 export function stalePlan(

@@ -5,7 +5,7 @@
  */
 import { PortApiError, type PortClient } from '../../../src/port/index.ts';
 import { type EntityKey, entityKeyOf, type SourceKey, type SourceOutput } from '../sources.ts';
-import type { SyncStore, TrackedRow } from '../store/sync-store.ts';
+import type { SyncState, TrackedRow } from '../../state/index.ts';
 import type { ServiceBlueprintGuard } from './blueprint-guard.ts';
 
 /** The flags of port-app-config.yml that decide how entities are written and deleted. */
@@ -32,12 +32,12 @@ export function isTransientPortError(error: unknown): boolean {
 }
 
 export class SourceWriter {
-  private readonly store: SyncStore;
+  private readonly store: SyncState;
   private readonly port: PortClient;
   private readonly guard: ServiceBlueprintGuard;
   private readonly warn: (message: string) => void;
 
-  constructor(store: SyncStore, port: PortClient, guard: ServiceBlueprintGuard, warn: (message: string) => void) {
+  constructor(store: SyncState, port: PortClient, guard: ServiceBlueprintGuard, warn: (message: string) => void) {
     this.store = store;
     this.port = port;
     this.guard = guard;
@@ -80,7 +80,7 @@ export class SourceWriter {
     let next = 0;
     const now = Date.now();
     const complete: SourceOutput[] = [];
-    this.store.transaction(() => {
+    await this.store.transaction(async (tx) => {
       for (const output of outputs) {
         const mine = results.slice(next, next + output.entities.length);
         next += output.entities.length;
@@ -97,14 +97,14 @@ export class SourceWriter {
           }
         }
         outcome.written += done.length;
-        this.store.track(output.source, installationId, done, now, options.resyncId);
+        await this.store.track(output.source, installationId, done, now, options.resyncId, tx);
         if (output.complete && done.length === output.entities.length) complete.push(output);
       }
     });
     if (options.reconcile) {
       for (const output of complete) {
         const produced = new Set(output.entities.map(entityKeyOf));
-        const dropped = this.store.sourceRows(output.source).filter((row) => !produced.has(entityKeyOf(row)));
+        const dropped = (await this.store.sourceRows(output.source)).filter((row) => !produced.has(entityKeyOf(row)));
         outcome.deleted += await this.release(dropped, options.deleteDependents);
       }
     }
@@ -120,13 +120,13 @@ export class SourceWriter {
     deleteDependents: boolean,
     keepBlueprints: readonly string[] = [],
   ): Promise<number> {
-    const rows = this.store.repositoryRows(repoId).filter((row) => !keepBlueprints.includes(row.blueprint));
+    const rows = (await this.store.repositoryRows(repoId)).filter((row) => !keepBlueprints.includes(row.blueprint));
     return this.release(rows, deleteDependents);
   }
 
   /** Everything one source produced (a GitOps file that was deleted). */
   async dropSource(source: SourceKey, deleteDependents: boolean): Promise<number> {
-    return this.release(this.store.sourceRows(source), deleteDependents);
+    return this.release(await this.store.sourceRows(source), deleteDependents);
   }
 
   /**
@@ -136,7 +136,7 @@ export class SourceWriter {
   async release(rows: readonly TrackedRow[], deleteDependents: boolean): Promise<number> {
     let deleted = 0;
     for (const row of rows) {
-      if (this.store.claims(row) <= 1) {
+      if ((await this.store.claims(row)) <= 1) {
         try {
           await this.port.deleteEntity(row.blueprint, row.identifier, { deleteDependents });
           deleted++;
@@ -147,7 +147,7 @@ export class SourceWriter {
           }
         }
       }
-      this.store.untrack(row);
+      await this.store.untrack(row);
     }
     return deleted;
   }

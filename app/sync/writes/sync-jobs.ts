@@ -3,7 +3,9 @@
  * the App restarts (GitHub does not redeliver a webhook), and the writes of one repository happen in order (one
  * ordering key per repository), so an edit that follows a rename never lands before it.
  */
-import type { Delivery, DeliveryHandler, OutboxStore } from '../../../src/outbox/index.ts';
+import type { Delivery, DeliveryHandler } from '../../../src/outbox/index.ts';
+import type { SqlExecutor } from '../../../src/sql/index.ts';
+import type { OutboxQueue } from '../../state/index.ts';
 import { PortApiError } from '../../../src/port/index.ts';
 import type { SourceKey, SourceOutput } from '../sources.ts';
 import { type EntityWriteOptions, isTransientPortError, type SourceWriter } from './source-writer.ts';
@@ -28,8 +30,15 @@ export type SyncJob =
     }
   | { type: 'drop-source'; installationId: number; source: SourceKey; deleteDependents: boolean };
 
-export function enqueueSyncJob(outbox: OutboxStore, repoId: number, job: SyncJob, now = Date.now()): void {
-  outbox.enqueue(CATALOG_SYNC, `sync:${repoId}`, job, now);
+/** Puts a job in the outbox, after the earlier jobs of its repository (in `on`'s transaction when given). */
+export async function enqueueSyncJob(
+  outbox: OutboxQueue,
+  repoId: number,
+  job: SyncJob,
+  now: number,
+  on?: SqlExecutor,
+): Promise<void> {
+  await outbox.enqueue({ kind: CATALOG_SYNC, orderingKey: `sync:${repoId}`, payload: job }, now, on);
 }
 
 export interface SyncJobEvents {
