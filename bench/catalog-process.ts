@@ -4,47 +4,71 @@ import { join } from 'node:path';
 import { startChildServer } from '../__tests__/helpers/child-server.ts';
 import { cpuMilliseconds, peakMemoryMiB, resetPeakMemory } from './stats.ts';
 
-export interface BenchCatalog {
+/** A wharf process (`npm start`) under benchmark, on a data directory of its own. */
+export interface BenchProcess {
   url: string;
-  /** An authenticated request of any method; answers the parsed body, throws on 300 or more. */
-  request(method: string, path: string, body?: unknown): Promise<unknown>;
-  /** An authenticated POST that throws on any answer of 300 or more. */
-  call(path: string, body: unknown): Promise<unknown>;
+  pid: number;
   peakMemoryMiB(): number;
   /** Starts the peak memory afresh, so that peakMemoryMiB covers what ran since. */
   resetPeakMemory(): void;
   /** CPU time the server has used so far, in milliseconds. */
   cpuMilliseconds(): number;
-  stop(): Promise<void>;
+  /** Stops it with `signal` (SIGTERM: a clean stop; SIGKILL: a crash) and removes its data directory. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export interface BenchCatalog extends BenchProcess {
+  /** An authenticated request of any method; answers the parsed body, throws on 300 or more. */
+  request(method: string, path: string, body?: unknown): Promise<unknown>;
+  /** An authenticated POST that throws on any answer of 300 or more. */
+  call(path: string, body: unknown): Promise<unknown>;
+}
+
+/** The credentials of a bench catalog's API (PORT_CLIENT_ID, PORT_CLIENT_SECRET of what reports to it). */
+export const BENCH_CREDENTIALS = { clientId: 'bench', clientSecret: 'bench-secret' };
+
+/**
+ * The product as `npm start` runs it, in its own process on a fresh data directory (WHARF_DATA_DIR), with `env`
+ * added. Set BENCH_PROFILE=1 to have it write a CPU profile to /tmp/prof.
+ */
+export async function startBenchProcess(env: Record<string, string> = {}): Promise<BenchProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'wharf-bench-'));
+  const server = await startChildServer({
+    WHARF_DATA_DIR: dataDir,
+    ...(process.env.BENCH_PROFILE ? { NODE_OPTIONS: '--cpu-prof --cpu-prof-dir=/tmp/prof' } : {}),
+    ...env,
+  });
+  const pid = server.process.pid!;
+  return {
+    url: server.url,
+    pid,
+    peakMemoryMiB: () => peakMemoryMiB(pid),
+    resetPeakMemory: () => resetPeakMemory(pid),
+    cpuMilliseconds: () => cpuMilliseconds(pid),
+    stop: async (signal = 'SIGTERM') => {
+      await server.stop(signal);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**
- * The product as `npm start` runs it, in its own process on a fresh data directory, with a token. Set
- * BENCH_PROFILE=1 to have it write a CPU profile to /tmp/prof.
+ * The product as `npm start` runs it with the embedded catalog, in its own process on a fresh data directory, with
+ * a token (BENCH_CREDENTIALS). Set BENCH_PROFILE=1 to have it write a CPU profile to /tmp/prof.
  */
 export async function startBenchCatalog(env: Record<string, string> = {}): Promise<BenchCatalog> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'wharf-bench-'));
-  const credentials = { clientId: 'bench', clientSecret: 'bench-secret' };
-  const server = await startChildServer({
-    WHARF_DATA_DIR: dataDir,
+  const credentials = BENCH_CREDENTIALS;
+  const server = await startBenchProcess({
     PORT_CLIENT_ID: credentials.clientId,
     PORT_CLIENT_SECRET: credentials.clientSecret,
     WHARF_RATE_LIMIT: '1000000',
-    ...(process.env.BENCH_PROFILE ? { NODE_OPTIONS: '--cpu-prof --cpu-prof-dir=/tmp/prof' } : {}),
     ...env,
   });
   const { accessToken } = (await post(server.url, '/v1/auth/access_token', credentials)) as { accessToken: string };
   return {
-    url: server.url,
+    ...server,
     call: (path, body) => post(server.url, path, body, accessToken),
     request: (method, path, body) => send(server.url, method, path, body, accessToken),
-    peakMemoryMiB: () => peakMemoryMiB(server.process.pid!),
-    resetPeakMemory: () => resetPeakMemory(server.process.pid!),
-    cpuMilliseconds: () => cpuMilliseconds(server.process.pid!),
-    stop: async () => {
-      await server.stop('SIGTERM');
-      rmSync(dataDir, { recursive: true, force: true });
-    },
   };
 }
 

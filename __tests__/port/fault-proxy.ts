@@ -26,6 +26,8 @@ export interface ProxiedRequest {
   /** With the query string. */
   url: string;
   body: string;
+  /** When it was received (epoch ms). */
+  at: number;
   /** The fault applied to it, if any. */
   fault?: string;
 }
@@ -71,6 +73,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const at = Date.now();
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
@@ -78,7 +81,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     const method = request.method ?? 'GET';
     const path = url.split('?')[0]!;
     const fault = takeFault(method, path);
-    proxy.requests.push({ method, path, url, body: body.toString('utf8'), fault: fault && describe(fault.action) });
+    proxy.requests.push({ method, path, url, body: body.toString('utf8'), at, fault: fault && describe(fault.action) });
     const action = fault?.action;
 
     if (action && 'status' in action) {
