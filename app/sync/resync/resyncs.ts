@@ -237,6 +237,13 @@ export class Resyncs {
       }
       for (const [installationId, next] of [...this.afterElsewhere]) {
         if (this.stopping) return;
+        if (this.held.has(installationId)) {
+          // This replica took over the one it was to follow: it follows here.
+          this.afterElsewhere.delete(installationId);
+          if (this.running.has(installationId)) this.again.set(installationId, next);
+          else await this.request(installationId, next.owner, next.reason);
+          continue;
+        }
         if ((await this.ctx.state.leases.holder(resyncLease(installationId), Date.now())) !== undefined) continue;
         this.afterElsewhere.delete(installationId);
         await this.request(installationId, next.owner, next.reason);
