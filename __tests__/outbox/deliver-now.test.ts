@@ -57,7 +57,7 @@ function startWorker(): OutboxWorker {
     },
     { concurrency: 4, baseBackoffMs: 20, maxBackoffMs: 40 },
   );
-  worker.start();
+  void worker.start();
   return worker;
 }
 
@@ -88,7 +88,7 @@ describe('OutboxWorker.deliverNow', () => {
     await delivering;
     expect(attempts).toEqual(['now']);
     expect(running.pending()).toBe(0);
-    await until(() => store.pendingCount() === 0);
+    await until(() => store.depth() === 0);
   });
 
   test('a row held while the process stops is delivered by the next one', async () => {
@@ -97,7 +97,7 @@ describe('OutboxWorker.deliverNow', () => {
     startWorker();
     await until(() => attempts.length === 1);
     expect(attempts).toEqual(['left behind']);
-    await until(() => store.pendingCount() === 0);
+    await until(() => store.depth() === 0);
   });
 
   test('a failed attempt is left to the passes, which retry it with backoff', async () => {
@@ -105,9 +105,9 @@ describe('OutboxWorker.deliverNow', () => {
     answers.set('flaky', [{ result: 'retry', error: 'Port answered 503' }]);
     await running.deliverNow(enqueueHeld('run:3', 'flaky'));
     expect(attempts).toEqual(['flaky']);
-    expect(store.pendingCount()).toBe(1);
+    expect(store.depth()).toBe(1);
     await until(() => attempts.length === 2);
-    await until(() => store.pendingCount() === 0);
+    await until(() => store.depth() === 0);
     expect(attempts).toEqual(['flaky', 'flaky']);
   });
 
@@ -118,18 +118,18 @@ describe('OutboxWorker.deliverNow', () => {
     // 'first' waits for its retry; 'second' must not overtake it.
     await running.deliverNow(enqueueHeld('run:4', 'second'));
     expect(attempts).toEqual(['first']);
-    await until(() => store.pendingCount() === 0);
+    await until(() => store.depth() === 0);
     expect(attempts).toEqual(['first', 'first', 'second']);
   });
 
   test('a row whose earlier row of the key was delivered (not yet removed) goes at once too', async () => {
     const running = startWorker();
     await running.deliverNow(enqueueHeld('run:5', 'done'));
-    expect(store.pendingCount()).toBe(1);
+    expect(store.depth()).toBe(1);
     await running.deliverNow(enqueueHeld('run:5', 'next'));
     // Settled when deliverNow settled: it was attempted inline, not handed to a pass.
     expect(attempts).toEqual(['done', 'next']);
-    await until(() => store.pendingCount() === 0);
+    await until(() => store.depth() === 0);
   });
 
   test('rows of other keys are delivered side by side', async () => {
@@ -138,6 +138,6 @@ describe('OutboxWorker.deliverNow', () => {
     await Promise.all(rows.map((row) => running.deliverNow(row)));
     expect(attempts).toHaveLength(20);
     expect(new Set(attempts).size).toBe(20);
-    await until(() => store.pendingCount() === 0);
+    await until(() => store.depth() === 0);
   });
 });

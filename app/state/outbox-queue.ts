@@ -1,5 +1,5 @@
 import type { Dialect, SqlDatabase, SqlExecutor } from '../../src/sql/index.ts';
-import type { Delivery } from '../../src/outbox/index.ts';
+import type { Delivery, DeliveryQueue } from '../../src/outbox/index.ts';
 import { idList } from './sql-lists.ts';
 
 export type { Delivery } from '../../src/outbox/index.ts';
@@ -79,9 +79,10 @@ const LEASE: Record<Dialect, string> = {
  * the transaction of the change that causes it (pass that transaction as `on`), so nothing is sent for a change
  * that rolled back and nothing answered is forgotten. Replicas lease rows to deliver them: a leased row is theirs
  * until they complete it, retry it, give it up, or the lease runs out (they died), when another replica takes it
- * over. Rows of one ordering key go out one at a time, in id order, whichever replica delivers them.
+ * over. Rows of one ordering key go out one at a time, in id order, whichever replica delivers them. The
+ * DeliveryQueue of the App's OutboxWorker (src/outbox).
  */
-export class OutboxQueue {
+export class OutboxQueue implements DeliveryQueue {
   readonly owner: string;
   readonly leaseMs: number;
   private readonly db: SqlDatabase;

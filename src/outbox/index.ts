@@ -3,5 +3,6 @@ export {
   OutboxWorker,
   type DeliveryHandler,
   type DeliveryOutcome,
+  type DeliveryQueue,
   type DeliveryWorkerOptions,
 } from './outbox-worker.ts';

@@ -1,5 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { inTransaction } from '../sqlite/index.ts';
+import type { DeliveryQueue } from './outbox-worker.ts';
 
 /**
  * The outbox table, for a database's migrations. Rows with one ordering_key go out one at a time, in id order;
@@ -51,11 +52,17 @@ const fromRow = (row: DeliveryRow): Delivery => ({
 });
 
 /**
- * The `deliveries` table (OUTBOX_SCHEMA) of one database. Enqueue inside the transaction of the change that causes
- * the delivery, so nothing is sent for a change that rolled back and nothing answered is forgotten.
+ * The `deliveries` table (OUTBOX_SCHEMA) of one database that one process has alone (the catalog's), as the
+ * DeliveryQueue its OutboxWorker delivers. Enqueue inside the transaction of the change that causes the delivery,
+ * so nothing is sent for a change that rolled back and nothing answered is forgotten.
+ *
+ * Leases are this process's only, so they are kept in memory and never run out: a leased row is passed over by
+ * `lease` until it is completed, retried, given up or released, or makeAllDue (at start) frees every lease.
  */
-export class OutboxStore {
+export class OutboxStore implements DeliveryQueue {
   private readonly db: DatabaseSync;
+  /** Rows leased and not yet completed, retried, given up or released. */
+  private readonly leased = new Set<number>();
   private readonly enqueueStatement: StatementSync;
   private readonly dueStatement: StatementSync;
   private readonly deleteStatement: StatementSync;
@@ -85,16 +92,16 @@ export class OutboxStore {
     this.deleteStatement = db.prepare('DELETE FROM deliveries WHERE id = ?');
     this.db = db;
     this.retryStatement = db.prepare(
-      'UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?',
+      "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ? AND state = 'pending'",
     );
     this.failStatement = db.prepare(
-      "UPDATE deliveries SET attempts = attempts + 1, state = 'failed', last_error = ? WHERE id = ?",
+      "UPDATE deliveries SET attempts = attempts + 1, state = 'failed', last_error = ? WHERE id = ? AND state = 'pending'",
     );
     this.pendingCountStatement = db.prepare("SELECT count(*) AS n FROM deliveries WHERE state = 'pending'");
     this.nextDueStatement = db.prepare("SELECT min(next_attempt_at) AS at FROM deliveries WHERE state = 'pending'");
     this.payloadStatement = db.prepare('UPDATE deliveries SET payload = ? WHERE id = ?');
     this.earlierPendingStatement = db.prepare(
-      "SELECT id FROM deliveries WHERE ordering_key = ? AND state = 'pending' AND id < ?",
+      "SELECT id FROM deliveries WHERE ordering_key = ? AND state = 'pending' AND id < ? ORDER BY id",
     );
     this.oldestPendingStatement = db.prepare(
       "SELECT id, created_at FROM deliveries INDEXED BY deliveries_order WHERE state = 'pending' ORDER BY id LIMIT ?",
@@ -122,33 +129,66 @@ export class OutboxStore {
     return (this.earlierPendingStatement.all(orderingKey, id) as { id: number }[]).map((row) => row.id);
   }
 
-  /** A held row becomes due now, for the passes to deliver in their order. */
+  /** A held (or leased) row becomes due now, for the passes to deliver in their order. */
   release(id: number, now: number): void {
+    this.leased.delete(id);
     this.releaseStatement.run(now, id);
   }
 
-  due(now: number, limit: number): Delivery[] {
-    return (this.dueStatement.all(now, limit) as DeliveryRow[]).map(fromRow);
+  /**
+   * Leases at most `limit` due rows, in id order, each the first pending row of its ordering key, passing over the
+   * rows leased already (still pending: they come first, so the query asks for enough to get past them).
+   */
+  lease(now: number, limit: number): Delivery[] {
+    const rows = this.dueStatement.all(now, limit + this.leased.size) as DeliveryRow[];
+    const leased: Delivery[] = [];
+    for (const row of rows) {
+      if (leased.length === limit) break;
+      if (this.leased.has(row.id)) continue;
+      this.leased.add(row.id);
+      leased.push(fromRow(row));
+    }
+    return leased;
+  }
+
+  /** Leases never run out here: every id is still this process's. */
+  renew(ids: readonly number[], _now?: number): number[] {
+    return [...ids];
   }
 
   /** Removes delivered rows, many in one transaction: a commit per row would cost more than the delivery. */
-  delivered(ids: readonly number[]): void {
+  complete(ids: readonly number[]): void {
     if (ids.length === 0) return;
     inTransaction(this.db, () => {
       for (const id of ids) this.deleteStatement.run(id);
     });
+    for (const id of ids) this.leased.delete(id);
   }
 
-  retryAt(id: number, at: number, error: string): void {
-    this.retryStatement.run(at, error, id);
+  /** An attempt failed: one more attempt counted, its error kept, due again at `at`. */
+  retry(id: number, at: number, error: string, _now?: number): boolean {
+    this.leased.delete(id);
+    return Number(this.retryStatement.run(at, error, id).changes) === 1;
   }
 
   /** Given up: kept with its last error for inspection, and no longer holding back its ordering key. */
-  failed(id: number, error: string): void {
-    this.failStatement.run(error, id);
+  giveUp(id: number, error: string, _now?: number): boolean {
+    this.leased.delete(id);
+    return Number(this.failStatement.run(error, id).changes) === 1;
   }
 
-  pendingCount(): number {
+  /** retry's name before DeliveryQueue, for the App's legacy AppStore and what reads its files. */
+  retryAt(id: number, at: number, error: string): void {
+    this.retry(id, at, error);
+  }
+
+  /** giveUp's name before DeliveryQueue (see retryAt). */
+  failed(id: number, error: string): void {
+    this.giveUp(id, error);
+  }
+
+  /** How many rows are pending, leased or not. */
+  depth(): number {
     return (this.pendingCountStatement.get() as { n: number }).n;
   }
 
@@ -157,12 +197,16 @@ export class OutboxStore {
     this.payloadStatement.run(JSON.stringify(payload), id);
   }
 
-  /** Everything pending becomes due now: after a restart, waiting out an old backoff helps nobody. */
+  /**
+   * Everything pending becomes due now, and every lease is freed: after a restart, waiting out an old backoff helps
+   * nobody, and the rows under way when the last worker stopped are nobody's.
+   */
   makeAllDue(now: number): void {
+    this.leased.clear();
     this.dueNowStatement.run(now, now);
   }
 
-  pendingOlderThan(kind: string, createdBefore: number): Delivery[] {
+  pendingOlderThan(kind: string, createdBefore: number, _now?: number): Delivery[] {
     return (this.olderThanStatement.all(kind, createdBefore) as DeliveryRow[]).map(fromRow);
   }
 
