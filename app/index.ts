@@ -2,7 +2,7 @@ export { WharfApp, WEBHOOKS_PATH, DEFAULT_OUTBOX, type WharfAppOptions, type Out
 export { INVOCATIONS_PATH } from './dispatch/invocation-route.ts';
 export { parseAllowedWorkflows } from './dispatch/allowed-workflows.ts';
 export { externalRunIdOf } from './dispatch/dispatcher.ts';
-export { APP_DATABASE_FILE } from './store/index.ts';
+export { APP_STATE_FILE } from './state/index.ts';
 export { githubFetch } from './github/github-fetch.ts';
 export {
   setupRoute,

@@ -8,14 +8,27 @@ import {
   type SqlExecutor,
   type SqlTransaction,
 } from '../../src/sql/index.ts';
-import type { InvocationState, LinkedRun } from '../store/app-store.ts';
 import { ActionRuns } from './action-runs.ts';
 import { appStateMigrations, LEGACY_SQLITE_VERSIONS } from './migrations.ts';
 import { OutboxQueue } from './outbox-queue.ts';
 import { SyncState } from './sync-state.ts';
 import { WorkLeases } from './work-leases.ts';
 
-export type { InvocationState, LinkedRun } from '../store/app-store.ts';
+/** Where an invocation stands: received and answered, being dispatched, dispatched, or ended FAILURE. */
+export type InvocationState = 'received' | 'dispatching' | 'dispatched' | 'failed';
+
+/** A GitHub workflow run linked to the Port run it reports to. */
+export interface LinkedRun {
+  externalRunId: string;
+  portRunId: string;
+  installationId: number;
+  owner: string;
+  repo: string;
+  workflowRunId: number;
+  /** The invocation's reportWorkflowStatus: whether the run's end is reported at all. */
+  reportStatus: boolean;
+  reported: boolean;
+}
 
 /** The App's SQLite file in WHARF_DATA_DIR, when DATABASE_URL is not set. */
 export const APP_STATE_FILE = 'app.sqlite';
@@ -56,6 +69,8 @@ export interface AppStateOptions {
   owner?: string;
   /** How long an outbox lease lasts (DEFAULT_LEASE_MS by default). */
   leaseMs?: number;
+  /** How long a hold on an executing integration-action run lasts (DEFAULT_RUN_HOLD_MS by default). */
+  runHoldMs?: number;
 }
 
 /**
@@ -83,7 +98,7 @@ export class AppState {
       owner: options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
     });
-    this.actionRuns = new ActionRuns(db);
+    this.actionRuns = new ActionRuns(db, { owner: this.outbox.owner, holdMs: options.runHoldMs });
     this.sync = new SyncState(db);
     this.leases = new WorkLeases(db, this.outbox.owner);
   }

@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { appStateMigrations, LEGACY_SQLITE_VERSIONS, openAppState } from '../../../app/state/index.ts';
-import { AppStore } from '../../../app/store/index.ts';
 import { openSqlite } from '../../../src/sql/index.ts';
 import { BIG_RUN_ID, NOW } from './state-engines.ts';
 
@@ -40,7 +39,36 @@ function schemaOf(file: string): unknown {
   }
 }
 
-describe("an app.sqlite written by today's AppStore", () => {
+/** An app.sqlite as the synchronous AppStore left it (user_version 4, rows of every kind): see the fixture's head. */
+const LEGACY_DUMP = readFileSync(new URL('../../fixtures/app-sqlite-v4.sql', import.meta.url), 'utf8');
+
+/** The outbox rows of the dump: r_1's first (retried once, due at NOW + 100) and second, r_2's given up. */
+const first = {
+  id: 1,
+  kind: 'port-write',
+  orderingKey: 'run:r_1',
+  payload: { patch: { status: 'SUCCESS' } },
+  attempts: 0,
+  createdAt: NOW,
+};
+const second = {
+  id: 2,
+  kind: 'port-write',
+  orderingKey: 'run:r_1',
+  payload: { log: 'done' },
+  attempts: 0,
+  createdAt: NOW + 1,
+};
+const failed = { id: 3 };
+const resync = { id: 1 };
+
+function writeLegacyFile(dataDir: string): void {
+  const db = new DatabaseSync(join(dataDir, 'app.sqlite'));
+  db.exec(LEGACY_DUMP);
+  db.close();
+}
+
+describe('an app.sqlite written by the synchronous AppStore (schema version 4)', () => {
   let dataDir: string;
 
   beforeEach(() => {
@@ -49,7 +77,7 @@ describe("an app.sqlite written by today's AppStore", () => {
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
   test('has the schema appStateMigrations 1 to LEGACY_SQLITE_VERSIONS make on SQLite', async () => {
-    new AppStore(dataDir).close();
+    writeLegacyFile(dataDir);
     const fresh = openSqlite(join(dataDir, 'fresh.sqlite'));
     await fresh.migrate(appStateMigrations.slice(0, LEGACY_SQLITE_VERSIONS));
     await fresh.close();
@@ -57,10 +85,7 @@ describe("an app.sqlite written by today's AppStore", () => {
   });
 
   test('becomes the new store with its rows: each read back through AppState', async () => {
-    const store = new AppStore(dataDir);
-    store.receiveInvocation('r_received', { action: 'deploy', inputs: { env: 'prod' } }, NOW);
-    store.receiveInvocation('r_dispatched', { action: 'deploy' }, NOW + 1);
-    store.setInvocationState('r_dispatched', 'dispatched', NOW + 2);
+    writeLegacyFile(dataDir);
     const link = {
       externalRunId: `gh_${BIG_RUN_ID}`,
       portRunId: 'r_dispatched',
@@ -71,53 +96,7 @@ describe("an app.sqlite written by today's AppStore", () => {
       reportStatus: true,
       reported: false,
     };
-    store.link(link, NOW + 3);
-    store.link({ ...link, externalRunId: 'gh_reported' }, NOW + 3);
-    store.markReported('gh_reported');
-    expect(store.claimOnce('delivery:live', 7 * 86_400_000, Date.now())).toBe(true);
-    const first = store.outbox.enqueue('port-write', 'run:r_1', { patch: { status: 'SUCCESS' } }, NOW);
-    const second = store.outbox.enqueue('port-write', 'run:r_1', { log: 'done' }, NOW + 1);
-    store.outbox.retryAt(first.id, NOW + 100, 'HTTP 503');
-    const failed = store.outbox.enqueue('port-write', 'run:r_2', {}, NOW);
-    store.outbox.failed(failed.id, 'HTTP 422');
-    // What the synchronous ActionRunStore wrote: a claim, then the executor's start.
     const run = { runId: 'r_action', integrationActionType: 'create_issue', properties: { title: 'x' } };
-    store.db
-      .prepare(
-        `INSERT INTO action_runs (run_id, action_type, payload, state, created_at, claimed_at, updated_at)
-          VALUES (?, ?, ?, 'claimed', ?, ?, ?)`,
-      )
-      .run(run.runId, run.integrationActionType, JSON.stringify({ properties: run.properties }), NOW - 10, NOW, NOW);
-    store.db
-      .prepare('UPDATE action_runs SET state = ?, updated_at = ? WHERE run_id = ?')
-      .run('executing', NOW + 1, 'r_action');
-    // What the synchronous SyncStore wrote: a resync with a checkpoint, an entity it tracked, a tree listing and
-    // an organization's last good configuration.
-    const { lastInsertRowid } = store.db
-      .prepare(
-        `INSERT INTO sync_resyncs (installation_id, owner, reason, state, started_at, updated_at)
-          VALUES (?, ?, ?, 'running', ?, ?)`,
-      )
-      .run(INSTALLATION, 'acme', 'scheduled', NOW, NOW);
-    const resync = { id: Number(lastInsertRowid) };
-    store.db
-      .prepare(
-        `INSERT INTO sync_entities (blueprint, identifier, kind, repo_id, item, installation_id, seen_resync,
-          updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run('service', 'billing', 'repository', REPO, '', INSTALLATION, resync.id, NOW);
-    store.db
-      .prepare(
-        'UPDATE sync_resyncs SET cursor = ?, pages = 1, repositories = 1, entities = 1, updated_at = ? WHERE id = ?',
-      )
-      .run('c1', NOW + 1, resync.id);
-    store.db
-      .prepare('INSERT INTO sync_listings (repo_id, commit_id, patterns, paths) VALUES (?, ?, ?, ?)')
-      .run(REPO, 'abc', 'port.yml', JSON.stringify(['port.yml']));
-    store.db
-      .prepare('INSERT INTO sync_configs (scope, source, text, updated_at) VALUES (?, ?, ?, ?)')
-      .run('acme', 'acme/.github-private', 'resources: []', NOW);
-    store.close();
 
     const state = await openAppState({ dataDir, owner: 'new' });
     try {
@@ -185,13 +164,11 @@ describe("an app.sqlite written by today's AppStore", () => {
       await state.close();
     }
 
-    // Opened again: nothing more to migrate. And today's AppStore still opens it (user_version is left at 4).
+    // Opened again: nothing more to migrate (user_version is left at 4).
     const again = await openAppState({ dataDir });
     expect(await again.db.query('PRAGMA user_version')).toEqual([{ user_version: LEGACY_SQLITE_VERSIONS }]);
+    expect(await again.linkFor(link.externalRunId)).toEqual(link);
     await again.close();
-    const old = new AppStore(dataDir);
-    expect(old.linkFor(link.externalRunId)).toEqual(link);
-    old.close();
   });
 
   test('a file past the versions adopted is refused, saying why', async () => {

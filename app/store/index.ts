@@ -1,1 +1,0 @@
-export { AppStore, APP_DATABASE_FILE, type LinkedRun, type InvocationState } from './app-store.ts';
