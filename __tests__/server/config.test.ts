@@ -4,7 +4,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_LEASE_MS } from '../../app/state/index.ts';
 import { describeDatabaseUrl, readServerConfig } from '../../src/server/config.ts';
+import { startServer } from '../../src/server/server.ts';
 
 const PASSWORD = 'hunter2-do-not-show';
 const PORT_API = 'https://api.getport.io';
@@ -83,5 +85,32 @@ describe('DATABASE_URL', () => {
     expect(output).toMatch(/Set PORT_BASE_URL/);
     expect(output).not.toMatch(/listening on/);
     expect(output).not.toContain(PASSWORD);
+  });
+});
+
+describe('WHARF_OUTBOX_LEASE_SECONDS', () => {
+  test('unset: 30 s, the App state default; set: that many seconds, as outboxLeaseMs', () => {
+    expect(configOf({}).outboxLeaseMs).toBe(30_000);
+    expect(configOf({}).outboxLeaseMs).toBe(DEFAULT_LEASE_MS);
+    expect(configOf({ WHARF_OUTBOX_LEASE_SECONDS: '5' }).outboxLeaseMs).toBe(5_000);
+    expect(configOf({ WHARF_OUTBOX_LEASE_SECONDS: '3600' }).outboxLeaseMs).toBe(3_600_000);
+  });
+
+  test('below 5, above 3600, or not a whole number of seconds, is refused naming the variable', () => {
+    for (const value of ['4', '0', '-30', '3601', '12.5', 'thirty']) {
+      expect(refusal({ WHARF_OUTBOX_LEASE_SECONDS: value })).toMatch(
+        /^Invalid environment: .*WHARF_OUTBOX_LEASE_SECONDS/,
+      );
+    }
+  });
+
+  test("startServer gives outboxLeaseMs to the App's outbox", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wharf-config-'));
+    const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, outboxLeaseMs: 7_000, warn: () => {} });
+    try {
+      expect(server.wharfApp.state.outbox.leaseMs).toBe(7_000);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -27,15 +27,34 @@ type Row = {
   claimed_at: number;
 };
 
+/** How long a replica's hold on a run it executes lasts by default (it renews it while the execution runs). */
+export const DEFAULT_RUN_HOLD_MS = 30_000;
+
+const COLUMNS = 'run_id, action_type, payload, state, created_at, claimed_at';
+
+/** An executing run nobody holds at `now` (its hold ran out, or it has none), or that began before `begunBefore`. */
+const abandonedAt = (now: string, begunBefore: string): string =>
+  `state = 'executing' AND (held_until IS NULL OR held_until <= ${now} OR updated_at < ${begunBefore})`;
+
 /**
  * The App's memory of the integration-action runs it claimed (the `action_runs` table): a run is executed once,
  * whatever redelivers it, restarts included, and whichever replica it reaches. States: see ActionRunState.
+ *
+ * An executing run is held by the replica executing it (`owner`, migration 7) for `holdMs`, renewed while the
+ * execution runs (renew): a replica that died stops renewing, and once its hold ran out another ends the run
+ * (endAbandoned, one conditional update: of replicas at once, one does it). A live replica's runs are left alone.
  */
 export class ActionRuns {
+  /** This replica's name (the same as its outbox leases'). */
+  readonly owner: string;
+  /** How long a hold on an executing run lasts from its last renewal. */
+  readonly holdMs: number;
   private readonly db: SqlDatabase;
 
-  constructor(db: SqlDatabase) {
+  constructor(db: SqlDatabase, options: { owner: string; holdMs?: number | undefined }) {
     this.db = db;
+    this.owner = options.owner;
+    this.holdMs = options.holdMs ?? DEFAULT_RUN_HOLD_MS;
   }
 
   /**
@@ -119,23 +138,74 @@ export class ActionRuns {
   }
 
   /**
-   * Moves an acknowledged run to `executing`; false when it is not `acknowledged` (any more): another replica (one
-   * resuming what a stopped process left) started it first. A conditional update: of callers at once, one gets true.
+   * Moves an acknowledged run to `executing`, held by this replica until now + holdMs; false when it is not
+   * `acknowledged` (any more): another replica (one resuming what a stopped process left) started it first. A
+   * conditional update: of callers at once, one gets true.
    */
   async begin(runId: string, now: number, on: SqlExecutor = this.db): Promise<boolean> {
     const { rowCount } = await on.run(
-      "UPDATE action_runs SET state = 'executing', updated_at = $1 WHERE run_id = $2 AND state = 'acknowledged'",
-      [now, runId],
+      `UPDATE action_runs SET state = 'executing', updated_at = $1, held_by = $2, held_until = $3
+        WHERE run_id = $4 AND state = 'acknowledged'`,
+      [now, this.owner, now + this.holdMs, runId],
     );
     return rowCount === 1;
   }
 
-  async finish(runId: string, outcome: string, now: number, on: SqlExecutor = this.db): Promise<void> {
-    await on.run("UPDATE action_runs SET state = 'finished', outcome = $1, updated_at = $2 WHERE run_id = $3", [
-      outcome,
-      now,
-      runId,
-    ]);
+  /**
+   * Extends this replica's hold on a run it executes to now + holdMs; false when it holds it no more (another
+   * replica ended it, its hold having run out). A hold that ran out but that nobody ended is still this replica's.
+   */
+  async renew(runId: string, now: number, on: SqlExecutor = this.db): Promise<boolean> {
+    const { rowCount } = await on.run(
+      "UPDATE action_runs SET held_until = $1 WHERE run_id = $2 AND state = 'executing' AND held_by = $3",
+      [now + this.holdMs, runId, this.owner],
+    );
+    return rowCount === 1;
+  }
+
+  /**
+   * Records the run finished with `outcome`; false when it was already (another replica ended it while this one
+   * executed it, its hold having run out): its outcome must then not be reported again.
+   */
+  async finish(runId: string, outcome: string, now: number, on: SqlExecutor = this.db): Promise<boolean> {
+    const { rowCount } = await on.run(
+      `UPDATE action_runs SET state = 'finished', outcome = $1, updated_at = $2, held_until = NULL
+        WHERE run_id = $3 AND state <> 'finished'`,
+      [outcome, now, runId],
+    );
+    return rowCount === 1;
+  }
+
+  /**
+   * Executing runs whose replica is gone, oldest claim first: nobody holds them at `now` (the hold ran out, or the
+   * row has none), or they began before `begunBefore` (one process on SQLite: at its start, every executing run is
+   * the previous process's, however recently it renewed its hold).
+   */
+  async abandoned(now: number, begunBefore = 0, on: SqlExecutor = this.db): Promise<StoredActionRun[]> {
+    const rows = await on.query<Row>(
+      `SELECT ${COLUMNS} FROM action_runs WHERE ${abandonedAt('$1', '$2')} ORDER BY claimed_at, run_id`,
+      [now, begunBefore],
+    );
+    return rows.map(fromRow);
+  }
+
+  /**
+   * Ends an abandoned run (see abandoned) with `outcome`, held by this replica from then on: true for one caller
+   * of any number on any replicas, and only while the run is still abandoned (a live replica's is left alone).
+   */
+  async endAbandoned(
+    runId: string,
+    outcome: string,
+    now: number,
+    begunBefore = 0,
+    on: SqlExecutor = this.db,
+  ): Promise<boolean> {
+    const { rowCount } = await on.run(
+      `UPDATE action_runs SET state = 'finished', outcome = $1, updated_at = $2, held_by = $3, held_until = NULL
+        WHERE run_id = $4 AND ${abandonedAt('$2', '$5')}`,
+      [outcome, now, this.owner, runId, begunBefore],
+    );
+    return rowCount === 1;
   }
 
   /** Another processor acknowledged it: this App never had it. */
@@ -146,19 +216,22 @@ export class ActionRuns {
   /** The runs in `state`, oldest claim first (ties by run id, alike on both engines). */
   async inState(state: ActionRunState, on: SqlExecutor = this.db): Promise<StoredActionRun[]> {
     const rows = await on.query<Row>(
-      `SELECT run_id, action_type, payload, state, created_at, claimed_at FROM action_runs
-        WHERE state = $1 ORDER BY claimed_at, run_id`,
+      `SELECT ${COLUMNS} FROM action_runs WHERE state = $1 ORDER BY claimed_at, run_id`,
       [state],
     );
-    return rows.map((row) => ({
-      run: {
-        runId: row.run_id,
-        integrationActionType: row.action_type,
-        properties: (JSON.parse(row.payload) as { properties: Record<string, unknown> }).properties,
-      },
-      state: row.state,
-      createdAt: row.created_at ?? undefined,
-      claimedAt: row.claimed_at,
-    }));
+    return rows.map(fromRow);
   }
+}
+
+function fromRow(row: Row): StoredActionRun {
+  return {
+    run: {
+      runId: row.run_id,
+      integrationActionType: row.action_type,
+      properties: (JSON.parse(row.payload) as { properties: Record<string, unknown> }).properties,
+    },
+    state: row.state,
+    createdAt: row.created_at ?? undefined,
+    claimedAt: row.claimed_at,
+  };
 }

@@ -7,7 +7,7 @@ export {
   type InvocationState,
   type LinkedRun,
 } from './app-state.ts';
-export { ActionRuns, type ActionRunState, type StoredActionRun } from './action-runs.ts';
+export { ActionRuns, DEFAULT_RUN_HOLD_MS, type ActionRunState, type StoredActionRun } from './action-runs.ts';
 export { appStateMigrations, LEGACY_SQLITE_VERSIONS } from './migrations.ts';
 export { OutboxQueue, type Delivery, type OutboxQueueOptions } from './outbox-queue.ts';
 export { WorkLeases } from './work-leases.ts';

@@ -202,4 +202,14 @@ export const appStateMigrations: readonly Migration[] = [
         until BIGINT NOT NULL
       )`,
   },
+  {
+    version: 7,
+    name: 'who executes an integration-action run',
+    sql: `
+      -- An executing run is held by the replica executing it (held_by, the owner name of its leases) until held_until
+      -- (epoch ms), renewed while the execution runs. A run whose hold ran out (its replica died) is ended FAILURE by
+      -- another replica; a live replica's is left alone. Both NULL: rows from before, or not executing.
+      ALTER TABLE action_runs ADD COLUMN held_by TEXT;
+      ALTER TABLE action_runs ADD COLUMN held_until BIGINT`,
+  },
 ];

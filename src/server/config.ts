@@ -17,6 +17,8 @@ export interface ServerConfig {
   portBaseUrl: string | undefined;
   /** DATABASE_URL: the PostgreSQL database of the App's state, shared by replicas; unset: WHARF_DATA_DIR/app.sqlite. */
   databaseUrl: string | undefined;
+  /** WHARF_OUTBOX_LEASE_SECONDS: how long a replica's lease on the outbox rows it delivers lasts. */
+  outboxLeaseMs: number;
   allowedWorkflows: string[];
   reconcileIntervalMs: number;
   /** Full resync of every installation this often; 0: only on install, config change and on demand. */
@@ -44,6 +46,7 @@ const envSchema = z.object({
   WHARF_APP_URL: z.url({ protocol: /^https?$/ }).optional(),
   PORT_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   WHARF_ALLOWED_WORKFLOWS: z.string().optional(),
+  WHARF_OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
   WHARF_RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(10).default(300),
   WHARF_RESYNC_INTERVAL_SECONDS: z.coerce
     .number()
@@ -134,6 +137,7 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
     appUrl: values.WHARF_APP_URL,
     portBaseUrl: values.PORT_BASE_URL,
     databaseUrl,
+    outboxLeaseMs: values.WHARF_OUTBOX_LEASE_SECONDS * 1000,
     allowedWorkflows: parseAllowedWorkflows(values.WHARF_ALLOWED_WORKFLOWS),
     reconcileIntervalMs: values.WHARF_RECONCILE_INTERVAL_SECONDS * 1000,
     resyncIntervalMs: values.WHARF_RESYNC_INTERVAL_SECONDS * 1000,

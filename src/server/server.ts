@@ -37,6 +37,8 @@ export interface StartOptions {
   portBaseUrl?: string | undefined;
   /** DATABASE_URL: the App's state in that PostgreSQL database (shared by replicas); absent: dataDir/app.sqlite. */
   databaseUrl?: string | undefined;
+  /** How long a replica's lease on outbox rows lasts (WHARF_OUTBOX_LEASE_SECONDS); DEFAULT_LEASE_MS when absent. */
+  outboxLeaseMs?: number | undefined;
   /** The GitHub App (Probot with its credentials); without it, the App's GitHub features are off. */
   probot?: Probot | undefined;
   app?: Partial<Omit<WharfAppOptions, 'state' | 'port' | 'dataDir' | 'portSecret' | 'probot' | 'log'>>;
@@ -81,7 +83,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   });
   let state: AppState;
   try {
-    state = await openAppState({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
+    state = await openAppState({
+      databaseUrl: options.databaseUrl,
+      dataDir: options.dataDir,
+      leaseMs: options.outboxLeaseMs,
+    });
   } catch (error) {
     await catalog?.close();
     throw error;

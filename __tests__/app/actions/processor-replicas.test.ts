@@ -11,7 +11,7 @@ import {
   type PendingRunsSource,
   type ProcessorEvents,
 } from '../../../app/actions/index.ts';
-import type { AppState } from '../../../app/state/index.ts';
+import { AppState } from '../../../app/state/index.ts';
 import type { ClaimedRun } from '../../../src/port/index.ts';
 import { ENGINES } from '../../sql/engines.ts';
 import { twoReplicas } from '../state/state-engines.ts';
@@ -170,8 +170,6 @@ describe.each(ENGINES)('actions processors of two replicas on $dialect', (engine
 
     expect(executions.get(run.runId)).toBe(1);
     expect(first.status().outcomes.SUCCESS + second.status().outcomes.SUCCESS).toBe(1);
-    // Not checked here: the other replica, starting while the run executes, may find it `executing` and end it
-    // FAILURE as a stopped process's (the action_runs rows say nothing of which replica has a run).
   });
 
   test('offered a run another replica claimed and acknowledged, a replica leaves it', async () => {
@@ -208,5 +206,104 @@ describe.each(ENGINES)('actions processors of two replicas on $dialect', (engine
     expect(await b.actionRuns.begin(run.runId, Date.now())).toBe(true);
     expect(await a.actionRuns.begin(run.runId, Date.now())).toBe(false);
     expect(await a.actionRuns.stateOf(run.runId)).toBe('executing');
+  });
+
+  /** An executor whose runs execute until `release()`. */
+  function gatedExecutor(executions: Map<string, number>): ActionExecutor & { release(): void } {
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    return {
+      type: TYPE,
+      release: () => open(),
+      async execute(run) {
+        executions.set(run.runId, (executions.get(run.runId) ?? 0) + 1);
+        await gate;
+        return { status: 'SUCCESS', summary: `counted ${run.runId}` };
+      },
+    };
+  }
+
+  const outcomes = (state: AppState) =>
+    state.db.query<{ run_id: string; outcome: string; held_by: string }>(
+      "SELECT run_id, outcome, held_by FROM action_runs WHERE state = 'finished' ORDER BY run_id",
+    );
+
+  test('a replica starting (and sweeping) while another executes a run for longer than a hold leaves it alone', async () => {
+    const HOLD = 300;
+    ({ a, b } = await twoReplicas(engine, { a: { runHoldMs: HOLD }, b: { runHoldMs: HOLD } }));
+    const executions = new Map<string, number>();
+    const warnings: string[] = [];
+    const executor = gatedExecutor(executions);
+    // On SQLite (one process) a starting processor ends every executing run; the other one starts first there, on
+    // the same AppState (two on one file in one process would deadlock), and only sweeps while the run executes.
+    const other = engine.dialect === 'sqlite' ? a : b;
+    let second: ActionsProcessor | undefined;
+    if (engine.dialect === 'sqlite') second = start(processorOn(other, lenientPort([]), executor, warnings));
+    const first = start(processorOn(a, lenientPort(['r_long']), executor, warnings));
+    await until(async () => (await a.actionRuns.stateOf('r_long')) === 'executing', 'the run executing');
+    second ??= start(processorOn(other, lenientPort([]), executor, warnings));
+    await until(async () => second.status().lastPoll !== undefined, 'the other replica polling');
+    // Several holds long: the executing replica renews its hold, and the other's sweeps find nothing to end.
+    await new Promise((resolve) => setTimeout(resolve, 4 * HOLD));
+    expect(await b.actionRuns.stateOf('r_long')).toBe('executing');
+    executor.release();
+    await until(async () => (await b.actionRuns.stateOf('r_long')) === 'finished', 'the run finished');
+    await Promise.all([first.stop(), second.stop()]);
+
+    expect(executions.get('r_long')).toBe(1);
+    expect(await outcomes(b)).toEqual([{ run_id: 'r_long', outcome: 'SUCCESS', held_by: 'replica-a' }]);
+    expect(first.status().outcomes).toEqual({ SUCCESS: 1, FAILURE: 0, IN_PROGRESS: 0 });
+    expect(second.status().outcomes).toEqual({ SUCCESS: 0, FAILURE: 0, IN_PROGRESS: 0 });
+    expect(await deliveries(b)).toBe(1);
+    expect(warnings).toEqual([]);
+  });
+
+  test('a run whose executing replica vanished (its hold ran out) is ended FAILURE once, by one of two replicas', async () => {
+    const HOLD = 300;
+    ({ a, b } = await twoReplicas(engine, { a: { runHoldMs: HOLD }, b: { runHoldMs: HOLD } }));
+    // The replica that executed the runs, gone now: its holds are not renewed.
+    const gone = new AppState(a.db, { owner: 'replica-gone', runHoldMs: HOLD });
+    const leftExecuting = async (runId: string) => {
+      const at = Date.now() - 2 * HOLD;
+      const run = { runId, integrationActionType: TYPE, properties: {} };
+      expect(await gone.actionRuns.claim(run, undefined, at)).toBe(true);
+      await gone.actionRuns.setState(runId, 'acknowledged', at);
+      expect(await gone.actionRuns.begin(runId, at)).toBe(true);
+    };
+    // One left before the replicas start (ended by a start), one that lapses while they run (ended by a sweep).
+    await leftExecuting('r_gone_before');
+    const executions = new Map<string, number>();
+    const warnings: string[] = [];
+    // SQLite: both processors on one AppState (two on one file in one process would deadlock).
+    const replicas = engine.dialect === 'sqlite' ? [a, a] : [a, b];
+    const [first, second] = replicas.map((state) =>
+      start(processorOn(state, lenientPort([]), countingExecutor(executions), warnings)),
+    ) as [ActionsProcessor, ActionsProcessor];
+    await until(async () => (await b.actionRuns.stateOf('r_gone_before')) === 'finished', 'the run left ended');
+    await until(async () => first.status().lastPoll !== undefined, 'a first poll');
+    await until(async () => second.status().lastPoll !== undefined, 'a first poll');
+    await leftExecuting('r_gone_while');
+    await until(async () => (await b.actionRuns.stateOf('r_gone_while')) === 'finished', 'the run lapsed ended');
+    // A few more sweeps, which must not end anything again.
+    await new Promise((resolve) => setTimeout(resolve, 2 * HOLD));
+    await Promise.all([first.stop(), second.stop()]);
+
+    expect(executions.size).toBe(0);
+    const ended = await outcomes(b);
+    expect(ended.map(({ run_id, outcome }) => [run_id, outcome])).toEqual([
+      ['r_gone_before', 'FAILURE'],
+      ['r_gone_while', 'FAILURE'],
+    ]);
+    for (const { held_by } of ended) expect(['replica-a', 'replica-b']).toContain(held_by);
+    expect(first.status().outcomes.FAILURE + second.status().outcomes.FAILURE).toBe(2);
+    expect(await deliveries(b)).toBe(2);
+    expect(warnings.sort()).toEqual(
+      ['r_gone_before', 'r_gone_while'].map(
+        (runId) =>
+          `run ${runId}: wharf stopped while executing this run's ${TYPE}, so it may or may not have taken effect on GitHub: check there before running the action again`,
+      ),
+    );
   });
 });

@@ -207,5 +207,52 @@ describe.each(ENGINES)('AppState on $dialect', (engine) => {
         1,
       );
     });
+
+    const executing = async (runId: string, on: AppState, at: number) => {
+      await on.actionRuns.claim(run(runId), undefined, at);
+      await on.actionRuns.setState(runId, 'acknowledged', at);
+      expect(await on.actionRuns.begin(runId, at)).toBe(true);
+    };
+    const holds = (state: AppState) =>
+      state.db.query<{ run_id: string; held_by: string | null; held_until: number | null }>(
+        'SELECT run_id, held_by, held_until FROM action_runs ORDER BY run_id',
+      );
+
+    test('begin holds the run for its replica; renew extends the hold while it is that replica’s', async () => {
+      const { holdMs } = a.actionRuns;
+      await executing('r_1', a, NOW);
+      expect(await holds(b)).toEqual([{ run_id: 'r_1', held_by: 'replica-a', held_until: NOW + holdMs }]);
+      expect(await b.actionRuns.renew('r_1', NOW + 10)).toBe(false);
+      expect(await a.actionRuns.renew('r_1', NOW + 10)).toBe(true);
+      expect(await holds(b)).toEqual([{ run_id: 'r_1', held_by: 'replica-a', held_until: NOW + 10 + holdMs }]);
+    });
+
+    test('abandoned and endAbandoned: only runs whose hold ran out, or begun before a time; one ender', async () => {
+      const { holdMs } = a.actionRuns;
+      await executing('r_live', a, NOW);
+      await executing('r_gone', a, NOW - holdMs);
+      // A row executing before migration 7: no hold, so nobody's.
+      await executing('r_old', a, NOW);
+      await a.db.run("UPDATE action_runs SET held_by = NULL, held_until = NULL WHERE run_id = 'r_old'");
+      const ids = (stored: { run: { runId: string } }[]) => stored.map((one) => one.run.runId).sort();
+      expect(ids(await b.actionRuns.abandoned(NOW))).toEqual(['r_gone', 'r_old']);
+      // At a start on SQLite: whatever began before it, live hold or not.
+      expect(ids(await b.actionRuns.abandoned(NOW, NOW + 1))).toEqual(['r_gone', 'r_live', 'r_old']);
+      expect(await b.actionRuns.endAbandoned('r_live', 'FAILURE', NOW)).toBe(false);
+      // SQLite: concurrent statements on one file from one process are raced within one AppState.
+      const enders = engine.dialect === 'sqlite' ? [b] : [a, b];
+      expect(await trueCount(20, enders, (state) => state.actionRuns.endAbandoned('r_gone', 'FAILURE', NOW))).toBe(1);
+      expect(await trueCount(20, enders, (state) => state.actionRuns.endAbandoned('r_old', 'FAILURE', NOW))).toBe(1);
+      expect(await a.actionRuns.stateOf('r_gone')).toBe('finished');
+      expect(await a.actionRuns.stateOf('r_live')).toBe('executing');
+      // The replica that lost its hold cannot renew it, nor finish the run a second time.
+      expect(await a.actionRuns.renew('r_gone', NOW)).toBe(false);
+      expect(await a.actionRuns.finish('r_gone', 'SUCCESS', NOW)).toBe(false);
+      expect(await a.db.query("SELECT outcome FROM action_runs WHERE run_id = 'r_gone'")).toEqual([
+        { outcome: 'FAILURE' },
+      ]);
+      expect(await a.actionRuns.finish('r_live', 'SUCCESS', NOW)).toBe(true);
+      expect(await b.actionRuns.abandoned(NOW + 10 * holdMs, NOW + 1)).toEqual([]);
+    });
   });
 });

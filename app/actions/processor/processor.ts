@@ -1,5 +1,6 @@
 import type { ClaimedRun, PortClient, Run } from '../../../src/port/index.ts';
 import { enqueuePortWrites, type PortWrite } from '../../port-writes/index.ts';
+import type { SqlTransaction } from '../../../src/sql/index.ts';
 import type { ActionRuns, AppState } from '../../state/index.ts';
 import {
   ExecutionError,
@@ -85,6 +86,11 @@ interface Held {
  * and a replica that does not get it leaves the run. Each later step is a conditional update that one replica wins
  * (ActionRuns.acknowledged: claimed to acknowledged; ActionRuns.begin: acknowledged to executing), so a run
  * acknowledged again, or resumed by a replica that just started, is still executed by one replica only.
+ *
+ * A run being executed is held by its replica, which renews the hold while the execution runs (ActionRuns.renew).
+ * Every replica, at its start and then every half a hold, ends FAILURE the executing runs whose hold ran out (their
+ * replica died: they may or may not have acted on GitHub), one replica each (ActionRuns.endAbandoned); another live
+ * replica's runs are left alone. On SQLite (one process) every run executing at the start is the previous process's.
  */
 export class ActionsProcessor {
   private readonly source: PendingRunsSource;
@@ -100,6 +106,8 @@ export class ActionsProcessor {
   private readonly executing = new Map<string, Promise<void>>();
   private readonly busyKeys = new Set<string>();
   private loop: Promise<void> | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private readonly counts = { claimed: 0, skipped: 0, failingPolls: 0 };
   private readonly outcomes: ProcessorStatus['outcomes'] = { SUCCESS: 0, FAILURE: 0, IN_PROGRESS: 0 };
@@ -125,15 +133,22 @@ export class ActionsProcessor {
     this.redact = options.redact ?? ((text) => text);
   }
 
-  /** Takes up what an earlier process left, then polls until stop(). */
+  /** Takes up what an earlier process (or a replica that died) left, then polls until stop(). */
   start(): void {
     if (this.loop) return;
-    this.loop = this.recover()
+    // One process on SQLite: a run executing now began in the previous one, however recently that renewed its hold.
+    const begunBefore = this.state.db.dialect === 'sqlite' ? Date.now() : 0;
+    this.loop = this.recover(begunBefore)
       .catch((error: unknown) =>
         // The App's database did not answer: what was left is taken up by the next start (or another replica's).
         this.events.warn(`actions processor: could not take up the runs left unfinished: ${(error as Error).message}`),
       )
-      .then(() => this.poll());
+      .then(() => {
+        if (this.stopped) return;
+        this.sweeper = setInterval(() => this.sweep(), this.runs.holdMs / 2);
+        this.sweeper.unref();
+        return this.poll();
+      });
   }
 
   status(): ProcessorStatus {
@@ -161,12 +176,14 @@ export class ActionsProcessor {
 
   /**
    * Stops polling and claiming; waits a while for executions under way. One still running after that is left
-   * `executing`, as a crash would leave it (the next start ends it FAILURE saying so); runs waiting their turn were
+   * `executing`, as a crash would leave it (its hold is no longer renewed: once it ran out, another replica or the
+   * next start ends it FAILURE saying so); runs waiting their turn were
    * never acknowledged, and Port offers them again once their visibility timeout passes.
    */
   async stop(): Promise<void> {
     this.halt();
     await this.loop;
+    await this.sweeping;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.allSettled([...this.executing.values()]),
@@ -180,6 +197,7 @@ export class ActionsProcessor {
   /** Stops polling and starting runs at once; what an execution under way reports from now on is dropped. */
   halt(): void {
     this.stopping.abort();
+    clearInterval(this.sweeper);
     this.wakeUp?.();
     this.waiting.length = 0;
   }
@@ -190,26 +208,56 @@ export class ActionsProcessor {
 
   /**
    * Runs an earlier process left: acknowledged but not started ones are resumed (nothing was done on GitHub); ones
-   * whose execution started end FAILURE (GitHub may or may not have acted; a second execution could act twice);
-   * ones whose acknowledgement got no answer are acknowledged again.
+   * whose execution started end FAILURE (GitHub may or may not have acted; a second execution could act twice),
+   * when their replica is gone (endAbandoned); ones whose acknowledgement got no answer are acknowledged again
+   * (claims of another live replica's, made just now, left to it).
    */
-  private async recover(): Promise<void> {
-    for (const { run } of await this.runs.inState('executing')) {
-      if (this.stopped) return;
-      const message = `wharf stopped while executing this run's ${run.integrationActionType}, so it may or may not have taken effect on GitHub: check there before running the action again`;
-      this.events.warn(`run ${run.runId}: ${message}`);
-      await this.report(run, { status: 'FAILURE', summary: message }, undefined);
-    }
+  private async recover(begunBefore: number): Promise<void> {
+    await this.endAbandoned(begunBefore);
+    if (this.stopped) return;
     const acknowledged = await this.runs.inState('acknowledged');
     const claimed = await this.runs.inState('claimed');
     if (this.stopped) return;
     for (const { run, createdAt } of acknowledged) {
       this.hold({ run, createdAt, problem: undefined, key: this.keyOf(run), phase: 'acknowledged' });
     }
+    // A claim made just now may be another live replica's, its acknowledgement under way: asked again only once
+    // stale, as take() does (on SQLite, every claim made before this start is the previous process's).
+    const now = Date.now();
+    const staleBefore = begunBefore > 0 ? begunBefore - 1 : now - this.settings.visibilityTimeoutMs / 2;
     for (const { run, createdAt } of claimed) {
+      if (this.stopped || !(await this.runs.reclaim(run.runId, staleBefore, now))) continue;
       this.hold({ run, createdAt, problem: undefined, key: this.keyOf(run), phase: 'reack' });
     }
     this.pump();
+  }
+
+  /**
+   * Ends FAILURE the executing runs whose replica is gone (their hold ran out, or, with `begunBefore`, they began
+   * before this process started): each by one replica of those that try at once.
+   */
+  private async endAbandoned(begunBefore = 0): Promise<void> {
+    for (const { run, createdAt } of await this.runs.abandoned(Date.now(), begunBefore)) {
+      // This processor's own, its hold not renewed in time (a stalled event loop): it finishes it itself.
+      if (this.stopped || this.executing.has(run.runId)) continue;
+      const message = `wharf stopped while executing this run's ${run.integrationActionType}, so it may or may not have taken effect on GitHub: check there before running the action again`;
+      const ended = await this.report(run, { status: 'FAILURE', summary: message }, createdAt, (now, tx) =>
+        this.runs.endAbandoned(run.runId, 'FAILURE', now, begunBefore, tx),
+      );
+      if (ended) this.events.warn(`run ${run.runId}: ${message}`);
+    }
+  }
+
+  /** Now and then: notices the runs of a replica that died, without waiting for a start. */
+  private sweep(): void {
+    if (this.sweeping || this.stopped) return;
+    this.sweeping = this.endAbandoned()
+      .catch((error: unknown) =>
+        this.events.warn(`actions processor: could not end the runs of a stopped replica: ${(error as Error).message}`),
+      )
+      .finally(() => {
+        this.sweeping = undefined;
+      });
   }
 
   private keyOf(run: IntegrationRun): string | undefined {
@@ -378,7 +426,11 @@ export class ActionsProcessor {
     if (this.stopped) return;
     const outcome = await this.execute(held);
     if (outcome === undefined || this.stopped) return;
-    await this.report(run, outcome, held.createdAt);
+    if (!(await this.report(run, outcome, held.createdAt))) {
+      this.events.warn(
+        `actions processor: run ${run.runId} was ended by another processor while this one executed it (its hold on the run ran out): its outcome here (${outcome.status}) is not reported`,
+      );
+    }
   }
 
   /** Acknowledges the run to Port: true when it is this App's to execute now. */
@@ -441,6 +493,7 @@ export class ActionsProcessor {
         'wharf restarted after acknowledging this run and before executing it; nothing was done on GitHub yet, so it is executed now',
       );
     }
+    const holding = this.keepHold(run.runId);
     try {
       return await executor.execute(run, context);
     } catch (error) {
@@ -448,14 +501,56 @@ export class ActionsProcessor {
       const message = error instanceof Error ? error.message : String(error);
       const what = error instanceof ExecutionError ? 'failed' : 'failed (a fault of wharf)';
       return { status: 'FAILURE', summary: `${run.integrationActionType} ${what}: ${message}` };
+    } finally {
+      clearInterval(holding);
     }
   }
 
   /**
-   * Reports an outcome to the Port run through the outbox, and records the run finished, in one transaction: the
-   * report reaches Port however long Port is away, and is made once.
+   * Renews this replica's hold on a run it executes, three times a hold, until the execution ends or the processor
+   * stops (a run left executing by a stop is then ended by another replica once the hold ran out).
    */
-  private async report(run: IntegrationRun, outcome: ExecutionOutcome, createdAt: number | undefined): Promise<void> {
+  private keepHold(runId: string): NodeJS.Timeout {
+    let renewing = false;
+    const timer = setInterval(() => {
+      if (this.stopped) {
+        clearInterval(timer);
+        return;
+      }
+      if (renewing) return;
+      renewing = true;
+      this.runs
+        .renew(runId, Date.now())
+        .then((held) => {
+          if (held) return;
+          clearInterval(timer);
+          this.events.warn(
+            `actions processor: run ${runId}: another processor ended it while this one executes it (its hold on the run ran out)`,
+          );
+        })
+        .catch((error: unknown) =>
+          this.events.warn(`actions processor: run ${runId}: could not renew its hold: ${(error as Error).message}`),
+        )
+        .finally(() => {
+          renewing = false;
+        });
+    }, this.runs.holdMs / 3);
+    timer.unref();
+    return timer;
+  }
+
+  /**
+   * Reports an outcome to the Port run through the outbox, and records the run finished, in one transaction: the
+   * report reaches Port however long Port is away, and is made once. `finish` records it (ActionRuns.finish unless
+   * given); false when it finished already (another replica ended it): nothing is reported then.
+   */
+  private async report(
+    run: IntegrationRun,
+    outcome: ExecutionOutcome,
+    createdAt: number | undefined,
+    finish: (now: number, tx: SqlTransaction) => Promise<boolean> = (now, tx) =>
+      this.runs.finish(run.runId, outcome.status, now, tx),
+  ): Promise<boolean> {
     const summary = this.redact(outcome.summary);
     const patch: Record<string, string> = {};
     if (outcome.link !== undefined) patch.link = outcome.link;
@@ -471,14 +566,17 @@ export class ActionsProcessor {
       writes.push({ op: 'patch', body: { ...patch, summary } });
       writes.push({ op: 'log', body: { message: summary, terminationStatus: outcome.status } });
     }
-    await this.state.transaction(async (tx) => {
+    const finished = await this.state.transaction(async (tx) => {
       const now = Date.now();
+      if (!(await finish(now, tx))) return false;
       await enqueuePortWrites(this.state.outbox, run.runId, writes, { now, on: tx });
-      await this.runs.finish(run.runId, outcome.status, now, tx);
+      return true;
     });
+    if (!finished) return false;
     this.outcomes[outcome.status]++;
     this.events.enqueued();
     this.events.executed(outcome.status, createdAt);
+    return true;
   }
 
   private async write(runId: string, writes: PortWrite[]): Promise<void> {
