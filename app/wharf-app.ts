@@ -366,7 +366,8 @@ export class WharfApp {
   async settle(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     await this.dispatcher.idle();
-    while ((await this.state.outbox.depth()) > 0 && Date.now() < deadline) {
+    // pendingNow also brings the outbox gauges up to date.
+    while ((await this.worker.pendingNow()) > 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
