@@ -177,16 +177,6 @@ export class OutboxStore implements DeliveryQueue {
     return Number(this.failStatement.run(error, id).changes) === 1;
   }
 
-  /** retry's name before DeliveryQueue, for the App's legacy AppStore and what reads its files. */
-  retryAt(id: number, at: number, error: string): void {
-    this.retry(id, at, error);
-  }
-
-  /** giveUp's name before DeliveryQueue (see retryAt). */
-  failed(id: number, error: string): void {
-    this.giveUp(id, error);
-  }
-
   /** How many rows are pending, leased or not. */
   depth(): number {
     return (this.pendingCountStatement.get() as { n: number }).n;
