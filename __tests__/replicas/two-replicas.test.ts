@@ -12,7 +12,6 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { DEFAULT_LEASE_MS } from '../../app/state/index.ts';
 import { linkInPort, type LinkedRun, signed, workflowRunEvent } from '../../bench/app.ts';
 import { BENCH_CREDENTIALS, type BenchCatalog, startBenchCatalog } from '../../bench/catalog-process.ts';
 import { githubAppEnv } from '../../bench/github-app.ts';
@@ -33,8 +32,8 @@ const RUNS = 1_000;
 /** At most this many runs' deliveries under way at once. */
 const CONCURRENCY = 50;
 /**
- * Runs whose completions start each second (each delivered twice): the deliveries go on for 40 s, about as long as
- * the survivor waits for the dead replica's leases anyway, so that B dies early in them (see KILL_AFTER).
+ * Runs whose completions start each second (each delivered twice): the deliveries go on for 40 s, so that B dies
+ * early in them (see KILL_AFTER) and its rows are taken over while they go on.
  */
 const RUNS_PER_SECOND = 25;
 /**
@@ -51,13 +50,13 @@ const HUNG_ANSWER_MS = 5_000;
 const HUNG_WAIT_MS = 12_000;
 const A = 0;
 const B = 1;
-/** An outbox lease, as the replicas run with (the App exposes no shorter one yet: its default). */
-const LEASE_MS = DEFAULT_LEASE_MS;
+/** The replicas' outbox lease (WHARF_OUTBOX_LEASE_SECONDS; 30 s by default): a dead replica's rows wait this long. */
+const LEASE_MS = 10_000;
 /**
  * What a report may take beyond the lease: the dead replica's last renewal of it (every third of the lease, so up to
- * 10 s after the claim), the survivor's outbox poll (1 s), the writes, this machine being busy.
+ * a third of it after the claim), the survivor's outbox poll (1 s), the writes, this machine being busy.
  */
-const MARGIN_MS = 15_000;
+const MARGIN_MS = LEASE_MS / 3 + 8_000;
 
 let database: TestDatabase;
 let github: FakeGithub;
@@ -91,6 +90,7 @@ beforeAll(async () => {
         PORT_CLIENT_SECRET: BENCH_CREDENTIALS.clientSecret,
         WHARF_DATA_DIR: dataDir,
         WHARF_ACTIONS_PROCESSOR: 'off',
+        WHARF_OUTBOX_LEASE_SECONDS: String(LEASE_MS / 1000),
       });
     }),
   );
