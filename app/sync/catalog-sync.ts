@@ -3,12 +3,13 @@
  * requests, workflows and workflow runs) with port-app-config.yml mappings, from live events, GitOps files and
  * full resyncs. The Probot handlers (webhooks.ts) only hand payloads to the methods here.
  */
+import type { Context } from 'probot';
 import type { DeliveryHandler } from '../../src/outbox/index.ts';
 import type { PortClient } from '../../src/port/index.ts';
 import type { GithubAccess } from '../github/index.ts';
 import type { AppState, SyncState } from '../state/index.ts';
 import { CheckRunPoster } from './checks/check-runs.ts';
-import { FileValidation, type ValidatedPull } from './checks/file-validation.ts';
+import { FileValidation } from './checks/file-validation.ts';
 import { type BrokenConfig, ConfigResolver } from './config/config-resolver.ts';
 import { GitopsResync } from './gitops/gitops-resync.ts';
 import { GitopsValidation } from './gitops/gitops-validation.ts';
@@ -17,10 +18,10 @@ import { LIVE_RATE_POLICY, RESYNC_RATE_POLICY } from './github/rate-limits.ts';
 import { MAX_PAGE_SIZE } from './github/repository-reader.ts';
 import { AccountRemoval } from './live/account-removal.ts';
 import { type LiveObject, ObjectSync } from './live/object-sync.ts';
-import { type EventPayload, KindEvents } from './live/kind-events.ts';
+import { eventScope, type KindEventName, type KindEventPayload, KindEvents } from './live/kind-events.ts';
 import type { RepositoryRef } from './kinds/index.ts';
 import { repositoryObjectById } from './kinds/repository-objects.ts';
-import { type PushEvent, PushSync } from './live/push-sync.ts';
+import { hasOwner, PushSync } from './live/push-sync.ts';
 import { repositoryChange, type RepositoryObject, RepositorySync } from './live/repository-sync.ts';
 import { Resyncs } from './resync/resyncs.ts';
 import { SyncContext, type SyncSettings } from './sync-context.ts';
@@ -47,7 +48,13 @@ export interface CatalogSyncEvents {
   givenUp?(): void;
 }
 
-type Installation = { installation?: { id: number } | undefined };
+/** An installation's account: a user or an organization (`login`), or an enterprise (`slug`, no login). */
+type InstallationAccount = Context<'installation'>['payload']['installation']['account'];
+
+/** The login of an installation's account; undefined for an enterprise, which has none (nor repositories of its own). */
+export function accountLogin(account: InstallationAccount): string | undefined {
+  return account && 'login' in account ? account.login : undefined;
+}
 
 export class CatalogSync {
   /** The state of catalog sync: the App state's `sync` (resyncs, tracked entities, configurations). */
@@ -132,7 +139,7 @@ export class CatalogSync {
   // ---------------------------------------------------------------------------------------------------------------
   // Webhooks
 
-  async onRepository(payload: { action: string; repository: RepositoryObject } & Installation): Promise<void> {
+  async onRepository(payload: Context<'repository'>['payload']): Promise<void> {
     const installationId = payload.installation?.id;
     if (!installationId) return;
     const { repository } = payload;
@@ -142,33 +149,41 @@ export class CatalogSync {
     );
   }
 
-  async onInstallationCreated(payload: { installation: { id: number; account: { login: string } | null } }) {
-    const login = payload.installation.account?.login;
-    if (!login) return;
+  /**
+   * The App was installed on an account: a resync of it. An enterprise has no repositories of its own to resync
+   * (its organizations each install the App), so an installation on one is left alone with a warning.
+   */
+  async onInstallationCreated(payload: Context<'installation.created'>['payload']) {
+    const { account, id } = payload.installation;
+    const login = accountLogin(account);
+    if (!login) {
+      const on = account && 'slug' in account ? `enterprise ${account.slug}` : 'an account without a login';
+      this.events.warn(`catalog sync: installation ${id} on ${on}: no organization or user to resync`);
+      return;
+    }
     await this.resyncs
-      .request(payload.installation.id, login, 'installation created')
+      .request(id, login, 'installation created')
       .catch((error: unknown) => this.events.warn(`catalog sync: resync of ${login}: ${String(error)}`));
   }
 
   /** The App was uninstalled from an account: the entities it wrote for it are deleted (within the threshold). */
-  async onInstallationDeleted(payload: { installation: { id: number; account: { login: string } | null } }) {
-    const owner = payload.installation.account?.login ?? `installation ${payload.installation.id}`;
-    await this.handle(`installation.deleted on ${owner}`, () =>
-      this.removal.uninstalled(payload.installation.id, owner),
-    );
+  async onInstallationDeleted(payload: Context<'installation.deleted'>['payload']) {
+    const { account, id } = payload.installation;
+    const owner = accountLogin(account) ?? `installation ${id}`;
+    await this.handle(`installation.deleted on ${owner}`, () => this.removal.uninstalled(id, owner));
   }
 
-  async onInstallationRepositories(payload: {
-    action: string;
-    installation: { id: number; account: { login: string } | null };
-    repositories_added?: Array<{ id: number; name: string; full_name: string }>;
-    repositories_removed?: Array<{ id: number; name: string; full_name: string }>;
-  }): Promise<void> {
+  async onInstallationRepositories(payload: Context<'installation_repositories'>['payload']): Promise<void> {
     const installationId = payload.installation.id;
-    const owner = payload.installation.account?.login ?? payload.repositories_added?.[0]?.full_name.split('/')[0];
+    // Probot's types have both lists; the delivery check (webhooks/payload-shape.ts) lets either be left out.
+    const added = payload.repositories_added ?? [];
+    const removed = payload.repositories_removed ?? [];
+    // An enterprise's installation has no login: the owner is that of the repositories it names.
+    const owner =
+      accountLogin(payload.installation.account) ??
+      [...added, ...removed].find((repository) => repository.full_name)?.full_name?.split('/')[0];
     if (!owner) return;
     await this.handle(`installation_repositories.${payload.action} on ${owner}`, async () => {
-      const added = payload.repositories_added ?? [];
       await this.repositories.refreshMany(
         installationId,
         owner,
@@ -177,28 +192,26 @@ export class CatalogSync {
       await this.removal.repositoriesRemoved(
         installationId,
         owner,
-        (payload.repositories_removed ?? []).map((repository) => repository.id),
+        removed.flatMap((repository) => (typeof repository.id === 'number' ? [repository.id] : [])),
       );
     });
   }
 
-  async onPush(payload: PushEvent & Installation): Promise<void> {
+  async onPush(payload: Context<'push'>['payload']): Promise<void> {
     const installationId = payload.installation?.id;
     if (!installationId) return;
-    await this.handle(`push to ${payload.repository.full_name ?? payload.repository.name}`, () =>
-      this.pushes.onPush(installationId, payload),
-    );
+    // The delivery check (webhooks/payload-shape.ts) lets a payload leave full_name out.
+    const name = payload.repository.full_name ?? payload.repository.name;
+    if (!hasOwner(payload)) {
+      this.events.warn(`catalog sync: push to ${name} names no owner; left to the next resync`);
+      return;
+    }
+    await this.handle(`push to ${name}`, () => this.pushes.onPush(installationId, payload));
   }
 
-  async onPullRequest(
-    payload: {
-      action: string;
-      number: number;
-      pull_request: ValidatedPull & Record<string, unknown>;
-      repository: RepositoryObject;
-    } & Installation,
-  ): Promise<void> {
-    const installationId = payload.installation?.id;
+  async onPullRequest(payload: Context<'pull_request'>['payload']): Promise<void> {
+    // Probot's type of a `demilestoned` delivery names no installation (GitHub's do).
+    const installationId = 'installation' in payload ? payload.installation?.id : undefined;
     if (!installationId) return;
     const { repository, pull_request: pull } = payload;
     await this.handle(
@@ -234,14 +247,7 @@ export class CatalogSync {
     );
   }
 
-  async onWorkflowRun(
-    payload: {
-      action: string;
-      workflow_run: { id: number } & Record<string, unknown>;
-      workflow?: ({ id: number } & Record<string, unknown>) | null;
-      repository: RepositoryObject;
-    } & Installation,
-  ): Promise<void> {
+  async onWorkflowRun(payload: Context<'workflow_run'>['payload']): Promise<void> {
     const installationId = payload.installation?.id;
     if (!installationId) return;
     const repository = refOf(payload.repository);
@@ -255,11 +261,11 @@ export class CatalogSync {
   }
 
   /** An event some kind listens to (issues, release, create, delete, team, ...): see ./kinds. */
-  async onKindEvent(event: string, payload: EventPayload): Promise<void> {
-    const installationId = payload.installation?.id;
+  async onKindEvent(event: KindEventName, payload: KindEventPayload): Promise<void> {
+    const { installationId, action, repository } = eventScope(payload);
     if (!installationId) return;
-    const subject = payload.repository ? ` on ${payload.repository.owner.login}/${payload.repository.name}` : '';
-    await this.handle(`${event}${payload.action ? `.${payload.action}` : ''}${subject}`, () =>
+    const subject = repository ? ` on ${repository.owner.login}/${repository.name}` : '';
+    await this.handle(`${event}${action ? `.${action}` : ''}${subject}`, () =>
       this.kindEvents.onEvent(event, installationId, payload),
     );
   }

@@ -9,34 +9,28 @@ import { kindEventNames } from './live/kind-events.ts';
  */
 export function registerSyncWebhooks(app: WebhookApp, sync: () => CatalogSync | undefined): void {
   app.on('repository', async (context) => {
-    await sync()?.onRepository(context.payload as unknown as Parameters<CatalogSync['onRepository']>[0]);
+    await sync()?.onRepository(context.payload);
   });
   app.on('installation.created', async (context) => {
-    await sync()?.onInstallationCreated(
-      context.payload as unknown as Parameters<CatalogSync['onInstallationCreated']>[0],
-    );
+    await sync()?.onInstallationCreated(context.payload);
   });
   app.on('installation.deleted', async (context) => {
-    await sync()?.onInstallationDeleted(
-      context.payload as unknown as Parameters<CatalogSync['onInstallationDeleted']>[0],
-    );
+    await sync()?.onInstallationDeleted(context.payload);
   });
   app.on('installation_repositories', async (context) => {
-    await sync()?.onInstallationRepositories(
-      context.payload as unknown as Parameters<CatalogSync['onInstallationRepositories']>[0],
-    );
+    await sync()?.onInstallationRepositories(context.payload);
   });
   app.on('push', async (context) => {
-    await sync()?.onPush(context.payload as unknown as Parameters<CatalogSync['onPush']>[0]);
+    await sync()?.onPush(context.payload);
   });
   // The events of the other kinds (issues, release, create, delete, team, ...), push included: a push also
   // changes file and folder objects.
   for (const event of kindEventNames()) {
-    app.on(event as 'issues', async (context) => {
-      await sync()?.onKindEvent(event, context.payload as unknown as Parameters<CatalogSync['onKindEvent']>[1]);
+    app.on(event, async (context) => {
+      await sync()?.onKindEvent(event, context.payload);
     });
   }
   app.on('pull_request', async (context) => {
-    await sync()?.onPullRequest(context.payload as unknown as Parameters<CatalogSync['onPullRequest']>[0]);
+    await sync()?.onPullRequest(context.payload);
   });
 }

@@ -26,6 +26,8 @@ import { workflowKind } from './workflow.ts';
 
 export type {
   KindDefinition,
+  KindEventKey,
+  KindEventName,
   KindObject,
   KindReads,
   LiveChange,
@@ -34,6 +36,7 @@ export type {
   ResyncPage,
   ResyncReads,
 } from './kind-definition.ts';
+export { KIND_EVENT_NAMES } from './kind-definition.ts';
 export { kindReads, repositoryTypeTakes, resyncReads } from './kind-reads.ts';
 
 const DEFINITIONS: ReadonlyArray<{ [K in Kind]: KindDefinition<K> }[Kind]> = [

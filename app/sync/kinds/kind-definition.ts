@@ -106,6 +106,29 @@ export interface LiveReads extends KindReads {
   warn?(message: string): void;
 }
 
+/** The webhook events some kind listens to (by name, or by name and action: `issues`, `team.created`). */
+export const KIND_EVENT_NAMES = [
+  'organization',
+  'issues',
+  'release',
+  'create',
+  'delete',
+  'deployment',
+  'deployment_status',
+  'dependabot_alert',
+  'code_scanning_alert',
+  'secret_scanning_alert',
+  'team',
+  'membership',
+  'push',
+  'member',
+] as const;
+
+export type KindEventName = (typeof KIND_EVENT_NAMES)[number];
+
+/** A key of a kind's `events`: an event (`create`) or one of its actions (`team.created`). */
+export type KindEventKey = KindEventName | `${KindEventName}.${string}`;
+
 /** A webhook payload and what it may read (an event that carries less than the object, such as `create`). */
 export type LiveHandler = (payload: Record<string, unknown>, reads: LiveReads) => Promise<LiveChange[]>;
 
@@ -127,7 +150,7 @@ export interface KindDefinition<K extends Kind = Kind> {
    */
   view?(selector: SelectorOf<K>, object: object): object;
   /** Webhook events, by `event` or `event.action`, and the changes each payload makes. */
-  events: Readonly<Record<string, LiveHandler>>;
+  events: { readonly [key in KindEventKey]?: LiveHandler };
   /** The GitHub App permissions the kind needs (`issues: read`), and the events it subscribes to. */
   permissions: Readonly<Record<string, 'read' | 'write'>>;
 }

@@ -6,6 +6,7 @@
  * more than 20 commits is compared (push-changes.ts); when GitHub cannot list all it changed, the configuration, the
  * mapped files and every GitOps file (listed with one tree read) are read again.
  */
+import type { Context } from 'probot';
 import { githubMessage } from '../../github/index.ts';
 import { type CheckRunPoster, configCheckRun, type FileProblem, gitopsCheckRun } from '../checks/check-runs.ts';
 import type { ActiveConfig } from '../config/active-config.ts';
@@ -16,14 +17,18 @@ import type { RepositoryReader } from '../github/repository-reader.ts';
 import { filesFor } from '../map-objects.ts';
 import type { Resyncs } from '../resync/resyncs.ts';
 import { SyncContext, writeOptionsOf } from '../sync-context.ts';
-import { type PushCommits, pushChanges } from './push-changes.ts';
+import { pushChanges } from './push-changes.ts';
 import type { RepositoryObject, RepositorySync } from './repository-sync.ts';
 import { typeLeavesOut } from './repository-type.ts';
 
-export interface PushEvent extends PushCommits {
-  ref: string;
-  deleted?: boolean;
-  repository: RepositoryObject & { default_branch?: string; master_branch?: string };
+/** A `push` webhook's payload, as Probot types it. */
+export type PushPayload = Context<'push'>['payload'];
+
+/** A push whose repository names its owner (Probot's types allow none; GitHub sends one). */
+export type PushEvent = PushPayload & { repository: RepositoryObject };
+
+export function hasOwner(push: PushPayload): push is PushEvent {
+  return push.repository.owner !== null;
 }
 
 /** Whether the push moved the default branch (and did not delete it). */
