@@ -245,6 +245,13 @@ export class Resyncs {
           continue;
         }
         if ((await this.ctx.state.leases.holder(resyncLease(installationId), Date.now())) !== undefined) continue;
+        // Its lease came free since the look above: the resync it was to follow goes on first (a request now would
+        // end it as left unfinished); the next poll finds the lease held here and follows it.
+        const stillLeft = (await this.ctx.store.runningResyncs()).filter((r) => r.installationId === installationId);
+        if (stillLeft.length > 0) {
+          await this.tracked(this.serial(installationId, () => this.resume(stillLeft.at(-1)!)));
+          continue;
+        }
         this.afterElsewhere.delete(installationId);
         await this.request(installationId, next.owner, next.reason);
       }
