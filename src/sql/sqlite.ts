@@ -65,6 +65,8 @@ export class SqliteSqlDatabase extends ExecutorDatabase implements SqlDatabase {
   protected readonly outside: SqlExecutor;
   private readonly db: DatabaseSync;
   private readonly statements = new LruMap<string, StatementSync>(STATEMENT_CACHE);
+  /** Whether a statement gives rows, asked of SQLite once per statement rather than on every run. */
+  private readonly givesRows = new WeakMap<StatementSync, boolean>();
   /** Settles when everything asked for so far is done: the next one runs after it. */
   private queue: Promise<unknown> = Promise.resolve();
   /** Runs at once: for the transaction that holds the connection. */
@@ -161,7 +163,9 @@ export class SqliteSqlDatabase extends ExecutorDatabase implements SqlDatabase {
     return this.sqlite(() => {
       const statement = this.prepared(sql);
       const values = params.map(toSqlite);
-      if (statement.columns().length === 0) return { rows: [], rowCount: Number(statement.run(...values).changes) };
+      let givesRows = this.givesRows.get(statement);
+      if (givesRows === undefined) this.givesRows.set(statement, (givesRows = statement.columns().length > 0));
+      if (!givesRows) return { rows: [], rowCount: Number(statement.run(...values).changes) };
       const rows = statement.all(...values) as Row[];
       // A statement that writes and returns rows (INSERT ... RETURNING) changed as many rows as it returned.
       return { rows, rowCount: rows.length };
