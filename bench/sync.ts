@@ -344,7 +344,7 @@ function appNodeOptions(): { NODE_OPTIONS?: string } {
   return options.length > 0 ? { NODE_OPTIONS: options.join(' ') } : {};
 }
 
-/** The flags `npm start` gives node (`node <flags> src/server/main.ts`), but for --disable-warning. */
+/** The flags `npm start` gives node (`node <flags> server/main.ts`), but for --disable-warning. */
 function npmStartFlags(): string[] {
   const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
     scripts: Record<string, string>;

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { formatIssuePath } from '../src/json/index.ts';
 
 /** Error codes of the Port API contract (docs/port-api.md, "Error codes"). */
 export type ApiErrorCode =
@@ -36,16 +37,6 @@ export class ApiError extends Error {
 export const notFound = (message: string): ApiError => new ApiError(404, 'not_found', message);
 export const invalidRequest = (message: string): ApiError => new ApiError(422, 'invalid_request', message);
 export const schemaMismatch = (message: string): ApiError => new ApiError(422, 'blueprint_schema_mismatch', message);
-
-/** `body.entities[3].identifier`-style path of a parse problem, for messages that say where the input is wrong. */
-export function formatIssuePath(root: string, path: readonly PropertyKey[]): string {
-  let text = root;
-  for (const key of path) {
-    if (typeof key === 'number') text += `[${key}]`;
-    else text += text === '' ? String(key) : `.${String(key)}`;
-  }
-  return text === '' ? '(root)' : text;
-}
 
 /** Parses `value` with a zod schema, or throws 422 invalid_request naming where it is wrong under `root`. */
 export function parseOrInvalid<T>(schema: z.ZodType<T>, value: unknown, root: string): T {

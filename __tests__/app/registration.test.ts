@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { kindDefinitions } from '../../app/sync/kinds/index.ts';
 import { kindEventNames } from '../../app/sync/live/kind-events.ts';
-import { type RunningServer, startServer } from '../../src/server/server.ts';
+import { type RunningServer, startServer } from '../../server/server.ts';
 import { type ChildServer, startChildServer } from '../helpers/child-server.ts';
 import { deliverWebhook, releaseGithub } from '../helpers/github-app.ts';
 import { closeIfLeftOpen, listenOnLoopback } from '../helpers/open-resources.ts';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningServer, type StartOptions, startServer } from '../../src/server/server.ts';
+import { type RunningServer, type StartOptions, startServer } from '../../server/server.ts';
 import { closeIfLeftOpen } from './open-resources.ts';
 
 export { example } from './examples.ts';

@@ -7,8 +7,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { type RunningServer, startServer } from '../../src/server/server.ts';
-import type { ReadinessReport, StatusReport } from '../../src/server/status/index.ts';
+import { type RunningServer, startServer } from '../../server/server.ts';
+import type { ReadinessReport, StatusReport } from '../../server/status/index.ts';
 import { startTestCatalog, TEST_CREDENTIALS, type TestCatalog } from '../helpers/catalog-server.ts';
 import { createTestDatabase, type TestDatabase, testPostgresUrl } from '../helpers/postgres/index.ts';
 

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_LEASE_MS } from '../../app/state/index.ts';
-import { describeDatabaseUrl, readServerConfig } from '../../src/server/config.ts';
-import { startServer } from '../../src/server/server.ts';
+import { describeDatabaseUrl, readServerConfig } from '../../server/config.ts';
+import { startServer } from '../../server/server.ts';
 
 const PASSWORD = 'hunter2-do-not-show';
 const PORT_API = 'https://api.getport.io';
@@ -63,7 +63,7 @@ describe('DATABASE_URL', () => {
   });
 
   test('npm start with DATABASE_URL and no PORT_BASE_URL exits non-zero, saying why and what to do', async () => {
-    const main = fileURLToPath(new URL('../../src/server/main.ts', import.meta.url));
+    const main = fileURLToPath(new URL('../../server/main.ts', import.meta.url));
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       PORT: '0',

@@ -3,7 +3,7 @@ import { startTestCatalog, TEST_CREDENTIALS, type TestCatalog } from '../helpers
 import { type FakeGithub, startFakeGithub } from '../helpers/fake-github.ts';
 import { createTestProbot, deliverWebhook, WEBHOOK_SECRET, workflowRunPayload } from '../helpers/github-app.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
-import type { StatusReport } from '../../src/server/status/index.ts';
+import type { StatusReport } from '../../server/status/index.ts';
 import { createOpenRunsAction, startOpenRun, waitForLog, waitForRun } from '../helpers/runs.ts';
 
 const HOSTILE = '<script>alert(1)</script>';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatIssuePath } from '../../catalog/errors.ts';
+import { formatIssuePath } from '../../src/json/index.ts';
 import { accountProblem, normalizeWorkflow, repositoryProblem, workflowProblem } from './github-names.ts';
 
 /** The invocation contract of docs/design.md, as the catalog or a Port WEBHOOK action sends it. */

@@ -4,7 +4,7 @@
  * of failing inside a handler with an internal error. Fields are checked loosely: anything else may be there.
  */
 import { z } from 'zod';
-import { formatIssuePath } from '../../catalog/errors.ts';
+import { formatIssuePath } from '../../src/json/index.ts';
 
 const id = z.number().int();
 const files = z.array(z.string()).optional();

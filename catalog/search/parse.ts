@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { formatIssuePath, invalidRequest } from '../errors.ts';
+import { formatIssuePath } from '../../src/json/index.ts';
+import { invalidRequest } from '../errors.ts';
 import { searchQuerySchema, type SearchQuery } from './schema.ts';
 
 /** Deeper nesting gains nothing real and only risks the stack and SQLite's expression-depth limit. */

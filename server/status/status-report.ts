@@ -1,8 +1,8 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { WharfApp } from '../../../app/index.ts';
-import type { BrokenConfig, ResyncRecord } from '../../../app/sync/index.ts';
-import type { Catalog } from '../../../catalog/index.ts';
-import { DatabaseUnavailableError, type SqlDatabase } from '../../sql/index.ts';
+import type { WharfApp } from '../../app/index.ts';
+import type { BrokenConfig, ResyncRecord } from '../../app/sync/index.ts';
+import type { Catalog } from '../../catalog/index.ts';
+import { DatabaseUnavailableError, type SqlDatabase } from '../../src/sql/index.ts';
 import type { GithubProbe, ProbeResult } from './github-probe.ts';
 
 /** What the status page and /readyz read; every part is read anew on each request. */

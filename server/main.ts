@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { SmeeClient } from 'smee-client';
-import { githubAppEnv, probotFromEnv, SETUP_PATH, STORED_APP_FILE, WEBHOOKS_PATH } from '../../app/index.ts';
-import { APP_STATE_FILE } from '../../app/state/index.ts';
-import { configureJq } from '../jq/index.ts';
+import { githubAppEnv, probotFromEnv, SETUP_PATH, STORED_APP_FILE, WEBHOOKS_PATH } from '../app/index.ts';
+import { APP_STATE_FILE } from '../app/state/index.ts';
+import { configureJq } from '../src/jq/index.ts';
 import { describeDatabaseUrl, githubAppStatus, readServerConfig } from './config.ts';
 import { startServer } from './server.ts';
 

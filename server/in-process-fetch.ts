@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { PortFetch } from '../port/index.ts';
+import type { PortFetch } from '../src/port/index.ts';
 
 /** What the catalog sees as the address of the App's calls in memory. */
 const IN_PROCESS_ADDRESS = 'in-process';

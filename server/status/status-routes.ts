@@ -4,7 +4,7 @@ import { renderStatusPage } from './status-page.ts';
 import { DOCS, readinessReport, type StatusSources, statusReport } from './status-report.ts';
 
 /** The repository's root, where README.md and docs/ are. */
-const ROOT = new URL('../../../', import.meta.url);
+const ROOT = new URL('../../', import.meta.url);
 
 /** JSON when the client asks for it and not for HTML (a browser asks for HTML first). */
 function wantsJson(request: FastifyRequest): boolean {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { parseAllowedWorkflows } from '../../app/index.ts';
-import { type JqLimits, jqLimitsFromEnv } from '../jq/index.ts';
+import { parseAllowedWorkflows } from '../app/index.ts';
+import { type JqLimits, jqLimitsFromEnv } from '../src/jq/index.ts';
 
 /** Everything `npm start` reads from the environment, checked once at start. */
 export interface ServerConfig {

@@ -1,4 +1,4 @@
-import { type GithubAccess, githubMessage, githubStatus } from '../../../app/github/index.ts';
+import { type GithubAccess, githubMessage, githubStatus } from '../../app/github/index.ts';
 
 export type ProbeResult =
   | { ok: true; at: number; app: { slug: string; name: string; htmlUrl: string } }

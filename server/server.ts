@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Probot } from 'probot';
-import { INVOCATIONS_PATH, setupRoute, WEBHOOKS_PATH, WharfApp, type WharfAppOptions } from '../../app/index.ts';
-import { type AppState, openAppState } from '../../app/state/index.ts';
-import { type Catalog, type DeliverySettings, openCatalog } from '../../catalog/index.ts';
-import { errorAnswer, noRoute } from '../../catalog/http/index.ts';
-import { createPortClient } from '../port/index.ts';
+import { INVOCATIONS_PATH, setupRoute, WEBHOOKS_PATH, WharfApp, type WharfAppOptions } from '../app/index.ts';
+import { type AppState, openAppState } from '../app/state/index.ts';
+import { type Catalog, type DeliverySettings, openCatalog } from '../catalog/index.ts';
+import { errorAnswer, noRoute } from '../catalog/http/index.ts';
+import { createPortClient } from '../src/port/index.ts';
 import { githubAppStatus, type ServerConfig } from './config.ts';
 import { inProcessFetch } from './in-process-fetch.ts';
 import { GithubProbe, statusRoutes } from './status/index.ts';
@@ -45,7 +45,7 @@ export interface StartOptions {
   warn?: (message: string) => void;
 }
 
-/** The base URL of the App's calls to the embedded catalog in this process (src/server/in-process-fetch.ts). */
+/** The base URL of the App's calls to the embedded catalog in this process (server/in-process-fetch.ts). */
 const IN_PROCESS_CATALOG = 'http://embedded-catalog.in-process';
 
 /**

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../../html/index.ts';
+import { escapeHtml } from '../../src/html/index.ts';
 import type { DatabaseCheck, InstallationStatus, OutboxStatus, StatusReport } from './status-report.ts';
 
 /** A link to an http(s) URL or a path of this server; anything else is shown as text. */
