@@ -1,20 +1,13 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { PortApiError, type Run, type RunPatch } from '../../src/port/index.ts';
+import { PortApiError, type RunPatch } from '../../src/port/index.ts';
 import { STUB_TOKEN, type StubAnswer, type StubRequest, type StubServer, startStubServer } from './stub-server.ts';
+import { aRun as run } from './run-fixture.ts';
 import { failureOf, testClient } from './test-client.ts';
 
 let stub: StubServer | undefined;
 afterEach(async () => {
   await stub?.close();
   stub = undefined;
-});
-
-const run = (fields: Partial<Run> = {}): Run => ({
-  id: 'r_QOz6WoOB1Q2lmhZZ',
-  status: 'IN_PROGRESS',
-  action: { identifier: 'deploy' },
-  properties: {},
-  ...fields,
 });
 
 /** A stub answering the given answers in turn (the last one from then on), and a client in front of it. */

@@ -1,4 +1,4 @@
-import type { Entity, EntityInput } from '../port/index.ts';
+import type { EntityAnswer, EntityInput } from '../port/index.ts';
 
 /** One field a merge upsert would change: `properties.version` from "1.0" to "1.1". */
 export interface FieldChange {
@@ -11,7 +11,7 @@ export interface FieldChange {
  * What a merge upsert of `input` would change in `before` (undefined: the entity does not exist yet). Only the
  * fields given count, as a merge leaves the others; a property or relation set to null is removed.
  */
-export function entityChanges(before: Entity | undefined, input: EntityInput): FieldChange[] {
+export function entityChanges(before: EntityAnswer | undefined, input: EntityInput): FieldChange[] {
   const changes: FieldChange[] = [];
   const compare = (field: string, was: unknown, will: unknown) => {
     if (!sameValue(was, will)) changes.push({ field, before: was, after: will });

@@ -1,6 +1,6 @@
 import { PortApiError } from './errors.ts';
 import { apiPath, type PortHttp } from './http.ts';
-import type { Blueprint } from './types.ts';
+import type { Blueprint, BlueprintDefinition } from '../port-model/index.ts';
 
 export interface BlueprintMethods {
   /** GET one blueprint. Idempotent. A missing one fails with status 404. */
@@ -9,7 +9,7 @@ export interface BlueprintMethods {
    * Creates the blueprint, or replaces its definition (PUT) when it exists. Idempotent as a whole: a create repeated
    * after a lost answer finds the blueprint taken and replaces it with the same definition.
    */
-  upsertBlueprint(blueprint: Blueprint): Promise<{ blueprint: Blueprint; created: boolean }>;
+  upsertBlueprint(blueprint: BlueprintDefinition): Promise<{ blueprint: Blueprint; created: boolean }>;
 }
 
 export function blueprintMethods(http: PortHttp): BlueprintMethods {

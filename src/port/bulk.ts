@@ -1,7 +1,7 @@
 import { writeQuery, type EntityMethods, type UpsertOptions } from './entities.ts';
 import { PortApiError } from './errors.ts';
 import { apiPath, type PortHttp } from './http.ts';
-import type { EntityInput } from './types.ts';
+import type { EntityInput } from '../port-model/index.ts';
 
 /** The contract's limits for one bulk request. */
 export const MAX_BATCH_ENTITIES = 20;

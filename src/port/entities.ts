@@ -1,7 +1,7 @@
 import { ENTITY_MAX_ANSWER_BYTES, LIST_MAX_ANSWER_BYTES } from './answer-body.ts';
 import { PortApiError } from './errors.ts';
 import { apiPath, type PortHttp, type QueryValue } from './http.ts';
-import type { Entity, EntityInput, SearchQuery } from './types.ts';
+import type { EntityAnswer, EntityInput, SearchQuery } from '../port-model/index.ts';
 
 /** Entity JSON paths to keep or drop in answers (`properties.x`, `identifier`); sent as repeated query parameters. */
 export interface ProjectionOptions {
@@ -37,21 +37,21 @@ export interface BlueprintSearchOptions extends ProjectionOptions {
 
 export interface EntityMethods {
   /** GET one entity. Idempotent. A missing one fails with status 404. */
-  getEntity(blueprint: string, identifier: string, options?: ProjectionOptions): Promise<Entity>;
+  getEntity(blueprint: string, identifier: string, options?: ProjectionOptions): Promise<EntityAnswer>;
   /** Create or update (merge by default). Idempotent: retried. A repeat after a lost answer reports created: false. */
   upsertEntity(
     blueprint: string,
     entity: EntityInput,
     options?: UpsertOptions,
-  ): Promise<{ entity: Entity; created: boolean }>;
+  ): Promise<{ entity: EntityAnswer; created: boolean }>;
   /** Create only; 409 identifier_taken when it exists. NOT idempotent: never resent once it may have arrived. */
-  createEntity(blueprint: string, entity: EntityInput, options?: WriteOptions): Promise<Entity>;
+  createEntity(blueprint: string, entity: EntityInput, options?: WriteOptions): Promise<EntityAnswer>;
   /** Idempotent: retried; a 404 on a retry counts as deleted, since the lost first try did it. */
   deleteEntity(blueprint: string, identifier: string, options?: DeleteOptions): Promise<void>;
   /** POST /v1/entities/search across blueprints. Idempotent (a read). */
-  searchEntities(query: SearchQuery, options?: ProjectionOptions): Promise<Entity[]>;
+  searchEntities(query: SearchQuery, options?: ProjectionOptions): Promise<EntityAnswer[]>;
   /** POST /v1/blueprints/{bp}/entities/search, following `next` to the last page. Idempotent (a read). */
-  searchBlueprintEntities(blueprint: string, options?: BlueprintSearchOptions): Promise<Entity[]>;
+  searchBlueprintEntities(blueprint: string, options?: BlueprintSearchOptions): Promise<EntityAnswer[]>;
 }
 
 /** The write flags as query parameters; false ones are left out, as the server's default is false. */
@@ -71,7 +71,7 @@ const projectionQuery = (options: ProjectionOptions) => ({ include: options.incl
 export function entityMethods(http: PortHttp): EntityMethods {
   return {
     async getEntity(blueprint, identifier, options = {}) {
-      const answer = await http.send<{ entity: Entity }>({
+      const answer = await http.send<{ entity: EntityAnswer }>({
         operation: 'getEntity',
         method: 'GET',
         path: apiPath`/v1/blueprints/${blueprint}/entities/${identifier}`,
@@ -84,7 +84,7 @@ export function entityMethods(http: PortHttp): EntityMethods {
     },
 
     async upsertEntity(blueprint, entity, options = {}) {
-      const answer = await http.send<{ entity: Entity }>({
+      const answer = await http.send<{ entity: EntityAnswer }>({
         operation: 'upsertEntity',
         method: 'POST',
         path: apiPath`/v1/blueprints/${blueprint}/entities`,
@@ -98,7 +98,7 @@ export function entityMethods(http: PortHttp): EntityMethods {
     },
 
     async createEntity(blueprint, entity, options = {}) {
-      const answer = await http.send<{ entity: Entity }>({
+      const answer = await http.send<{ entity: EntityAnswer }>({
         operation: 'createEntity',
         method: 'POST',
         path: apiPath`/v1/blueprints/${blueprint}/entities`,
@@ -127,7 +127,7 @@ export function entityMethods(http: PortHttp): EntityMethods {
     },
 
     async searchEntities(query, options = {}) {
-      const answer = await http.send<{ entities: Entity[] }>({
+      const answer = await http.send<{ entities: EntityAnswer[] }>({
         operation: 'searchEntities',
         method: 'POST',
         path: '/v1/entities/search',
@@ -141,10 +141,10 @@ export function entityMethods(http: PortHttp): EntityMethods {
     },
 
     async searchBlueprintEntities(blueprint, options = {}) {
-      const entities: Entity[] = [];
+      const entities: EntityAnswer[] = [];
       let from: string | undefined;
       do {
-        const answer = await http.send<{ entities: Entity[]; next?: string | null }>({
+        const answer = await http.send<{ entities: EntityAnswer[]; next?: string | null }>({
           operation: 'searchBlueprintEntities',
           method: 'POST',
           path: apiPath`/v1/blueprints/${blueprint}/entities/search`,

@@ -22,6 +22,7 @@ export type {
 } from './entities.ts';
 export { MAX_BATCH_ENTITIES, MAX_BODY_BYTES } from './bulk.ts';
 export type { BulkEntity, BulkEntityError, BulkUpsertResult } from './bulk.ts';
-export type { ClaimPendingRunsInput, RunFilters, RunLogInput, RunPatch } from './runs.ts';
+export type { ClaimPendingRunsInput, RunAcknowledgement, RunFilters, RunLogInput, RunPatch } from './runs.ts';
 export type { PortFetch, PortFetchAnswer } from './http.ts';
-export type * from './types.ts';
+// The shapes it sends and answers are the Port model's, which the catalog and the App share.
+export type * from '../port-model/index.ts';

@@ -1,7 +1,13 @@
 import { LIST_MAX_ANSWER_BYTES } from './answer-body.ts';
 import { PortApiError } from './errors.ts';
 import { apiPath, type PortHttp } from './http.ts';
-import type { ClaimedRun, Run, RunAcknowledgement, RunLog, TerminationStatus } from './types.ts';
+import type { ClaimedRun, Run, RunLog, TerminationStatus } from '../port-model/index.ts';
+
+/** How `acknowledgeRun` came out: the run is this caller's to execute, or it must be left alone. */
+export type RunAcknowledgement =
+  | { acknowledged: true }
+  /** `taken`: acknowledged already (by another instance); `ended`: the run has ended (SUCCESS or FAILURE). */
+  | { acknowledged: false; reason: 'taken' | 'ended'; message: string };
 
 export interface RunPatch {
   /** Ends the run; any later change to it is refused (422 run_exhausted). */

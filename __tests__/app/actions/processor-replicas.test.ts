@@ -13,6 +13,7 @@ import {
 } from '../../../app/actions/index.ts';
 import { AppState } from '../../../app/state/index.ts';
 import type { ClaimedRun } from '../../../src/port/index.ts';
+import { aRun } from '../../port/run-fixture.ts';
 import { ENGINES } from '../../sql/engines.ts';
 import { twoReplicas } from '../state/state-engines.ts';
 
@@ -21,10 +22,7 @@ const TYPE = 'count';
 
 function claimedRun(id: string): ClaimedRun {
   return {
-    id,
-    status: 'IN_PROGRESS',
-    action: { identifier: 'counted' },
-    properties: {},
+    ...aRun({ id, action: { identifier: 'counted', title: 'Counted', deleted: false } }),
     payload: {
       type: 'INTEGRATION_ACTION',
       installationId: INSTALLATION,

@@ -1,6 +1,6 @@
 /** A resource of port-app-config.yml, ready to map batches of GitHub objects to entities. */
 import { evaluateJq, firstToOverrun, JqLimitError } from '../../../src/jq/index.ts';
-import type { RelationValue } from '../../../src/port/index.ts';
+import type { RelationInput } from '../../../src/port/index.ts';
 import type { Kind, ResourceConfig } from './config.ts';
 import { describeValue } from './describe.ts';
 import type { MappedEntity } from './entity.ts';
@@ -282,7 +282,7 @@ function place(entity: MappedEntity, field: FieldSlot, value: unknown): string |
     case 'relations': {
       const problem = relationProblem(value);
       if (problem) return problem;
-      entity.relations[field.key!] = value as RelationValue;
+      entity.relations[field.key!] = value as RelationInput;
       return undefined;
     }
   }

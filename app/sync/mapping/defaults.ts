@@ -3,7 +3,7 @@
  * port-app-config.yml: every repository becomes a `service` entity, the blueprint the vendor's GitHub app also
  * creates on install.
  */
-import type { Blueprint } from '../../../src/port/index.ts';
+import type { BlueprintDefinition } from '../../../src/port/index.ts';
 import { DEFAULT_ENTITY_DELETION_THRESHOLD, DEFAULT_SPEC_PATH, type PortAppConfig } from './config.ts';
 
 /** Where GitHub looks for CODEOWNERS, in the order it looks. */
@@ -49,7 +49,7 @@ export const DEFAULT_PORT_APP_CONFIG: PortAppConfig = {
 };
 
 /** The blueprint DEFAULT_PORT_APP_CONFIG writes to, created when the catalog does not have it. */
-export const DEFAULT_SERVICE_BLUEPRINT: Blueprint = {
+export const DEFAULT_SERVICE_BLUEPRINT: BlueprintDefinition = {
   identifier: 'service',
   title: 'Service',
   icon: 'Github',

@@ -1,4 +1,4 @@
-import type { RelationValue } from '../../../src/port/index.ts';
+import type { RelationInput } from '../../../src/port/index.ts';
 
 /** One entity a mapping made: what the bulk route takes, with the blueprint it goes to. */
 export interface MappedEntity {
@@ -8,5 +8,5 @@ export interface MappedEntity {
   icon?: string | null;
   team?: string | string[] | null;
   properties: Record<string, unknown>;
-  relations: Record<string, RelationValue>;
+  relations: Record<string, RelationInput>;
 }

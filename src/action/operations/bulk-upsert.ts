@@ -1,4 +1,4 @@
-import type { BulkEntity, BulkEntityError, Entity, PortClient } from '../../port/index.ts';
+import type { BulkEntity, BulkEntityError, EntityAnswer, PortClient } from '../../port/index.ts';
 import { entityChanges, type FieldChange } from '../changes.ts';
 import { cell, code, linked, shortValue } from '../markdown.ts';
 import type { OperationContext, StepReport } from '../report.ts';
@@ -116,12 +116,12 @@ async function withChanges(
 const key = (blueprint: string, identifier: string) => `${blueprint}\u0000${identifier}`;
 
 /** The catalog's current entities among those the results name, found by identifier, per blueprint. */
-async function currentEntities(client: PortClient, results: EntityResult[]): Promise<Map<string, Entity>> {
+async function currentEntities(client: PortClient, results: EntityResult[]): Promise<Map<string, EntityAnswer>> {
   const wanted = Map.groupBy(
     results.filter((result) => result.status === 'updated' && result.identifier),
     (result) => result.blueprint,
   );
-  const found = new Map<string, Entity>();
+  const found = new Map<string, EntityAnswer>();
   for (const [blueprint, group] of wanted) {
     const identifiers = [...new Set(group.map((result) => result.identifier!))];
     for (let start = 0; start < identifiers.length; start += LOOKUP_CHUNK) {

@@ -1,4 +1,4 @@
-import { type Entity, type EntityInput, PortApiError, type PortClient } from '../../port/index.ts';
+import { type EntityAnswer, type EntityInput, PortApiError, type PortClient } from '../../port/index.ts';
 import { entityChanges, type FieldChange } from '../changes.ts';
 import { cell, code, linked, shortValue } from '../markdown.ts';
 import type { OperationContext, StepReport } from '../report.ts';
@@ -46,7 +46,7 @@ export async function entityIfExists(
   client: PortClient,
   blueprint: string,
   identifier: string,
-): Promise<Entity | undefined> {
+): Promise<EntityAnswer | undefined> {
   try {
     return await client.getEntity(blueprint, identifier);
   } catch (error) {
