@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import type { Probot } from 'probot';
 import { type DeliveryHandler, OutboxWorker } from '../src/outbox/index.ts';
@@ -368,7 +369,7 @@ export class WharfApp {
     await this.dispatcher.idle();
     // pendingNow also brings the outbox gauges up to date.
     while ((await this.worker.pendingNow()) > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await sleep(10);
     }
   }
 

@@ -1,3 +1,4 @@
+import { mayHaveTakenEffect, wait } from '../../src/retry/index.ts';
 import { type GithubAccess, type GithubClient, githubMessage, githubStatus } from '../github/index.ts';
 import { isWorkflowAllowed } from './allowed-workflows.ts';
 import type { Invocation } from './invocation.ts';
@@ -129,9 +130,12 @@ export async function dispatchWorkflow(
   };
 }
 
+/**
+ * A dispatch GitHub refused; throws `error` when GitHub failed instead (no answer, 5xx): the workflow may have been
+ * dispatched all the same, and the caller says so rather than guess. A dispatch is never repeated.
+ */
 function refused(workflow: string, org: string, repo: string, error: unknown): DispatchOutcome {
-  const status = githubStatus(error);
-  if (status === undefined || status >= 500) throw error;
+  if (mayHaveTakenEffect({ status: githubStatus(error), error })) throw error;
   return { ok: false, reason: `GitHub refused to dispatch ${workflow} in ${org}/${repo}: ${githubMessage(error)}` };
 }
 
@@ -165,6 +169,6 @@ async function findDispatchedRun(
       .sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at));
     if (candidates[0]) return { id: candidates[0].id, html_url: candidates[0].html_url };
     if (Date.now() >= deadline) return undefined;
-    await new Promise((resolve) => setTimeout(resolve, settings.findRunIntervalMs));
+    await wait(settings.findRunIntervalMs, github.stopSignal);
   }
 }

@@ -45,6 +45,11 @@ export class GithubAccess {
     return this.stopping.signal.aborted;
   }
 
+  /** Aborted when the App stops: a wait between GitHub calls ends with it. */
+  get stopSignal(): AbortSignal {
+    return this.stopping.signal;
+  }
+
   private bounded<T extends { hook: GithubClient['hook'] }>(octokit: T): T {
     octokit.hook.wrap('request', (request, options) => {
       // In place: the hooks inside this one (auth, retries) were bound to this very options object.

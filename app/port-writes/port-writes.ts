@@ -1,5 +1,6 @@
 import type { Delivery, DeliveryHandler, DeliveryOutcome } from '../../src/outbox/index.ts';
 import { PortApiError, type PortClient, type RunLogInput, type RunPatch } from '../../src/port/index.ts';
+import { mayRetry, type RetryConditions } from '../../src/retry/index.ts';
 import type { SqlExecutor } from '../../src/sql/index.ts';
 import type { OutboxQueue } from '../state/index.ts';
 
@@ -14,6 +15,14 @@ interface PortWritesPayload {
 }
 
 export const PORT_WRITES = 'port-writes';
+
+/**
+ * Every write is tried again after a failure that may have reached Port. A PATCH overwrites. A log line that ends
+ * the run is refused once it is in (run_exhausted, taken as done below). Another log line may then show twice: the
+ * outbox delivers at least once, and a line twice is less harm than a run's later writes, its end among them, never
+ * written. A server's fault (500) is worth another try too: the outbox comes back later, when it may be mended.
+ */
+const PORT_WRITE_RETRY: RetryConditions = { idempotent: true, serverFaults: true };
 
 /**
  * Puts writes to a Port run in the App's outbox: they reach Port even if it is down now or the App restarts, in
@@ -64,9 +73,9 @@ export function portWritesHandler(
           if (!(error instanceof PortApiError)) throw error;
           // The run ended (its backend or a person had the last word): what is left has nowhere to go.
           if (error.code === 'run_exhausted') break;
-          const retryable =
-            error.isNetworkError || error.status === undefined || error.status >= 500 || error.status === 429;
-          return retryable ? { result: 'retry', error: error.message } : { result: 'failed', error: error.message };
+          return mayRetry(error.failure, PORT_WRITE_RETRY)
+            ? { result: 'retry', error: error.message }
+            : { result: 'failed', error: error.message };
         }
         // A PATCH overwrites, so doing it again is harmless; a log line is not: a retry must start after it.
         if (write.op === 'log' && index < writes.length - 1) {

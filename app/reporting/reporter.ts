@@ -1,5 +1,6 @@
 import type { Context } from 'probot';
 import { PortApiError, type PortClient } from '../../src/port/index.ts';
+import { mayRetry } from '../../src/retry/index.ts';
 import { externalRunIdOf } from '../dispatch/dispatcher.ts';
 import type { GithubAccess } from '../github/index.ts';
 import { enqueuePortWrites, type PortWrite } from '../port-writes/index.ts';
@@ -36,10 +37,13 @@ interface ReportOptions {
 /** Outbox kind of workflow_run events that could not be handled when they arrived. */
 export const WORKFLOW_RUN_EVENTS = 'workflow-run-events';
 
-/** Port unreachable or failing for now, as opposed to an answer that will not change. */
+/**
+ * Port unreachable or failing for now, as opposed to an answer that will not change. A report only reads Port (its
+ * writes go through the outbox), so it is safe to repeat; it is tried again later, from the outbox, when a server's
+ * fault may be mended.
+ */
 export function isTransient(error: unknown): boolean {
-  if (!(error instanceof PortApiError)) return false;
-  return error.status === undefined || error.status >= 500 || error.status === 429;
+  return error instanceof PortApiError && mayRetry(error.failure, { idempotent: true, serverFaults: true });
 }
 const LABELS: Record<string, string> = { requested: 'Queued', in_progress: 'Running' };
 

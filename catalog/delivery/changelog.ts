@@ -1,5 +1,6 @@
 import type { Delivery, DeliveryHandler, DeliveryOutcome } from '../../src/outbox/index.ts';
-import { describeAnswer, describeNetworkError, isRetryableStatus, sendSigned } from './signed-request.ts';
+import { mayRetry } from '../../src/retry/index.ts';
+import { describeAnswer, describeNetworkError, SIGNED_DELIVERY_RETRY, sendSigned } from './signed-request.ts';
 
 export interface ChangelogPayload {
   url: string;
@@ -21,7 +22,9 @@ export function changelogHandler(options: {
         const response = await sendSigned({ url, body: event }, options.secret, options.timeoutMs);
         if (response.status >= 200 && response.status < 300) return { result: 'delivered' };
         const error = `changelog destination ${url} ${describeAnswer(response)}`;
-        return isRetryableStatus(response.status) ? { result: 'retry', error } : { result: 'failed', error };
+        return mayRetry({ status: response.status }, SIGNED_DELIVERY_RETRY)
+          ? { result: 'retry', error }
+          : { result: 'failed', error };
       } catch (error) {
         return { result: 'retry', error: `changelog destination ${url} ${describeNetworkError(error)}` };
       }

@@ -1,2 +1,2 @@
 export { changelogHandler } from './changelog.ts';
-export { sendSigned, isRetryableStatus, describeAnswer, describeNetworkError } from './signed-request.ts';
+export { sendSigned, SIGNED_DELIVERY_RETRY, describeAnswer, describeNetworkError } from './signed-request.ts';

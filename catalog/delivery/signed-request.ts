@@ -1,5 +1,6 @@
 import { portSignatureHeaders } from '../../src/signing/index.ts';
 import { readAtMost } from '../../src/port/index.ts';
+import type { RetryConditions } from '../../src/retry/index.ts';
 
 export interface SignedRequest {
   url: string;
@@ -53,10 +54,12 @@ function signedHeaders(own: Record<string, string> | undefined, signature: Recor
   return headers;
 }
 
-/** Answers worth another try: the receiver may succeed later. Other 4xx are the request's own fault. */
-export function isRetryableStatus(status: number): boolean {
-  return status >= 500 || status === 408 || status === 429;
-}
+/**
+ * When a signed delivery is tried again (src/retry decides which failures): it goes at least once, as Port's own
+ * webhooks do, so its receiver takes a repeat; and the outbox comes back later, so a receiver's fault (500) is worth
+ * another try as well as a "not now".
+ */
+export const SIGNED_DELIVERY_RETRY: RetryConditions = { idempotent: true, serverFaults: true };
 
 export function describeAnswer(response: SignedResponse): string {
   const text = response.text.slice(0, 1000).trim().replace(/\s+/g, ' ');

@@ -1,7 +1,8 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { renderTemplates, TemplateError } from '../../src/jq/index.ts';
 import { createRedactor } from '../../src/port/index.ts';
-import { describeAnswer, describeNetworkError, isRetryableStatus, sendSigned } from '../delivery/index.ts';
+import { mayRetry } from '../../src/retry/index.ts';
+import { describeAnswer, describeNetworkError, SIGNED_DELIVERY_RETRY, sendSigned } from '../delivery/index.ts';
 import type { DeliveryHandler, DeliveryOutcome } from '../../src/outbox/index.ts';
 import { ApiError } from '../errors.ts';
 import type {
@@ -147,7 +148,7 @@ async function invokeWebhook(
       run.end(runId, 'SUCCESS', `Webhook ${target} ${describeAnswer(response)}`);
     } else if (ok) {
       run.log(runId, `Invoked webhook ${target} (${response.status})`);
-    } else if (isRetryableStatus(response.status)) {
+    } else if (mayRetry({ status: response.status }, SIGNED_DELIVERY_RETRY)) {
       return { result: 'retry', error: `webhook ${target} ${describeAnswer(response)}` };
     } else {
       run.end(runId, 'FAILURE', `Invocation failed: webhook ${target} ${describeAnswer(response)}`);
@@ -207,7 +208,7 @@ async function invokeGithub(
       return { result: 'delivered' };
     }
     const error = `the GitHub App at ${url} ${describeAnswer(response)}`;
-    if (isRetryableStatus(response.status)) return { result: 'retry', error };
+    if (mayRetry({ status: response.status }, SIGNED_DELIVERY_RETRY)) return { result: 'retry', error };
     run.end(stored.run.id, 'FAILURE', `Invocation failed: ${error}`);
     return { result: 'delivered' };
   } catch (error) {

@@ -1,3 +1,4 @@
+import { backoffDelayMs } from '../retry/index.ts';
 import type { Delivery } from './outbox-store.ts';
 
 /** What one attempt came to. */
@@ -50,7 +51,7 @@ export interface DeliveryQueue {
 
 export interface DeliveryWorkerOptions {
   concurrency: number;
-  /** First retry delay; doubles with each attempt, with jitter, up to maxBackoffMs. */
+  /** First retry delay; doubles with each attempt, up to maxBackoffMs, in the upper half of that at random. */
   baseBackoffMs: number;
   maxBackoffMs: number;
   /** At start, rows of these kinds pending for longer than the given milliseconds are given up instead of sent. */
@@ -280,7 +281,8 @@ export class OutboxWorker {
       this.report(error);
       this.failures += 1;
       if (this.stopped) return;
-      const delay = Math.min(MAX_PASS_BACKOFF_MS, this.pollMs * 2 ** (this.failures - 1));
+      // No jitter: these are one process's passes, with nothing to spread out among them.
+      const delay = backoffDelayMs({ baseMs: this.pollMs, maxMs: MAX_PASS_BACKOFF_MS, jitter: 0 }, this.failures);
       clearTimeout(this.backoffTimer);
       this.backoffTimer = setTimeout(() => {
         this.backoffTimer = undefined;
@@ -540,10 +542,13 @@ export class OutboxWorker {
     }
   }
 
-  /** Exponential backoff with full jitter in the upper half, so retries of many rows spread out. */
+  /**
+   * The wait before a row's next attempt: jitter in the upper half, so retries of many rows spread out and none comes
+   * back sooner than half its backoff.
+   */
   private backoff(attempts: number): number {
-    const ceiling = Math.min(this.options.maxBackoffMs, this.options.baseBackoffMs * 2 ** attempts);
-    return ceiling / 2 + Math.random() * (ceiling / 2);
+    const { baseBackoffMs: baseMs, maxBackoffMs: maxMs } = this.options;
+    return backoffDelayMs({ baseMs, maxMs, jitter: 0.5 }, attempts + 1);
   }
 }
 

@@ -5,8 +5,8 @@ import { createConcurrencyLimit } from './concurrency.ts';
 import { entityMethods, type EntityMethods } from './entities.ts';
 import { createPortHttp, type PortFetch } from './http.ts';
 import { createPortLog, createRedactor, type PortLogger } from './log.ts';
-import { DEFAULT_RETRY_POLICY } from './retry.ts';
 import { runMethods, type RunMethods } from './runs.ts';
+import { DEFAULT_RETRY_POLICY, wait } from '../retry/index.ts';
 
 export interface PortClientOptions {
   /** e.g. https://api.getport.io, https://api.us.port.io, or the embedded catalog's http://localhost:3000 */
@@ -67,7 +67,7 @@ export function createPortClient(options: PortClientOptions): PortClient {
     redactor,
     fetch: options.fetch ?? globalThis.fetch,
     userAgent: options.userAgent ?? 'wharf',
-    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    sleep: options.sleep ?? wait,
   });
 
   const entities = entityMethods(http);

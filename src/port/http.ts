@@ -3,7 +3,7 @@ import type { TokenCache } from './auth.ts';
 import type { ConcurrencyLimit } from './concurrency.ts';
 import { PortApiError } from './errors.ts';
 import type { PortLog, Redactor } from './log.ts';
-import { failedBeforeSending, isRetryableStatus, provesNoEffect, retryDelayMs, type RetryPolicy } from './retry.ts';
+import { type CallFailure, mayHaveTakenEffect, mayRetry, RetryBudget, type RetryPolicy } from '../retry/index.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type QueryValue = string | number | boolean | readonly string[] | undefined;
@@ -145,8 +145,7 @@ export function createPortHttp(settings: PortHttpSettings): PortHttp {
     if (body !== undefined && !request.secretBody) log.debug(`${call} body: ${body}`);
 
     let attempts = 0;
-    let retries = 0;
-    let waitedMs = 0;
+    const budget = new RetryBudget(policy);
     let refreshedToken = false;
     for (;;) {
       const token = request.anonymous ? undefined : await settings.tokens.get();
@@ -169,18 +168,14 @@ export function createPortHttp(settings: PortHttpSettings): PortHttp {
         continue;
       }
 
-      const mayRetry =
-        outcome.kind === 'no-answer'
-          ? request.idempotent || failedBeforeSending(outcome.error)
-          : isRetryableStatus(outcome.status) && (request.idempotent || provesNoEffect(outcome.status));
-      if (mayRetry && retries < policy.maxRetries) {
-        const answer = outcome.kind === 'answer' ? outcome : undefined;
-        const delay = retryDelayMs(policy, retries + 1, answer, Date.now());
-        if (waitedMs + delay <= policy.budgetMs) {
-          retries++;
-          waitedMs += delay;
+      // Within one call a server's fault (500) is not retried: seconds later the same request meets the same fault.
+      if (mayRetry(callFailure(outcome), { idempotent: request.idempotent })) {
+        const delay = budget.spend(outcome.kind === 'answer' ? outcome : undefined, Date.now());
+        if (delay !== undefined) {
           const what = outcome.kind === 'answer' ? `answered ${outcome.status}` : outcome.reason;
-          log.warning(`${call}: ${what}; retry ${retries} of ${policy.maxRetries} in ${(delay / 1000).toFixed(1)} s`);
+          log.warning(
+            `${call}: ${what}; retry ${budget.retries} of ${policy.maxRetries} in ${(delay / 1000).toFixed(1)} s`,
+          );
           await settings.sleep(delay);
           continue;
         }
@@ -201,7 +196,7 @@ export function createPortHttp(settings: PortHttpSettings): PortHttp {
     const where = { operation: request.operation, method: request.method, path: redact(target), attempts };
     if (outcome.kind === 'no-answer') {
       const why =
-        request.idempotent || failedBeforeSending(outcome.error)
+        request.idempotent || !mayHaveTakenEffect(callFailure(outcome))
           ? outcome.reason
           : `${outcome.reason} (not resent: the request may have reached the server, and ${request.operation} is not safe to repeat)`;
       return new PortApiError({ ...where, serverMessage: redact(why), cause: outcome.error });
@@ -218,6 +213,11 @@ export function createPortHttp(settings: PortHttpSettings): PortHttp {
   }
 
   return { send };
+}
+
+/** What the retry policy needs of a failed attempt (a 2xx never gets there). */
+function callFailure(outcome: Exclude<Outcome, { kind: 'too-large' }>): CallFailure {
+  return outcome.kind === 'answer' ? { status: outcome.status } : { status: undefined, error: outcome.error };
 }
 
 function withQuery(path: string, query: Record<string, QueryValue> | undefined): string {

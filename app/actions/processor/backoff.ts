@@ -1,3 +1,5 @@
+import { backoffDelayMs } from '../../../src/retry/index.ts';
+
 /**
  * The poll loop's waits: after an empty poll it waits longer each time, up to a ceiling, and after a failed one
  * longer still, so an idle wharf asks Port rarely and an unreachable Port is not hammered. Every wait has jitter, so
@@ -26,6 +28,5 @@ export function nextPollDelay(
 ): number {
   if (last === 'runs') return 0;
   const [base, ceiling] = last === 'empty' ? [pacing.idleMs, pacing.maxIdleMs] : [pacing.errorMs, pacing.maxErrorMs];
-  const upTo = Math.min(ceiling, base * 2 ** Math.max(0, Math.min(30, streak - 1)));
-  return upTo / 2 + random() * (upTo / 2);
+  return backoffDelayMs({ baseMs: base, maxMs: ceiling, jitter: 0.5 }, streak, random);
 }

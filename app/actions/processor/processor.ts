@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClaimedRun, PortClient, Run } from '../../../src/port/index.ts';
 import { enqueuePortWrites, type PortWrite } from '../../port-writes/index.ts';
 import type { SqlTransaction } from '../../../src/sql/index.ts';
@@ -583,8 +584,4 @@ export class ActionsProcessor {
     await enqueuePortWrites(this.state.outbox, runId, writes);
     this.events.enqueued();
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

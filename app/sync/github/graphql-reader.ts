@@ -3,7 +3,8 @@
  * GithubAccess.readOctokit gives, without Probot's throttling, so the pacing here is the only pacing.
  */
 import type { GithubAccess, GithubClient } from '../../github/index.ts';
-import { quotaFromHeaders, type Quota, type RateLimitPolicy, retryDecision, sleep } from './rate-limits.ts';
+import { wait } from '../../../src/retry/index.ts';
+import { quotaFromHeaders, type Quota, type RateLimitPolicy, retryDecision } from './rate-limits.ts';
 
 export interface GraphqlRead {
   <T>(query: string, variables: Record<string, unknown>): Promise<T>;
@@ -139,7 +140,7 @@ export class GithubReads {
         this.warn(
           `GitHub ${API_NAMES[api]} for installation ${installationId}: ${decision.reason}; retry ${retry} of ${policy.maxRetries} in ${Math.ceil(decision.waitMs / 1000)} s`,
         );
-        await sleep(decision.waitMs, signal);
+        await wait(decision.waitMs, signal);
       }
     }
   }
@@ -192,7 +193,7 @@ export class GithubReads {
     this.warn(
       `GitHub ${API_NAMES[api]} quota of installation ${installationId} at ${quota.remaining} points: waiting ${Math.ceil(waitMs / 1000)} s for its reset`,
     );
-    await sleep(waitMs, signal);
+    await wait(waitMs, signal);
     this.quotas.delete(key);
   }
 

@@ -6,6 +6,7 @@
  * quota runs low, so live events keep a reserve; and a refused call waits as GitHub asks (Retry-After, then
  * x-ratelimit-reset, then a minute for a secondary limit that names no time) before it is tried again.
  */
+import { backoffDelayMs, mayRetry } from '../../../src/retry/index.ts';
 
 export interface RateLimitPolicy {
   /** Retries after the first attempt, for rate limits and server errors alike. */
@@ -75,6 +76,9 @@ export function quotaFromHeaders(headers: Headers): Quota | undefined {
   return { remaining, resetAt: reset * 1000 };
 }
 
+/** A minute, doubling with each further retry, exactly: GitHub names the minute as the least to wait. */
+const SECONDARY_LIMIT_BACKOFF = { baseMs: 60_000, maxMs: Infinity, jitter: 0 };
+
 export type RetryDecision =
   { retry: true; waitMs: number; reason: string } | { retry: false; reason?: string | undefined };
 
@@ -104,37 +108,23 @@ export function retryDecision(error: unknown, retry: number, policy: RateLimitPo
     }
     if (secondary || status === 429) {
       // GitHub: "wait at least one minute before retrying", longer with each further one.
-      return { retry: true, waitMs: 60_000 * 2 ** (retry - 1), reason: 'a secondary rate limit' };
+      return { retry: true, waitMs: backoffDelayMs(SECONDARY_LIMIT_BACKOFF, retry), reason: 'a secondary rate limit' };
     }
     return { retry: false };
   }
-  if (status === undefined || status >= 500 || status === 408) {
-    if (status === undefined && !isNetworkFailure(failure)) return { retry: false };
-    const ceiling = policy.baseBackoffMs * 2 ** (retry - 1);
-    const reason = status === undefined ? `no answer (${message})` : `answered ${status}`;
-    return { retry: true, waitMs: ceiling / 2 + Math.random() * (ceiling / 2), reason };
-  }
-  return { retry: false };
+  // Reads, safe to repeat, and a server's fault may pass. Octokit passes GraphQL errors on without a status too:
+  // only fetch's failures are no answer.
+  const transient =
+    status === undefined ? isNetworkFailure(failure) : mayRetry({ status }, { idempotent: true, serverFaults: true });
+  if (!transient) return { retry: false };
+  const reason = status === undefined ? `no answer (${message})` : `answered ${status}`;
+  // The longest single wait is the policy's maxWaitMs, which fails the call rather than cap its wait.
+  const backoff = { baseMs: policy.baseBackoffMs, maxMs: Infinity, jitter: 0.5 };
+  return { retry: true, waitMs: backoffDelayMs(backoff, retry), reason };
 }
 
 /** fetch's failures (refused, reset, timed out), as Octokit passes them on without an HTTP status. */
 function isNetworkFailure(failure: GithubFailure): boolean {
   const text = `${failure.message ?? ''} ${String((failure.cause as { code?: string } | undefined)?.code ?? '')}`;
   return /fetch failed|ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket|other side closed|timeout|aborted/i.test(text);
-}
-
-/** Sleeps `ms`, or rejects as soon as `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -4,6 +4,7 @@
  * Failures Port may get over (no answer, 5xx, 429) throw, so the caller tries again; every step is safe to repeat.
  */
 import { PortApiError, type PortClient } from '../../../src/port/index.ts';
+import { mayRetry, type RetryConditions } from '../../../src/retry/index.ts';
 import { type EntityKey, entityKeyOf, type SourceKey, type SourceOutput } from '../sources.ts';
 import type { SyncState, TrackedRow } from '../../state/index.ts';
 import type { ServiceBlueprintGuard } from './blueprint-guard.ts';
@@ -22,13 +23,12 @@ export interface WriteOutcome {
   deleted: number;
 }
 
-/** No answer, a server error, a timeout or a rate limit: worth trying again later. */
-function isTransientStatus(status: number | undefined): boolean {
-  return status === undefined || status >= 500 || status === 429 || status === 408;
-}
+/** Every step is safe to repeat, and a failed one is tried again later (the sync jobs' outbox), a 500 included. */
+const SYNC_WRITE_RETRY: RetryConditions = { idempotent: true, serverFaults: true };
 
+/** No answer, a server error, a timeout or a rate limit: worth trying again later. */
 export function isTransientPortError(error: unknown): boolean {
-  return error instanceof PortApiError && isTransientStatus(error.status);
+  return error instanceof PortApiError && mayRetry(error.failure, SYNC_WRITE_RETRY);
 }
 
 export class SourceWriter {
@@ -66,7 +66,7 @@ export class SourceWriter {
             createMissingRelatedEntities: options.createMissingRelatedEntities,
           });
     const transient = results.find(
-      (result) => result.status === 'failed' && isTransientStatus(result.error?.statusCode),
+      (result) => result.status === 'failed' && mayRetry({ status: result.error?.statusCode }, SYNC_WRITE_RETRY),
     );
     if (transient) {
       throw new Error(
