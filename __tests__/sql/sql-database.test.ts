@@ -121,6 +121,42 @@ describe.each(ENGINES)('SqlDatabase on $dialect', (engine) => {
     expect(await db.query('SELECT id FROM items')).toEqual([]);
   });
 
+  test('transactions asked for at once are independent: one that throws or hits a unique key rolls back alone', async () => {
+    await insertItem(db, 'taken');
+    const failure = new Error('the work failed');
+    const outcomes = await Promise.allSettled([
+      db.transaction(async (tx) => {
+        await insertItem(tx, 'first');
+        return 'first';
+      }),
+      db.transaction(async (tx) => {
+        await insertItem(tx, 'thrown');
+        await tx.run('DELETE FROM items WHERE id = $1', ['taken']);
+        throw failure;
+      }),
+      db.transaction(async (tx) => {
+        await insertItem(tx, 'duplicate-partner');
+        await insertItem(tx, 'taken');
+      }),
+      db.transaction(async (tx) => {
+        // Sees what committed or will commit before it, not what rolled back.
+        const seen = await tx.query<{ id: string }>('SELECT id FROM items ORDER BY id');
+        await insertItem(tx, 'last');
+        return seen.map((row) => row.id);
+      }),
+    ]);
+    expect(outcomes[0]).toEqual({ status: 'fulfilled', value: 'first' });
+    expect(outcomes[1]).toEqual({ status: 'rejected', reason: failure });
+    expect(outcomes[2]).toMatchObject({ status: 'rejected', reason: expect.any(UniqueViolationError) });
+    expect(outcomes[3]).toMatchObject({ status: 'fulfilled', value: expect.arrayContaining(['taken']) });
+    expect((outcomes[3] as PromiseFulfilledResult<string[]>).value).not.toContain('thrown');
+    expect(await engine.open().query('SELECT id FROM items ORDER BY id')).toEqual([
+      { id: 'first' },
+      { id: 'last' },
+      { id: 'taken' },
+    ]);
+  });
+
   test("the database refuses to run SQL from within its own transaction's work, and the handle after it", async () => {
     let kept: SqlTransaction | undefined;
     await expect(

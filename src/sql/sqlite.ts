@@ -13,6 +13,13 @@ import {
 import { APPLIED_VERSIONS, MIGRATIONS_TABLE, RECORD_MIGRATION, migrationSql, pendingMigrations } from './migrations.ts';
 import type { Migration, MigrationReport, Row, SqlDatabase, SqlExecutor, SqlTransaction, SqlValue } from './types.ts';
 
+/** A transaction of a group commit, and how to answer its caller. */
+interface GroupMember {
+  work: (tx: SqlTransaction) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
 /** Prepared statements kept per database, by SQL text. */
 const STATEMENT_CACHE = 256;
 
@@ -67,6 +74,8 @@ export class SqliteSqlDatabase extends ExecutorDatabase implements SqlDatabase {
   private readonly statements = new LruMap<string, StatementSync>(STATEMENT_CACHE);
   /** Whether a statement gives rows, asked of SQLite once per statement rather than on every run. */
   private readonly givesRows = new WeakMap<StatementSync, boolean>();
+  /** The transactions waiting for the connection, to run as one group commit; undefined when none waits. */
+  private forming: GroupMember[] | undefined;
   /** Settles when everything asked for so far is done: the next one runs after it. */
   private queue: Promise<unknown> = Promise.resolve();
   /** Runs at once: for the transaction that holds the connection. */
@@ -85,21 +94,57 @@ export class SqliteSqlDatabase extends ExecutorDatabase implements SqlDatabase {
     this.outside = executor('sqlite', queued, () => refuseInsideOwnTransaction(this));
   }
 
-  async transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+  /**
+   * Transactions asked for while the connection is busy share one BEGIN ... COMMIT (a group commit), each in a
+   * savepoint of its own: one whose work throws rolls back alone. Each settles only once the group committed, so
+   * nothing is answered that is not durable; a group whose COMMIT fails fails every member. A transaction asked for
+   * while the connection is idle runs at once, alone: grouping adds no wait.
+   */
+  transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
     refuseInsideOwnTransaction(this);
-    return this.exclusive(async () => {
-      this.sqlite(() => this.db.exec('BEGIN IMMEDIATE'));
-      const { tx, end } = transactionHandle('sqlite', this.direct);
-      try {
-        const result = await inTransactionScope(this, () => work(tx));
-        this.sqlite(() => this.db.exec('COMMIT'));
-        return result;
-      } catch (error) {
-        if (this.db.isTransaction) this.sqlite(() => this.db.exec('ROLLBACK'));
-        throw error;
-      } finally {
-        end();
+    return new Promise<T>((resolve, reject) => {
+      let group = this.forming;
+      if (!group) {
+        const formed: GroupMember[] = [];
+        group = this.forming = formed;
+        this.exclusive(() => this.commitGroup(formed)).catch(() => undefined);
       }
+      group.push({ work, resolve: resolve as (value: unknown) => void, reject });
+    });
+  }
+
+  private async commitGroup(members: GroupMember[]): Promise<void> {
+    // From here on, transactions asked for form the next group.
+    if (this.forming === members) this.forming = undefined;
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
+      this.sqlite(() => this.db.exec('BEGIN IMMEDIATE'));
+      for (const member of members) {
+        this.sqlite(() => this.db.exec('SAVEPOINT member'));
+        const { tx, end } = transactionHandle('sqlite', this.direct);
+        try {
+          const value = await inTransactionScope(this, () => member.work(tx));
+          this.sqlite(() => this.db.exec('RELEASE member'));
+          outcomes.push({ ok: true, value });
+        } catch (error) {
+          // An I/O or full-disk error ends the whole transaction: the members before this one are lost with it.
+          if (!this.db.isTransaction) throw error;
+          this.sqlite(() => this.db.exec('ROLLBACK TO member; RELEASE member'));
+          outcomes.push({ ok: false, error });
+        } finally {
+          end();
+        }
+      }
+      this.sqlite(() => this.db.exec('COMMIT'));
+    } catch (error) {
+      if (this.db.isTransaction) this.sqlite(() => this.db.exec('ROLLBACK'));
+      for (const member of members) member.reject(error);
+      return;
+    }
+    members.forEach((member, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.ok) member.resolve(outcome.value);
+      else member.reject(outcome.error);
     });
   }
 
