@@ -1,6 +1,6 @@
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { LruMap } from '../lru/index.ts';
-import { inTransaction, openDatabaseFile } from '../sqlite/index.ts';
+import { inTransaction, type Outcome, openDatabaseFile } from '../sqlite/index.ts';
 import { DatabaseUnavailableError, UniqueViolationError } from './errors.ts';
 import {
   type Connection,
@@ -116,7 +116,7 @@ export class SqliteSqlDatabase extends ExecutorDatabase implements SqlDatabase {
   private async commitGroup(members: GroupMember[]): Promise<void> {
     // From here on, transactions asked for form the next group.
     if (this.forming === members) this.forming = undefined;
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    const outcomes: Outcome<unknown>[] = [];
     try {
       this.sqlite(() => this.db.exec('BEGIN IMMEDIATE'));
       for (const member of members) {

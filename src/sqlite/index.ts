@@ -7,4 +7,3 @@ export {
   inOneTransaction,
   type Outcome,
 } from './database.ts';
-export { CommitBatcher } from './commit-batcher.ts';
