@@ -126,6 +126,23 @@ describe('calls safe to repeat are retried, and write once', () => {
     expect(error).toMatchObject({ status: 503, attempts: 4 });
     expect(sleeps).toHaveLength(3);
   });
+
+  test('a 500 is not retried within the call: seconds later the same request would meet the same fault', async () => {
+    const { client, sleeps } = testClient(proxy.url);
+    proxy.inject({ method: 'GET', path: `${ENTITIES}/faulty`, action: { status: 500, body: { ok: false } } });
+    const error = (await failureOf(client.getEntity('team', 'faulty'))) as PortApiError;
+    expect(error).toMatchObject({ status: 500, attempts: 1 });
+    expect(sleeps).toEqual([]);
+  });
+
+  test('a 408 is retried like the other "not now" answers', async () => {
+    const { client, sleeps } = testClient(proxy.url);
+    proxy.inject({ method: 'POST', path: ENTITIES, action: { status: 408 } });
+    await client.upsertEntity('team', { identifier: 'u408' });
+    expect(writesTo(ENTITIES)).toHaveLength(2);
+    expect(sleeps).toHaveLength(1);
+    expect(await auditOf('u408')).toEqual(['CREATE']);
+  });
 });
 
 describe('calls not safe to repeat are not resent once they may have arrived', () => {
