@@ -1,5 +1,6 @@
-import { glob, realpath, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve, sep } from 'node:path';
+import { realpath, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { globPaths, globPatternProblem } from '../glob/index.ts';
 import { type BulkEntity, MAX_BODY_BYTES } from '../port/index.ts';
 import { readDocuments } from './documents.ts';
 import { describeIssues, type EntityDocument, entityListSchema } from './entity-schema.ts';
@@ -39,6 +40,11 @@ export async function loadEntitiesFiles(
   for (const pattern of patterns) {
     if (isAbsolute(pattern) || pattern.split(/[\\/]/).includes('..')) {
       problem(`"${pattern}": `, 'must be a path or glob inside the repository (relative, without "..")');
+      continue;
+    }
+    const refused = globPatternProblem(pattern);
+    if (refused !== undefined) {
+      problem(`"${pattern}": `, refused);
       continue;
     }
     const matches = await filesMatching(pattern, root);
@@ -87,16 +93,19 @@ export async function loadEntitiesFiles(
   return { entities, files };
 }
 
-/** Files, and matches that lead outside the repository: those are kept so that they are refused by name. */
+/**
+ * Files, and matches that lead outside the repository: those are kept so that they are refused by name. Wildcards
+ * leave out names starting with `.`, as fs.glob did (`**\/*.yml` does not read `.github/workflows`).
+ */
 async function filesMatching(pattern: string, root: string): Promise<string[]> {
   const matches: string[] = [];
-  for await (const match of glob(pattern, { cwd: root })) {
+  for (const match of await globPaths(root, pattern, { dot: false })) {
     const path = resolve(root, match);
     const info = await stat(path).catch(() => undefined);
     const leadsOutside = !isInside(root, await realpath(path).catch(() => path));
-    if (info?.isFile() || leadsOutside) matches.push(match.split(sep).join('/'));
+    if (info?.isFile() || leadsOutside) matches.push(match);
   }
-  return matches.sort();
+  return matches;
 }
 
 /** Replaces each `file://path` string in the entity's properties, at any depth, with that file's text. */

@@ -1,66 +1,13 @@
 /**
- * `specPath`: the glob patterns of GitOps files in a repository (default `**\/port.yml`). `*` and `?` stay within
- * a folder, `**` spans folders (`**\/x` also matches `x` at the root), `{a,b}` is either; dot-folders match too.
+ * `specPath`: the glob patterns of GitOps files in a repository (default `**\/port.yml`), matched by wharf's one
+ * glob engine (src/glob: `*` and `?` stay within a folder, `**` spans folders, `{a,b}` is either; dot-folders
+ * match too, as in the vendor's GitOps).
  */
 
-import { RE2JS } from 're2js';
-import { LruMap } from '../../../src/lru/index.ts';
-
-/** Patterns come from each repository's configuration: remember the recent ones only. */
-const cache = new LruMap<string, RE2JS>(1000);
-
-function escape(text: string): string {
-  return text.replace(/[.+*?^$(){}|[\]\\]/g, '\\$&');
-}
-
-/**
- * The glob as a matcher. It runs on RE2 (linear in the path's length): as a backtracking RegExp, a pushed
- * `specPath` such as `*a*a*a*a*a*b` would take exponential time over a long file name.
- */
-function globMatcher(pattern: string): RE2JS {
-  const cached = cache.get(pattern);
-  if (cached) return cached;
-  let source = '';
-  const text = pattern.replace(/^\.\//, '');
-  for (let index = 0; index < text.length; index++) {
-    const char = text[index]!;
-    if (char === '*') {
-      if (text[index + 1] === '*') {
-        index++;
-        if (text[index + 1] === '/') {
-          index++;
-          source += '(?:.*/)?';
-        } else {
-          source += '.*';
-        }
-      } else {
-        source += '[^/]*';
-      }
-    } else if (char === '?') {
-      source += '[^/]';
-    } else if (char === '{') {
-      const end = text.indexOf('}', index);
-      if (end === -1) {
-        source += '\\{';
-        continue;
-      }
-      source += `(?:${text
-        .slice(index + 1, end)
-        .split(',')
-        .map(escape)
-        .join('|')})`;
-      index = end;
-    } else {
-      source += escape(char);
-    }
-  }
-  const regExp = RE2JS.compile(`^${source}$`);
-  cache.set(pattern, regExp);
-  return regExp;
-}
+import { isGlob, matchesAnyGlob } from '../../../src/glob/index.ts';
 
 export function matchesSpecPath(path: string, patterns: readonly string[]): boolean {
-  return patterns.some((pattern) => globMatcher(pattern).test(path));
+  return matchesAnyGlob(path, patterns);
 }
 
 /**
@@ -73,7 +20,7 @@ export function rootSpecPaths(patterns: readonly string[]): string[] {
   for (const pattern of patterns) {
     const text = pattern.replace(/^\.\//, '');
     const rest = text.startsWith('**/') ? text.slice(3) : text;
-    if (!/[*?{]/.test(rest)) paths.add(rest);
+    if (!isGlob(rest)) paths.add(rest);
   }
   return [...paths];
 }
@@ -83,5 +30,5 @@ export function rootSpecPaths(patterns: readonly string[]): string[] {
  * every depth), so that a resync must list the repository's tree to find them.
  */
 export function needsTreeWalk(patterns: readonly string[]): boolean {
-  return patterns.some((pattern) => /[*?{]/.test(pattern));
+  return patterns.some(isGlob);
 }

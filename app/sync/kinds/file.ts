@@ -9,7 +9,7 @@
  * removed lose their entities.
  */
 import { posix } from 'node:path';
-import { needsTreeWalk } from '../gitops/spec-paths.ts';
+import { isGlob } from '../../../src/glob/index.ts';
 import { RepositoryReader, type TreeEntry } from '../github/repository-reader.ts';
 import type { RestRepository } from '../github/repository-query.ts';
 import { FILE_PREFIX, type FilePattern, relativeFilePath, type SelectorOf } from '../mapping/index.ts';
@@ -44,7 +44,7 @@ const PLAIN_TARGETS_PER_PAGE = 25;
 /** `file://` values one file may hold (each is a file to read). */
 const MAX_FILE_VALUES = 100;
 
-const isGlob = (pattern: FilePattern) => needsTreeWalk([patternPath(pattern.path)]);
+const isGlobPattern = (pattern: FilePattern) => isGlob(patternPath(pattern.path));
 
 /** A file to read: where, at which commit or branch, and how. */
 interface FileRead {
@@ -306,20 +306,20 @@ async function resyncFiles(
   cursor: string | null,
 ): Promise<ResyncPage> {
   const targets = await branchTargets(reads, selector.files);
-  const perPage = selector.files.some(isGlob) ? GLOB_TARGETS_PER_PAGE : PLAIN_TARGETS_PER_PAGE;
+  const perPage = selector.files.some(isGlobPattern) ? GLOB_TARGETS_PER_PAGE : PLAIN_TARGETS_PER_PAGE;
   const { page, next } = targetPage(targets, cursor, perPage);
   const errors: string[] = [];
   const files: FileRead[] = [];
   for (const target of page) {
     const { repository, branch } = target;
     let tree: Map<string, TreeEntry> | undefined;
-    if (target.patterns.some(isGlob)) {
+    if (target.patterns.some(isGlobPattern)) {
       tree = await targetTree(reads, target, 'blob', errors);
       if (!tree) continue;
     }
     const paths = new Set<string>();
     for (const pattern of target.patterns) {
-      if (isGlob(pattern)) {
+      if (isGlobPattern(pattern)) {
         for (const path of tree!.keys()) if (matchesPattern(path, pattern)) paths.add(path);
       } else if (!tree || tree.has(patternPath(pattern.path))) {
         paths.add(patternPath(pattern.path));

@@ -9,6 +9,7 @@
  * mapping are read in the folder (a monorepo service's README.md).
  */
 import { posix } from 'node:path';
+import { spansFolders } from '../../../src/glob/index.ts';
 import { RepositoryReader, type TreeEntry } from '../github/repository-reader.ts';
 import type { RestRepository } from '../github/repository-query.ts';
 import type { FolderPattern, SelectorOf } from '../mapping/index.ts';
@@ -37,7 +38,7 @@ import {
 const TARGETS_PER_PAGE = 20;
 
 /** Whether a pattern can match below the top level (so the tree is read recursively). */
-const looksDeep = (pattern: FolderPattern) => /\/|\*\*/.test(patternPath(pattern.path));
+const looksDeep = (pattern: FolderPattern) => spansFolders(patternPath(pattern.path));
 
 export const folderItem = (branch: string, path: string): string => `${branch}:${path}`;
 

@@ -4,7 +4,7 @@
  * with their size and sha, together with the REST shape of their repositories.
  */
 import { githubMessage } from '../../github/index.ts';
-import { matchesSpecPath } from '../gitops/spec-paths.ts';
+import { matchesAnyGlob } from '../../../src/glob/index.ts';
 import { RepositoryReader, type TreeEntry } from '../github/repository-reader.ts';
 import {
   type RepositoryNode,
@@ -42,7 +42,7 @@ export function patternPath(path: string): string {
 }
 
 export function matchesPattern(path: string, pattern: { path: string }): boolean {
-  return matchesSpecPath(path, [patternPath(pattern.path)]);
+  return matchesAnyGlob(path, [patternPath(pattern.path)]);
 }
 
 /**

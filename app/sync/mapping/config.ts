@@ -11,6 +11,7 @@ import { propertyKeyProblem } from './identifiers.ts';
 import { fileReferencePath, FILE_PREFIX } from './files.ts';
 import { buildProgram } from './program.ts';
 import {
+  globPattern,
   KINDS,
   type Kind,
   REPOSITORY_TYPES,
@@ -319,8 +320,6 @@ function thresholdMessage(issue: RawIssue): string | undefined {
   if (issue.input === undefined && issue.code === 'invalid_type') return 'required';
   return `expected a number from 0 to 1, got ${describeValue(issue.input)}`;
 }
-
-const globPattern = z.string().refine((value) => value.trim().length > 0, 'must not be empty');
 
 const CONFIG_SCHEMA = strict({
   deleteDependentEntities: z.boolean().optional(),

@@ -4,6 +4,7 @@
  * configuration error: a typo such as `state:` for `states:` must not silently sync everything.
  */
 import { z } from 'zod';
+import { globPatternProblem } from '../../../src/glob/index.ts';
 import { searchQueryProblem } from '../repositories/search-query.ts';
 
 export const KINDS = [
@@ -33,6 +34,12 @@ const filePath = z
   .string()
   .refine((value) => value.trim().length > 0 && !value.endsWith('/'), 'must be the path of a file in the repository');
 const nonEmpty = z.string().refine((value) => value.trim().length > 0, 'must not be empty');
+
+/** A glob of paths in a repository (`specPath`, a file or folder pattern's `path`): one the glob engine takes. */
+export const globPattern = nonEmpty.superRefine((pattern, context) => {
+  const problem = globPatternProblem(pattern);
+  if (problem) context.addIssue({ code: 'custom', message: problem });
+});
 
 /** Lists of enum values: one value alone (`states: open`) is read as a list of one, as YAML users write it. */
 function listOf<const T extends readonly [string, ...string[]]>(values: T) {
@@ -87,7 +94,7 @@ export interface RepositoryBranch {
 }
 
 const filePattern = z.strictObject({
-  path: nonEmpty,
+  path: globPattern,
   repos: z.array(repositoryBranch).nullish(),
   organization: nonEmpty.nullish(),
   skipParsing: z.boolean().default(false),
@@ -95,7 +102,7 @@ const filePattern = z.strictObject({
 });
 
 const folderPattern = z.strictObject({
-  path: nonEmpty.default('*'),
+  path: globPattern.default('*'),
   /** Unset: every repository of the account (a tree read each), as the vendor's newer integration allows. */
   repos: z.array(repositoryBranch).nullish(),
   branch: nonEmpty.nullish(),

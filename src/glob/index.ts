@@ -1,0 +1,25 @@
+/**
+ * wharf's one glob engine: GitOps `specPath`, the `file` and `folder` kinds' paths, the Action's `entitiesFile`
+ * and WHARF_ALLOWED_WORKFLOWS. `*` and `?` stay within a folder, `**` spans folders (`**\/port.yml` also matches
+ * `port.yml`), `{a,b}` is either. Matching is linear in the path (matcher.ts): a pushed pattern cannot make it
+ * backtrack, and a pattern over 256 characters is refused with a GlobPatternError that names it.
+ */
+import { LruMap } from '../lru/index.ts';
+import { Glob } from './glob.ts';
+import type { GlobOptions } from './matcher.ts';
+
+export { Glob } from './glob.ts';
+export type { GlobOptions } from './matcher.ts';
+export { GlobPatternError, globPatternProblem, isGlob, MAX_GLOB_LENGTH, spansFolders } from './program.ts';
+export { globPaths } from './walk.ts';
+
+/** Patterns come from each repository's configuration: the recent ones stay compiled. */
+const compiled = new LruMap<string, Glob>(500);
+
+/** Whether `path` matches any of the patterns (each compiled once while recently used). */
+export function matchesAnyGlob(path: string, patterns: readonly string[], options: GlobOptions = {}): boolean {
+  const dot = options.dot ?? true;
+  return patterns.some((pattern) =>
+    compiled.getOrMake(`${dot ? '.' : '-'}${pattern}`, () => new Glob(pattern, { dot })).matches(path),
+  );
+}
