@@ -127,6 +127,15 @@ describe('calls safe to repeat are retried, and write once', () => {
     expect(sleeps).toHaveLength(3);
   });
 
+  test('no wait that would take a call past its budget (60 s of waiting): it fails now instead', async () => {
+    const { client, sleeps } = testClient(proxy.url);
+    const busy = { status: 503, headers: { 'retry-after': '25' } };
+    proxy.inject({ method: 'GET', path: `${ENTITIES}/busy`, times: Infinity, action: busy });
+    const error = (await failureOf(client.getEntity('team', 'busy'))) as PortApiError;
+    expect(error).toMatchObject({ status: 503, attempts: 3 });
+    expect(sleeps).toEqual([25_000, 25_000]);
+  });
+
   test('a 500 is not retried within the call: seconds later the same request would meet the same fault', async () => {
     const { client, sleeps } = testClient(proxy.url);
     proxy.inject({ method: 'GET', path: `${ENTITIES}/faulty`, action: { status: 500, body: { ok: false } } });

@@ -5,7 +5,6 @@ import {
   failedBeforeSending,
   mayHaveTakenEffect,
   mayRetry,
-  RetryBudget,
   retryDelayMs,
   wait,
 } from '../../src/retry/index.ts';
@@ -22,7 +21,7 @@ describe('which failures are worth another try', () => {
     for (const status of [408, 429, 502, 503, 504]) {
       expect([status, mayRetry({ status }, safe), mayRetry({ status }, later)]).toEqual([status, true, true]);
     }
-    expect(mayRetry({ status: undefined, error: fetchFailure('ECONNRESET') }, safe)).toBe(true);
+    expect(mayRetry({ status: undefined, cause: fetchFailure('ECONNRESET') }, safe)).toBe(true);
   });
 
   test('a refusal (400, 401, 403, 404, 409, 422) is final for every caller', () => {
@@ -40,19 +39,19 @@ describe('which failures are worth another try', () => {
   test('a call not safe to repeat: only after a failure that proves nothing was done', () => {
     const once = { idempotent: false, serverFaults: true };
     expect(mayRetry({ status: 429 }, once)).toBe(true);
-    expect(mayRetry({ status: undefined, error: fetchFailure('ECONNREFUSED') }, once)).toBe(true);
+    expect(mayRetry({ status: undefined, cause: fetchFailure('ECONNREFUSED') }, once)).toBe(true);
     // A proxy answers 503 when the server it waited for went away mid-request; a reset may follow the server's work.
     expect(mayRetry({ status: 503 }, once)).toBe(false);
     expect(mayRetry({ status: 500 }, once)).toBe(false);
-    expect(mayRetry({ status: undefined, error: fetchFailure('ECONNRESET') }, once)).toBe(false);
+    expect(mayRetry({ status: undefined, cause: fetchFailure('ECONNRESET') }, once)).toBe(false);
   });
 
   test('mayHaveTakenEffect: no answer after sending, or a 5xx; a 4xx is a refusal', () => {
     expect(mayHaveTakenEffect({ status: 500 })).toBe(true);
     expect(mayHaveTakenEffect({ status: 503 })).toBe(true);
-    expect(mayHaveTakenEffect({ status: undefined, error: fetchFailure('ECONNRESET') })).toBe(true);
-    expect(mayHaveTakenEffect({ status: undefined, error: new Error('a bug') })).toBe(true);
-    expect(mayHaveTakenEffect({ status: undefined, error: fetchFailure('ECONNREFUSED') })).toBe(false);
+    expect(mayHaveTakenEffect({ status: undefined, cause: fetchFailure('ECONNRESET') })).toBe(true);
+    expect(mayHaveTakenEffect({ status: undefined, cause: new Error('a bug') })).toBe(true);
+    expect(mayHaveTakenEffect({ status: undefined, cause: fetchFailure('ECONNREFUSED') })).toBe(false);
     expect(mayHaveTakenEffect({ status: 422 })).toBe(false);
     expect(mayHaveTakenEffect({ status: 429 })).toBe(false);
   });
@@ -118,27 +117,6 @@ describe('retryDelayMs: what the server asks for, else the backoff', () => {
       99, 199, 399, 799, 999,
     ]);
     expect(retryDelayMs(policy, 3, undefined, NOW, () => 0)).toBe(0);
-  });
-});
-
-describe('RetryBudget', () => {
-  test('no more retries than maxRetries', () => {
-    const budget = new RetryBudget({ ...DEFAULT_RETRY_POLICY, maxRetries: 2 });
-    const asked = answer(429, { 'retry-after': '1' });
-    expect([budget.spend(asked, NOW), budget.spend(asked, NOW), budget.spend(asked, NOW)]).toEqual([
-      1000,
-      1000,
-      undefined,
-    ]);
-    expect(budget.retries).toBe(2);
-  });
-
-  test('no wait that would take the call past its budget: it fails now rather than after waiting', () => {
-    const budget = new RetryBudget({ ...DEFAULT_RETRY_POLICY, budgetMs: 25_000 });
-    expect(budget.spend(answer(503, { 'retry-after': '20' }), NOW)).toBe(20_000);
-    expect(budget.spend(answer(503, { 'retry-after': '6' }), NOW)).toBeUndefined();
-    expect(budget.spend(answer(503, { 'retry-after': '5' }), NOW)).toBe(5000);
-    expect(budget.retries).toBe(2);
   });
 });
 

@@ -135,7 +135,7 @@ export async function dispatchWorkflow(
  * dispatched all the same, and the caller says so rather than guess. A dispatch is never repeated.
  */
 function refused(workflow: string, org: string, repo: string, error: unknown): DispatchOutcome {
-  if (mayHaveTakenEffect({ status: githubStatus(error), error })) throw error;
+  if (mayHaveTakenEffect({ status: githubStatus(error), cause: (error as Error | null)?.cause })) throw error;
   return { ok: false, reason: `GitHub refused to dispatch ${workflow} in ${org}/${repo}: ${githubMessage(error)}` };
 }
 

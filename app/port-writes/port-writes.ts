@@ -73,7 +73,7 @@ export function portWritesHandler(
           if (!(error instanceof PortApiError)) throw error;
           // The run ended (its backend or a person had the last word): what is left has nowhere to go.
           if (error.code === 'run_exhausted') break;
-          return mayRetry(error.failure, PORT_WRITE_RETRY)
+          return mayRetry(error, PORT_WRITE_RETRY)
             ? { result: 'retry', error: error.message }
             : { result: 'failed', error: error.message };
         }

@@ -43,7 +43,7 @@ export const WORKFLOW_RUN_EVENTS = 'workflow-run-events';
  * fault may be mended.
  */
 export function isTransient(error: unknown): boolean {
-  return error instanceof PortApiError && mayRetry(error.failure, { idempotent: true, serverFaults: true });
+  return error instanceof PortApiError && mayRetry(error, { idempotent: true, serverFaults: true });
 }
 const LABELS: Record<string, string> = { requested: 'Queued', in_progress: 'Running' };
 

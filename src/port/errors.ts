@@ -1,5 +1,3 @@
-import type { CallFailure } from '../retry/index.ts';
-
 export interface PortApiErrorDetails {
   /** The client method that failed, e.g. "upsertEntity". */
   operation: string;
@@ -48,11 +46,6 @@ export class PortApiError extends Error {
   /** True when no HTTP answer arrived: the connection failed or timed out. */
   get isNetworkError(): boolean {
     return this.status === undefined;
-  }
-
-  /** How the call failed, as the retry policy (src/retry) weighs it: the status, or what no answer came with. */
-  get failure(): CallFailure {
-    return { status: this.status, error: this.cause };
   }
 }
 

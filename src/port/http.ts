@@ -3,7 +3,7 @@ import type { TokenCache } from './auth.ts';
 import type { ConcurrencyLimit } from './concurrency.ts';
 import { PortApiError } from './errors.ts';
 import type { PortLog, Redactor } from './log.ts';
-import { type CallFailure, mayHaveTakenEffect, mayRetry, RetryBudget, type RetryPolicy } from '../retry/index.ts';
+import { failedBeforeSending, mayRetry, retryDelayMs, type RetryPolicy } from '../retry/index.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type QueryValue = string | number | boolean | readonly string[] | undefined;
@@ -82,10 +82,11 @@ export function apiPath(strings: TemplateStringsArray, ...values: string[]): str
   return strings.reduce((path, text, i) => path + text + (i < values.length ? encodeURIComponent(values[i]!) : ''), '');
 }
 
+/** One attempt's outcome; an answer and no answer are each a CallFailure (src/retry) as they are. */
 type Outcome =
   | { kind: 'answer'; status: number; headers: PortFetchAnswer['headers']; text: string }
   | { kind: 'too-large'; status: number; headers: PortFetchAnswer['headers']; reason: string }
-  | { kind: 'no-answer'; error: unknown; reason: string };
+  | { kind: 'no-answer'; status: undefined; cause: unknown; reason: string };
 
 export function createPortHttp(settings: PortHttpSettings): PortHttp {
   const { log, retry: policy } = settings;
@@ -132,7 +133,7 @@ export function createPortHttp(settings: PortHttpSettings): PortHttp {
       } catch (error) {
         const reason = describeNetworkError(error, settings.timeoutMs);
         log.debug(`${call} -> no answer in ${took()}: ${reason}`);
-        return { kind: 'no-answer', error, reason };
+        return { kind: 'no-answer', status: undefined, cause: error, reason };
       }
     });
   }
@@ -145,7 +146,8 @@ export function createPortHttp(settings: PortHttpSettings): PortHttp {
     if (body !== undefined && !request.secretBody) log.debug(`${call} body: ${body}`);
 
     let attempts = 0;
-    const budget = new RetryBudget(policy);
+    let retries = 0;
+    let waitedMs = 0;
     let refreshedToken = false;
     for (;;) {
       const token = request.anonymous ? undefined : await settings.tokens.get();
@@ -169,13 +171,15 @@ export function createPortHttp(settings: PortHttpSettings): PortHttp {
       }
 
       // Within one call a server's fault (500) is not retried: seconds later the same request meets the same fault.
-      if (mayRetry(callFailure(outcome), { idempotent: request.idempotent })) {
-        const delay = budget.spend(outcome.kind === 'answer' ? outcome : undefined, Date.now());
-        if (delay !== undefined) {
+      if (mayRetry(outcome, { idempotent: request.idempotent }) && retries < policy.maxRetries) {
+        const answer = outcome.kind === 'answer' ? outcome : undefined;
+        const delay = retryDelayMs(policy, retries + 1, answer, Date.now());
+        // A wait past the budget is not begun: the call fails now rather than after waiting for nothing.
+        if (waitedMs + delay <= policy.budgetMs) {
+          retries++;
+          waitedMs += delay;
           const what = outcome.kind === 'answer' ? `answered ${outcome.status}` : outcome.reason;
-          log.warning(
-            `${call}: ${what}; retry ${budget.retries} of ${policy.maxRetries} in ${(delay / 1000).toFixed(1)} s`,
-          );
+          log.warning(`${call}: ${what}; retry ${retries} of ${policy.maxRetries} in ${(delay / 1000).toFixed(1)} s`);
           await settings.sleep(delay);
           continue;
         }
@@ -196,10 +200,10 @@ export function createPortHttp(settings: PortHttpSettings): PortHttp {
     const where = { operation: request.operation, method: request.method, path: redact(target), attempts };
     if (outcome.kind === 'no-answer') {
       const why =
-        request.idempotent || !mayHaveTakenEffect(callFailure(outcome))
+        request.idempotent || failedBeforeSending(outcome.cause)
           ? outcome.reason
           : `${outcome.reason} (not resent: the request may have reached the server, and ${request.operation} is not safe to repeat)`;
-      return new PortApiError({ ...where, serverMessage: redact(why), cause: outcome.error });
+      return new PortApiError({ ...where, serverMessage: redact(why), cause: outcome.cause });
     }
     const { code, message } =
       problem === undefined && outcome.kind === 'answer' ? errorEnvelope(outcome.text) : { message: problem };
@@ -213,11 +217,6 @@ export function createPortHttp(settings: PortHttpSettings): PortHttp {
   }
 
   return { send };
-}
-
-/** What the retry policy needs of a failed attempt (a 2xx never gets there). */
-function callFailure(outcome: Exclude<Outcome, { kind: 'too-large' }>): CallFailure {
-  return outcome.kind === 'answer' ? { status: outcome.status } : { status: undefined, error: outcome.error };
 }
 
 function withQuery(path: string, query: Record<string, QueryValue> | undefined): string {

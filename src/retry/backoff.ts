@@ -12,12 +12,9 @@ export interface Backoff {
   jitter: number;
 }
 
-/** Doublings beyond this change nothing a clock can tell, and keep the ceiling finite when maxMs is not. */
-const MAX_DOUBLINGS = 30;
-
 /** The wait before retry number `retry` (1 for the first), in whole milliseconds. */
 export function backoffDelayMs(backoff: Backoff, retry: number, random: () => number = Math.random): number {
-  const doublings = Math.min(MAX_DOUBLINGS, Math.max(0, retry - 1));
-  const ceiling = Math.min(backoff.maxMs, backoff.baseMs * 2 ** doublings);
+  // At most 30 doublings: more change nothing a clock can tell, and the ceiling stays finite when maxMs is not.
+  const ceiling = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.min(30, retry - 1));
   return Math.floor(ceiling * (1 - backoff.jitter + backoff.jitter * random()));
 }

@@ -52,28 +52,3 @@ function serverAskedDelayMs({ status, headers }: RetryAnswer, now: number): numb
   if (status === 429 && reset && /^\d+(\.\d+)?$/.test(reset)) return Math.max(0, Number(reset) * 1000 - now);
   return undefined;
 }
-
-/** What one call has spent of its policy: the retries it made and the time it waited. */
-export class RetryBudget {
-  private readonly policy: RetryPolicy;
-  /** Retries made so far. */
-  retries = 0;
-  private waitedMs = 0;
-
-  constructor(policy: RetryPolicy) {
-    this.policy = policy;
-  }
-
-  /**
-   * The wait before one more retry, counted as spent; undefined when the call has no retry left or that wait would
-   * take it past its budget (it fails now rather than after waiting for nothing).
-   */
-  spend(answer: RetryAnswer | undefined, now: number): number | undefined {
-    if (this.retries >= this.policy.maxRetries) return undefined;
-    const delay = retryDelayMs(this.policy, this.retries + 1, answer, now);
-    if (this.waitedMs + delay > this.policy.budgetMs) return undefined;
-    this.retries++;
-    this.waitedMs += delay;
-    return delay;
-  }
-}

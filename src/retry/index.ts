@@ -10,5 +10,5 @@ export {
   type RetryConditions,
 } from './transient.ts';
 export { type Backoff, backoffDelayMs } from './backoff.ts';
-export { DEFAULT_RETRY_POLICY, type RetryAnswer, RetryBudget, type RetryPolicy, retryDelayMs } from './call-retries.ts';
+export { DEFAULT_RETRY_POLICY, type RetryAnswer, type RetryPolicy, retryDelayMs } from './call-retries.ts';
 export { wait } from './wait.ts';

@@ -4,12 +4,12 @@
  * that comes back minutes later, that a server's fault is worth another try too); the rule is here.
  */
 
-/** How a call failed: the status of the answer, or, when none came, what was thrown. */
+/** How a call failed: the status of the answer, or, when none came, the error that said so. A PortApiError is one. */
 export interface CallFailure {
   /** The HTTP status; undefined when no answer arrived (network failure, timeout). */
-  status: number | undefined;
+  readonly status: number | undefined;
   /** With no answer, what fetch threw: it tells whether the request left at all. */
-  error?: unknown;
+  readonly cause?: unknown;
 }
 
 export interface RetryConditions {
@@ -32,35 +32,24 @@ export interface RetryConditions {
  */
 const NOT_NOW_STATUSES = new Set([408, 429, 502, 503, 504]);
 
-function isTransientStatus(status: number, conditions: Pick<RetryConditions, 'serverFaults'> = {}): boolean {
-  return NOT_NOW_STATUSES.has(status) || (conditions.serverFaults === true && status >= 500);
-}
-
-/** No answer at all (the server may answer next time), or an answer that says "not now". */
-function isTransient(failure: CallFailure, conditions: Pick<RetryConditions, 'serverFaults'> = {}): boolean {
-  return failure.status === undefined || isTransientStatus(failure.status, conditions);
-}
-
 /**
- * The failure proves the server did nothing: a 429 is refused before the server does anything, and a connection
- * that failed before a byte was sent never reached it. A 5xx, a reset or a timeout may come after the server acted
- * (a proxy answers 503 when the server it waited for went away mid-request).
+ * Whether a call that failed so may be tried again: no answer, or an answer that says "not now". A call not safe
+ * to repeat only after a failure that proves the server did nothing: a 429 is refused before the server does
+ * anything, a connection that failed before a byte was sent never reached it. A 5xx, a reset or a timeout may come
+ * after the server acted (a proxy answers 503 when the server it waited for went away mid-request).
  */
-function provesNothingDone(failure: CallFailure): boolean {
-  return failure.status === undefined ? failedBeforeSending(failure.error) : failure.status === 429;
-}
-
-/** Whether a call that failed so may be tried again. */
-export function mayRetry(failure: CallFailure, conditions: RetryConditions): boolean {
-  return isTransient(failure, conditions) && (conditions.idempotent || provesNothingDone(failure));
+export function mayRetry({ status, cause }: CallFailure, conditions: RetryConditions): boolean {
+  if (status === undefined) return conditions.idempotent || failedBeforeSending(cause);
+  const transient = NOT_NOW_STATUSES.has(status) || (conditions.serverFaults === true && status >= 500);
+  return transient && (conditions.idempotent || status === 429);
 }
 
 /**
  * The call may have taken effect although it failed: no answer (unless nothing was sent), or a 5xx. A 4xx is a
  * refusal: nothing was done.
  */
-export function mayHaveTakenEffect(failure: CallFailure): boolean {
-  return failure.status === undefined ? !failedBeforeSending(failure.error) : failure.status >= 500;
+export function mayHaveTakenEffect({ status, cause }: CallFailure): boolean {
+  return status === undefined ? !failedBeforeSending(cause) : status >= 500;
 }
 
 /** Connection failures that happen before any byte of the request is sent, so the server never saw it. */
@@ -68,8 +57,7 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETU
 
 /** True when fetch failed while connecting: any call may be retried, even one that is not idempotent. */
 export function failedBeforeSending(error: unknown): boolean {
-  const cause = (error as { cause?: unknown } | null)?.cause;
-  const codes = errorCodes(cause);
+  const codes = errorCodes((error as { cause?: unknown } | null)?.cause);
   return codes.length > 0 && codes.every((code) => NOT_SENT_CODES.has(code));
 }
 

@@ -28,7 +28,7 @@ const SYNC_WRITE_RETRY: RetryConditions = { idempotent: true, serverFaults: true
 
 /** No answer, a server error, a timeout or a rate limit: worth trying again later. */
 export function isTransientPortError(error: unknown): boolean {
-  return error instanceof PortApiError && mayRetry(error.failure, SYNC_WRITE_RETRY);
+  return error instanceof PortApiError && mayRetry(error, SYNC_WRITE_RETRY);
 }
 
 export class SourceWriter {
