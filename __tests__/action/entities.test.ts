@@ -303,7 +303,9 @@ describe('BULK_UPSERT', () => {
         'Input "entitiesFile" "bad.json": is not valid JSON: expected ":" at line 3, column 15 (position 37)',
       );
       expect(error).toMatch(/Input "entitiesFile" "bad.yml": is not valid YAML: .* at line 3, column \d+/);
-      expect(error).toContain('Input "entitiesFile" "typo.yml": unknown key "propeties"');
+      expect(error).toContain(
+        'Input "entitiesFile" "typo.yml": propeties: unknown key (expected identifier, blueprint, title, icon, team, properties, relations) at line 3, column 1',
+      );
       expect(error).toContain(
         'Input "entitiesFile" "missing.yml": properties.readme: "file://nope.md" cannot be read: ENOENT',
       );

@@ -149,7 +149,7 @@ describe('entitiesFile stays inside the repository', () => {
     });
     symlinkSync(join(outside, 'secret.txt'), join(folder, 'leak.txt'));
     expect(await entitiesFileFailure('link-value/e.yml')).toBe(
-      'Input "entitiesFile" "link-value/e.yml": properties.readme: "file://leak.txt" leads outside the repository through a symbolic link',
+      'Input "entitiesFile" "link-value/e.yml": properties.readme: "file://leak.txt" leads outside the repository through a symbolic link at line 4, column 11',
     );
   });
 
@@ -197,7 +197,7 @@ describe('entitiesFile is bounded', () => {
       [
         '2 inputs are wrong:',
         '- Input "entitiesFile" "big/huge.json": is larger than 10 MiB, the limit for an entities file',
-        '- Input "entitiesFile" "big/e.yml": properties.readme: "file://huge.md" is larger than 1 MiB, the limit for a file:// value (an entity holding more cannot be sent)',
+        '- Input "entitiesFile" "big/e.yml": properties.readme: "file://huge.md" is larger than 1 MiB, the limit for a file:// value (an entity holding more cannot be sent) at line 4, column 11',
       ].join('\n'),
     );
   });

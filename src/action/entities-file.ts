@@ -1,15 +1,17 @@
 import { realpath, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { globPaths, globPatternProblem } from '../glob/index.ts';
 import { type BulkEntity, MAX_BODY_BYTES } from '../port/index.ts';
-import { readDocuments } from './documents.ts';
-import { describeIssues, type EntityDocument, entityListSchema } from './entity-schema.ts';
-import { InputError, missingBlueprints, withBlueprints } from './inputs.ts';
-import { valueProblem } from './json-input.ts';
+import {
+  type FileReader,
+  formatPath,
+  parsePortYml,
+  type PortYmlFile,
+  type PortYmlProblem,
+  resolveFileReferences,
+} from '../port-yml/index.ts';
+import { InputError, withBlueprints } from './inputs.ts';
 import { type Checked, isInside, readBoundedFile, realPathInside, realRoot } from './workspace-files.ts';
-
-/** The prefix of a property value that stands for a file's text, as in the vendor's GitOps (port.yml). */
-export const FILE_REFERENCE = 'file://';
 
 /** An entities file holds at most this much: ten times what one bulk request can carry. */
 export const MAX_ENTITIES_FILE_BYTES = 10 * 1024 * 1024;
@@ -52,45 +54,50 @@ export async function loadEntitiesFiles(
     for (const match of matches) if (!files.includes(match)) files.push(match);
   }
 
-  const entities: BulkEntity[] = [];
-  const texts = new Map<string, Promise<Checked<string>>>();
+  const parsed: PortYmlFile[] = [];
   for (const file of files) {
-    const where = `"${file}"`;
     const real = await realPathInside(root, resolve(root, file));
     const text = real.ok ? await readBoundedFile(real.value, MAX_ENTITIES_FILE_BYTES, 'an entities file') : real;
-    const documents = text.ok ? readDocuments(text.value, file) : text;
-    if (!documents.ok) {
-      problem(`${where}: `, documents.problem);
-      continue;
-    }
-    for (const [position, document] of documents.value.entries()) {
-      const at = documents.value.length > 1 ? `${where} (document ${position + 1})` : where;
-      const unsafe = valueProblem(document);
-      if (unsafe !== undefined) {
-        problem(at, `: ${unsafe}`);
-        continue;
-      }
-      const checked = entityListSchema.safeParse(document);
-      if (!checked.success) {
-        for (const message of describeIssues(checked.error.issues))
-          problem(at, message.startsWith('[') ? message : `: ${message}`);
-        continue;
-      }
-      if (defaultBlueprint === undefined) {
-        for (const index of missingBlueprints(checked.data)) {
-          problem(at, `[${index}]: has no "blueprint" (give it one, or the "blueprint" input)`);
-        }
-      }
-      for (const entity of checked.data) {
-        await inlineFileReferences(entity, dirname(resolve(root, file)), root, texts, (message) =>
-          problem(at, message),
+    if (text.ok) parsed.push(parsePortYml(file, text.value, ENTITIES_FILE_RULES));
+    else problem(`"${file}": `, text.problem);
+  }
+
+  const entities: BulkEntity[] = [];
+  for (const file of await resolveFileReferences(parsed, workspaceReader(root))) {
+    const where = (document: number) => `"${file.path}"${file.documents > 1 ? ` (document ${document + 1})` : ''}`;
+    for (const found of file.problems) problem(where(found.document), placedMessage(found));
+    if (defaultBlueprint === undefined) {
+      for (const { entity, document, index, line } of file.entities) {
+        if (entity.blueprint !== undefined) continue;
+        const field = formatPath([index]);
+        problem(
+          where(document),
+          `${field}: has no "blueprint" (give it one, or the "blueprint" input) at line ${line}`,
         );
       }
-      entities.push(...withBlueprints(checked.data, defaultBlueprint));
     }
+    entities.push(
+      ...withBlueprints(
+        file.entities.map((item) => item.entity),
+        defaultBlueprint,
+      ),
+    );
   }
   if (problems.length > 0) throw new InputError(problems);
   return { entities, files };
+}
+
+/**
+ * The Action's entities: the identifier may be left to the server and the blueprint to the `blueprint` input;
+ * a YAML file may hold several documents.
+ */
+const ENTITIES_FILE_RULES = { identifierRequired: false, blueprintRequired: false, multipleDocuments: true };
+
+/** `: properties.url: must be a string at line 4, column 8`, said after the file. */
+function placedMessage({ field, message, line, column, offset }: PortYmlProblem): string {
+  const at = field === '' ? ': ' : field.startsWith('[') ? `${field}: ` : `: ${field}: `;
+  const place = line === undefined ? '' : ` at line ${line}, column ${column}`;
+  return `${at}${message}${place}${offset === undefined ? '' : ` (position ${offset})`}`;
 }
 
 /**
@@ -108,37 +115,14 @@ async function filesMatching(pattern: string, root: string): Promise<string[]> {
   return matches;
 }
 
-/** Replaces each `file://path` string in the entity's properties, at any depth, with that file's text. */
-async function inlineFileReferences(
-  entity: EntityDocument,
-  directory: string,
-  root: string,
-  texts: Map<string, Promise<Checked<string>>>,
-  problem: (message: string) => void,
-): Promise<void> {
-  const visit = async (value: unknown, path: string): Promise<unknown> => {
-    if (typeof value === 'string' && value.startsWith(FILE_REFERENCE)) {
-      const target = resolve(directory, value.slice(FILE_REFERENCE.length));
-      if (!isInside(root, target)) {
-        problem(`: ${path}: "${value}" points outside the repository`);
-        return value;
-      }
-      if (!texts.has(target)) texts.set(target, readReferencedFile(root, target));
-      const text = await texts.get(target)!;
-      if (text.ok) return text.value;
-      problem(`: ${path}: "${value}" ${text.problem}`);
-      return value;
-    }
-    if (Array.isArray(value)) return Promise.all(value.map((item, index) => visit(item, `${path}[${index}]`)));
-    if (value !== null && typeof value === 'object') {
-      const entries = await Promise.all(
-        Object.entries(value).map(async ([key, item]) => [key, await visit(item, `${path}.${key}`)] as const),
-      );
-      return Object.fromEntries(entries);
-    }
-    return value;
-  };
-  if (entity.properties) entity.properties = (await visit(entity.properties, 'properties')) as Record<string, unknown>;
+/** `file://` targets read from the workspace: each inside the repository once links are resolved. */
+function workspaceReader(root: string): FileReader {
+  return async (paths) =>
+    new Map(
+      await Promise.all(
+        paths.map(async (path) => [path, await readReferencedFile(root, resolve(root, path))] as const),
+      ),
+    );
 }
 
 /** A `file://` value's text: inside the repository once links are resolved, and small enough to be sent. */

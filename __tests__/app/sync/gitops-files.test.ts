@@ -45,7 +45,8 @@ describe('a port.yml', () => {
       ['billing-db', 6, 1],
     ]);
     expect(spec.entities[1]!.fieldLines['relations.service']).toBe(9);
-    expect(spec.fileValues.map((value) => [value.property, value.path, value.line])).toEqual([
+    const references = spec.entities.flatMap((entity) => entity.fileReferences);
+    expect(references.map((value) => [value.property, value.path, value.line])).toEqual([
       ['readme', 'services/billing/README.md', 4],
       ['docs', 'docs/billing.md', 5],
     ]);
@@ -79,7 +80,7 @@ describe('a port.yml', () => {
     ]);
     expect(spec.entities.map((entity) => entity.entity.identifier)).toEqual(['ok', 'outside']);
     expect(parseSpecFile('port.yml', 'identifier: a\n  blueprint: [').problems[0]!.message).toMatch(
-      /^YAML syntax error/,
+      /^is not valid YAML: /,
     );
     expect(parseSpecFile('port.yml', '- 3\n').problems[0]!.message).toBe(
       'must be an entity (a mapping with identifier, blueprint, properties, ...)',

@@ -153,7 +153,7 @@ describe('port.yml on the default branch', () => {
       'port.yml': 'identifier: billing-prod\nblueprint: environment\nproperties:\n  runbook: file://nowhere.md\n',
     });
     expect(missing!.body.output.summary).toMatch(
-      /line 4, column 12: `properties\.runbook`: file:\/\/nowhere\.md: no such file/,
+      /line 4, column 12: `properties\.runbook`: "file:\/\/nowhere\.md" is not in the repository/,
     );
     expect(await entity(catalog, 'environment', 'billing-prod')).toBeDefined();
   });

@@ -1,6 +1,7 @@
 /** GitOps files read from a repository at one commit, with their `file://` values, as sources to write. */
 import type { SourceOutput } from '../sources.ts';
-import { parseSpecFile, type SpecEntity, type SpecProblem, withFileValues } from './spec-file.ts';
+import { type FileText, resolveFileReferences } from '../../../src/port-yml/index.ts';
+import { parseSpecFile, type SpecEntity, specEntity, type SpecProblem, specProblem } from './spec-file.ts';
 
 export interface LoadedSpec {
   path: string;
@@ -15,33 +16,31 @@ export interface LoadedSpec {
 export type SpecFileReader = (paths: readonly string[]) => Promise<Record<string, string | null>>;
 
 /**
- * Parses each text (null: the file is gone) and reads every `file://` value of all of them in one call.
+ * Parses each text (null: the file is gone) and reads every `file://` value of all of them in one call. An entity
+ * whose `file://` value cannot be read is left out, with a problem at the value.
  */
 export async function loadSpecs(
   texts: Readonly<Record<string, string | null>>,
   readFiles: SpecFileReader,
 ): Promise<LoadedSpec[]> {
-  const parsed = Object.entries(texts).map(([path, text]) => ({
-    path,
-    text,
-    spec: text === null ? undefined : parseSpecFile(path, text),
-  }));
-  const wanted = [...new Set(parsed.flatMap((file) => file.spec?.fileValues.map((value) => value.path) ?? []))];
-  const contents = new Map(Object.entries(wanted.length > 0 ? await readFiles(wanted) : {}));
-  return parsed.map(({ path, spec }): LoadedSpec => {
+  const present = Object.entries(texts).flatMap(([path, text]) => (text === null ? [] : [parseSpecFile(path, text)]));
+  const resolved = await resolveFileReferences(present, async (paths) => repositoryTexts(await readFiles(paths)));
+  const byPath = new Map(resolved.map((spec) => [spec.path, spec]));
+  return Object.keys(texts).map((path): LoadedSpec => {
+    const spec = byPath.get(path);
     if (!spec) return { path, exists: false, entities: [], problems: [] };
-    const { entities, missing } = withFileValues(spec, contents);
-    const problems = [
-      ...spec.problems,
-      ...missing.map((value) => ({
-        line: value.line,
-        column: value.column,
-        field: value.field,
-        message: `file://${value.path}: no such file in the repository`,
-      })),
-    ].sort((a, b) => a.line - b.line || a.column - b.column);
-    return { path, exists: true, entities, problems };
+    return { path, exists: true, entities: spec.entities.map(specEntity), problems: spec.problems.map(specProblem) };
   });
+}
+
+/** What the repository holds at the paths asked for; a path it lacks is said to be missing at the value. */
+function repositoryTexts(texts: Readonly<Record<string, string | null>>): Map<string, FileText> {
+  return new Map(
+    Object.entries(texts).map(([path, text]) => [
+      path,
+      text === null ? { ok: false, problem: 'is not in the repository' } : { ok: true, value: text },
+    ]),
+  );
 }
 
 /** Each file as a source: written whole when it parsed without a problem (a file that is gone produces nothing). */

@@ -2,7 +2,7 @@
 import { evaluateJq, firstToOverrun, JqLimitError } from '../../../src/jq/index.ts';
 import type { RelationInput } from '../../../src/port/index.ts';
 import type { Kind, ResourceConfig } from './config.ts';
-import { describeValue } from './describe.ts';
+import { describeValue } from '../../../src/port-yml/index.ts';
 import type { MappedEntity } from './entity.ts';
 import { fileReferencePath } from './files.ts';
 import { blueprintIdentifierProblem, entityIdentifierProblem } from './identifiers.ts';

@@ -6,7 +6,7 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { evaluateJq, firstToOverrun, JqLimitError, jqCompileProblem } from '../../../src/jq/index.ts';
-import { describeValue, formatPath } from './describe.ts';
+import { describeValue, formatPath, locate } from '../../../src/port-yml/index.ts';
 import { propertyKeyProblem } from './identifiers.ts';
 import { fileReferencePath, FILE_PREFIX } from './files.ts';
 import { buildProgram } from './program.ts';
@@ -20,7 +20,6 @@ import {
   SELECTOR_SHAPES,
   type SelectorOf,
 } from './selectors.ts';
-import { locate } from './yaml-location.ts';
 
 export { KINDS, type Kind } from './selectors.ts';
 

@@ -9,7 +9,7 @@ import {
   type IdentifierRule,
   SCHEMA_KEY,
 } from '../../../src/port-model/index.ts';
-import { describeValue } from './describe.ts';
+import { describeValue } from '../../../src/port-yml/index.ts';
 
 function ruleProblem(value: unknown, rule: IdentifierRule): string | undefined {
   if (followsRule(value, rule)) return undefined;

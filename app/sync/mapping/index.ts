@@ -44,5 +44,3 @@ export {
 } from './files.ts';
 export type { FileReference } from './files.ts';
 export { entityIdentifierProblem } from './identifiers.ts';
-export { locate, type Position } from './yaml-location.ts';
-export { describeValue, formatPath } from './describe.ts';

@@ -8,7 +8,7 @@
  * true, else `[selector, field1, field2, ...]`; each slot is `{v: first output or null}` or `{e: jq's error}`.
  */
 import type { ResourceConfig } from './config.ts';
-import { formatPath } from './describe.ts';
+import { formatPath } from '../../../src/port-yml/index.ts';
 import { fileReferencePath } from './files.ts';
 
 export type FieldGroup = 'identifier' | 'title' | 'blueprint' | 'icon' | 'team' | 'properties' | 'relations';

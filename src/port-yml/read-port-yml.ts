@@ -1,0 +1,256 @@
+/**
+ * Reads a `port.yml`-shaped file: one entity or a list, as the vendor's GitOps takes them, in YAML (or JSON, for a
+ * `.json` file). Every problem is placed at its line and column and names its field, so that the Action's errors
+ * and the App's check runs point into the file. `file://` property values are listed for the caller's reader
+ * (file-references.ts): reading them is the caller's business, the Action's workspace or the App's GitHub.
+ */
+import { extname, posix } from 'node:path';
+import { type Document, LineCounter, parseAllDocuments, parseDocument } from 'yaml';
+import { JsonSyntaxError, jsonValueProblem, parseJson } from '../json/index.ts';
+import { describeValue, formatPath } from './describe.ts';
+import {
+  ENTITY_KEYS,
+  type EntityDocument,
+  type EntityShapeOptions,
+  entityShape,
+  JSON_WORDS,
+  YAML_WORDS,
+} from './entity-shape.ts';
+import { locate, type Position } from './yaml-location.ts';
+import { placedIssues } from './zod-issues.ts';
+
+/** The prefix of a property value that stands for a file's text, as in the vendor's GitOps. */
+export const FILE_REFERENCE = 'file://';
+
+/**
+ * How often the nodes under one anchor may be repeated through aliases (yaml's `maxAliasCount`, its default): a few
+ * lines of anchors of anchors ("billion laughs") would otherwise expand to gigabytes.
+ */
+export const MAX_ALIAS_COUNT = 100;
+
+export interface PortYmlOptions extends Omit<EntityShapeOptions, 'words'> {
+  /** YAML `---` documents: the Action's entities files may hold several; the vendor's port.yml holds one. */
+  multipleDocuments: boolean;
+}
+
+export interface PortYmlProblem {
+  /** Which document of the file (0-based). */
+  document: number;
+  /** `[1].properties.url`, or '' for the whole document. */
+  field: string;
+  /** 1-based; absent for a problem of the whole text that has no one place (too deeply nested to read). */
+  line?: number;
+  column?: number;
+  /** Where in the text a syntax error is (0-based), as parsers say it. */
+  offset?: number;
+  /** Said after the field, or after the file when there is no field: `must be a string`. */
+  message: string;
+}
+
+/** A `file://` property value: the file to read for it. */
+export interface FileReference {
+  property: string;
+  /** The value as written: `file://README.md`. */
+  value: string;
+  /** The file, as a path from the repository's root. */
+  path: string;
+  line: number;
+  column: number;
+  field: string;
+}
+
+export interface PortYmlEntity {
+  entity: EntityDocument;
+  document: number;
+  /** Its position in its document's list (0 for a document with one entity). */
+  index: number;
+  /** The entity's line (1-based). */
+  line: number;
+  /** The line of each field: `identifier`, `properties.url`, `relations.owner`, ... */
+  fieldLines: Record<string, number>;
+  /** Its `file://` values, to be read and put in. */
+  fileReferences: FileReference[];
+  /** False when a `file://` value points outside the repository: the entity cannot be written as meant. */
+  complete: boolean;
+}
+
+export interface PortYmlFile {
+  /** The file, as a path from the repository's root. */
+  path: string;
+  /** How many documents the text holds (a YAML file may hold several). */
+  documents: number;
+  entities: PortYmlEntity[];
+  problems: PortYmlProblem[];
+}
+
+const UNKNOWN_KEY = `(expected ${ENTITY_KEYS.join(', ')})`;
+
+/** Parses the text of the file at `path` (from the repository's root). */
+export function parsePortYml(path: string, text: string, options: PortYmlOptions): PortYmlFile {
+  const json = extname(path).toLowerCase() === '.json';
+  const read = json ? readJson(text) : readYaml(text, options.multipleDocuments);
+  const file: PortYmlFile = { path, documents: read.count, entities: [], problems: read.problems };
+  if (file.problems.length > 0) return file;
+  const shape = entityShape({ ...options, words: json ? JSON_WORDS : YAML_WORDS });
+  for (const [document, { value, doc, lines }] of read.documents.entries()) {
+    const place = (at: readonly PropertyKey[], target: 'value' | 'key' = 'value'): Partial<Position> =>
+      doc ? locate(doc, lines, at, target) : {};
+    const problem = (at: readonly PropertyKey[], message: string, target: 'value' | 'key' = 'value') =>
+      file.problems.push({ document, field: formatPath(at), ...place(at, target), message });
+
+    const unsafe = jsonValueProblem(value, '');
+    if (unsafe) {
+      // Its path is text (`.a.b[0]`); the document is where it is placed.
+      file.problems.push({ document, field: unsafe.path.replace(/^\./, ''), ...place([]), message: unsafe.problem });
+      continue;
+    }
+    if (value === null || value === undefined) continue; // an empty document holds no entity
+    const list = Array.isArray(value) ? (value as unknown[]) : [value];
+    const prefix = (index: number): PropertyKey[] => (Array.isArray(value) ? [index] : []);
+    for (const [index, raw] of list.entries()) {
+      const checked = shape.safeParse(raw, { reportInput: true });
+      if (!checked.success) {
+        for (const { issue, path: at } of placedIssues(checked.error.issues, prefix(index))) {
+          if (issue.code === 'unrecognized_keys') {
+            for (const key of issue.keys) problem([...at, key], `unknown key ${UNKNOWN_KEY}`, 'key');
+          } else {
+            const missing = issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined;
+            problem(at, missing ? 'required' : issue.message);
+          }
+        }
+        continue;
+      }
+      const entity = checked.data;
+      const at = prefix(index);
+      const fileReferences: FileReference[] = [];
+      let complete = true;
+      for (const [property, propertyValue] of Object.entries(entity.properties ?? {})) {
+        if (typeof propertyValue !== 'string' || !propertyValue.startsWith(FILE_REFERENCE)) continue;
+        const field = [...at, 'properties', property];
+        const target = referencedPath(path, propertyValue.slice(FILE_REFERENCE.length));
+        if (target === undefined) {
+          problem(field, `${describeValue(propertyValue)} points outside the repository`);
+          complete = false;
+          continue;
+        }
+        const { line = 1, column = 1 } = place(field);
+        fileReferences.push({ property, value: propertyValue, path: target, line, column, field: formatPath(field) });
+      }
+      const fieldLines: Record<string, number> = {};
+      for (const key of Object.keys(entity) as (keyof EntityDocument)[]) {
+        fieldLines[key] = place([...at, key]).line ?? 1;
+        if (key !== 'properties' && key !== 'relations') continue;
+        for (const name of Object.keys(entity[key] ?? {})) {
+          fieldLines[`${key}.${name}`] = place([...at, key, name]).line ?? 1;
+        }
+      }
+      const line = place(at).line ?? 1;
+      file.entities.push({ entity, document, index, line, fieldLines, fileReferences, complete });
+    }
+  }
+  return file;
+}
+
+/** The path from the repository's root of a `file://` target, relative to the file naming it; undefined outside. */
+function referencedPath(file: string, reference: string): string | undefined {
+  if (posix.isAbsolute(reference)) return undefined;
+  const target = posix.normalize(posix.join(posix.dirname(file), reference));
+  return target === '..' || target.startsWith('../') ? undefined : target;
+}
+
+interface ReadDocument {
+  value: unknown;
+  /** The parsed YAML, to place problems; absent when the text could be read but not placed. */
+  doc?: Document;
+  lines: LineCounter;
+}
+
+interface ReadText {
+  /** How many documents the text holds, whether or not they could be read. */
+  count: number;
+  documents: ReadDocument[];
+  problems: PortYmlProblem[];
+}
+
+const whole = (message: string, at: Partial<PortYmlProblem> = {}, count = 1): ReadText => ({
+  count,
+  documents: [],
+  problems: [{ document: 0, field: '', ...at, message }],
+});
+
+/** JSON as JSON (its rules and messages), placed through the YAML parser, since JSON is YAML. */
+function readJson(text: string): ReadText {
+  let value: unknown;
+  try {
+    value = parseJson(text);
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) {
+      const reason = error.message.replace(/ at line \d+, column \d+ \(position \d+\)$/, '');
+      return whole(`is not valid JSON: ${reason}`, { line: error.line, column: error.column, offset: error.offset });
+    }
+    // The parsers recurse into nested arrays and objects: a file nested thousands deep overflows the stack.
+    if (error instanceof RangeError) return whole('is nested too deeply to be read');
+    throw error;
+  }
+  const lines = new LineCounter();
+  let doc: Document | undefined;
+  try {
+    doc = parseDocument(text, { lineCounter: lines });
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+  }
+  // JSON that YAML reads otherwise (tabs, say) is still JSON: its problems are then named without a place.
+  return {
+    count: 1,
+    documents: [{ value, doc: doc && doc.errors.length === 0 ? doc : undefined, lines }],
+    problems: [],
+  };
+}
+
+function readYaml(text: string, multipleDocuments: boolean): ReadText {
+  const lines = new LineCounter();
+  let docs: Document[];
+  try {
+    const parsed = parseAllDocuments(text, { lineCounter: lines });
+    docs = Array.isArray(parsed) ? parsed : []; // an empty stream
+  } catch (error) {
+    if (error instanceof RangeError) return whole('is nested too deeply to be read');
+    throw error;
+  }
+  const problems: PortYmlProblem[] = [];
+  for (const [document, doc] of docs.entries()) {
+    for (const error of doc.errors) {
+      const { line, col } = error.linePos?.[0] ?? lines.linePos(error.pos[0]);
+      // yaml's own message repeats the position and draws the line; its first sentence is enough here.
+      const what = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      problems.push({
+        document,
+        field: '',
+        line,
+        column: col,
+        offset: error.pos[0],
+        message: `is not valid YAML: ${what}`,
+      });
+    }
+  }
+  if (problems.length > 0) return { count: docs.length, documents: [], problems };
+  if (!multipleDocuments && docs.length > 1) {
+    const { line, col } = lines.linePos(docs[1]!.range?.[0] ?? 0);
+    const message = `holds ${docs.length} YAML documents; it may hold one (one entity or a list)`;
+    return whole(message, { line, column: col }, docs.length);
+  }
+  const documents: ReadDocument[] = [];
+  for (const [document, doc] of docs.entries()) {
+    try {
+      documents.push({ value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), doc, lines });
+    } catch (error) {
+      if (error instanceof RangeError) return whole('is nested too deeply to be read', { document }, docs.length);
+      if (!(error instanceof ReferenceError)) throw error;
+      const why = /alias count/i.test(error.message)
+        ? `its aliases expand too far (over the limit of ${MAX_ALIAS_COUNT} alias expansions)`
+        : error.message;
+      return whole(`is not accepted as YAML: ${why}`, { document }, docs.length);
+    }
+  }
+  return { count: docs.length, documents, problems: [] };
+}
