@@ -91,6 +91,25 @@ relations:
   });
 });
 
+describe('texts that cannot be read whole', () => {
+  test('YAML nested deeper than the parser recurses, and aliases that expand too far: one problem each', () => {
+    const deep = `identifier: a\nblueprint: s\nproperties: { x: ${'['.repeat(50_000)}${']'.repeat(50_000)} }\n`;
+    // yaml notices its own stack running out and says so as a syntax error; either way, one problem and no crash.
+    const tooDeep = parsePortYml('port.yml', deep, GITOPS);
+    expect(tooDeep.entities).toEqual([]);
+    expect(tooDeep.problems.map((problem) => problem.message)).toEqual([
+      expect.stringMatching(/^(is nested too deeply to be read|is not valid YAML: Maximum call stack size exceeded)$/),
+    ]);
+    let bomb = 'a: &a [x, x, x, x, x, x, x, x, x]\n';
+    for (const [level, name] of ['b', 'c', 'd', 'e', 'f'].entries()) {
+      bomb += `${name}: &${name} [${Array(9).fill(`*${'abcdef'[level]}`).join(', ')}]\n`;
+    }
+    expect(said(parsePortYml('port.yml', bomb, GITOPS).problems)).toEqual([
+      '0 undefined:undefined : is not accepted as YAML: its aliases expand too far (over the limit of 100 alias expansions)',
+    ]);
+  });
+});
+
 describe('file:// values', () => {
   test('top-level property values, relative to the file, read in one call for all files', async () => {
     const { asked, read } = repository({ 'svc/README.md': '# Svc', 'docs/a.md': 'A' });

@@ -88,7 +88,14 @@ const UNKNOWN_KEY = `(expected ${ENTITY_KEYS.join(', ')})`;
 /** Parses the text of the file at `path` (from the repository's root). */
 export function parsePortYml(path: string, text: string, options: PortYmlOptions): PortYmlFile {
   const json = extname(path).toLowerCase() === '.json';
-  const read = json ? readJson(text) : readYaml(text, options.multipleDocuments);
+  let read: ReadText;
+  try {
+    read = json ? readJson(text) : readYaml(text, options.multipleDocuments);
+  } catch (error) {
+    // The parsers recurse into nested arrays and objects: a file nested thousands deep overflows the stack.
+    if (!(error instanceof RangeError)) throw error;
+    read = whole('is nested too deeply to be read');
+  }
   const file: PortYmlFile = { path, documents: read.count, entities: [], problems: read.problems };
   if (file.problems.length > 0) return file;
   const shape = entityShape({ ...options, words: json ? JSON_WORDS : YAML_WORDS });
@@ -188,35 +195,22 @@ function readJson(text: string): ReadText {
       const reason = error.message.replace(/ at line \d+, column \d+ \(position \d+\)$/, '');
       return whole(`is not valid JSON: ${reason}`, { line: error.line, column: error.column, offset: error.offset });
     }
-    // The parsers recurse into nested arrays and objects: a file nested thousands deep overflows the stack.
-    if (error instanceof RangeError) return whole('is nested too deeply to be read');
     throw error;
   }
   const lines = new LineCounter();
-  let doc: Document | undefined;
-  try {
-    doc = parseDocument(text, { lineCounter: lines });
-  } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
-  }
+  const doc = parseDocument(text, { lineCounter: lines });
   // JSON that YAML reads otherwise (tabs, say) is still JSON: its problems are then named without a place.
   return {
     count: 1,
-    documents: [{ value, doc: doc && doc.errors.length === 0 ? doc : undefined, lines }],
+    documents: [{ value, doc: doc.errors.length === 0 ? doc : undefined, lines }],
     problems: [],
   };
 }
 
 function readYaml(text: string, multipleDocuments: boolean): ReadText {
   const lines = new LineCounter();
-  let docs: Document[];
-  try {
-    const parsed = parseAllDocuments(text, { lineCounter: lines });
-    docs = Array.isArray(parsed) ? parsed : []; // an empty stream
-  } catch (error) {
-    if (error instanceof RangeError) return whole('is nested too deeply to be read');
-    throw error;
-  }
+  const parsed = parseAllDocuments(text, { lineCounter: lines });
+  const docs = Array.isArray(parsed) ? parsed : []; // an empty stream
   const problems: PortYmlProblem[] = [];
   for (const [document, doc] of docs.entries()) {
     for (const error of doc.errors) {
@@ -244,7 +238,6 @@ function readYaml(text: string, multipleDocuments: boolean): ReadText {
     try {
       documents.push({ value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), doc, lines });
     } catch (error) {
-      if (error instanceof RangeError) return whole('is nested too deeply to be read', { document }, docs.length);
       if (!(error instanceof ReferenceError)) throw error;
       const why = /alias count/i.test(error.message)
         ? `its aliases expand too far (over the limit of ${MAX_ALIAS_COUNT} alias expansions)`
