@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import nock from 'nock';
+import { dispatchWorkflow } from '../../app/dispatch/dispatch-workflow.ts';
+import { GithubAccess } from '../../app/github/index.ts';
 import { portSignatureHeaders } from '../../src/signing/index.ts';
 import { startTestCatalog, type TestCatalog, TEST_CREDENTIALS } from '../helpers/catalog-server.ts';
 import {
@@ -305,5 +307,33 @@ describe('POST /api/port/invocations', () => {
     await catalog.server.wharfApp.settle();
     expect(dispatch.isDone()).toBe(true);
     expect((await getRunLogs(catalog, runId)).filter((log) => log.message.startsWith('dispatched'))).toHaveLength(1);
+  });
+});
+
+describe("a dispatch with Octokit's retries on, as in production", () => {
+  const github = new GithubAccess(createTestProbot({ octokitRetries: true }));
+  const invocation = { runId: 'r_once', org: 'acme', repo: 'deployer', workflow: 'deploy.yml' };
+  const dispatch = () =>
+    dispatchWorkflow(
+      github,
+      { ...invocation, workflowInputs: {}, reportWorkflowStatus: true },
+      { allowedWorkflows: ['acme/*/*.yml'], findRunTimeoutMs: 100, findRunIntervalMs: 20 },
+      () => false,
+    );
+  const DISPATCHES = '/repos/acme/deployer/actions/workflows/deploy.yml/dispatches';
+
+  test('a read before it, safe to repeat, is retried after a 502', async () => {
+    nock(GITHUB_API).get('/repos/acme/deployer').reply(502, { message: 'Server Error' });
+    mockRepository();
+    nock(GITHUB_API).post(DISPATCHES).reply(200, { workflow_run_id: 9300, html_url: 'https://github.com/run/9300' });
+    expect(await dispatch()).toMatchObject({ ok: true, workflowRunId: 9300 });
+  });
+
+  test('the dispatch answered 502 is not repeated (a second run could start): it fails as GitHub failing', async () => {
+    mockRepository();
+    nock(GITHUB_API).post(DISPATCHES).reply(502, { message: 'Server Error' });
+    const repeated = nock(GITHUB_API).post(DISPATCHES).reply(200, { workflow_run_id: 9301, html_url: 'x' });
+    await expect(dispatch()).rejects.toMatchObject({ status: 502 });
+    expect(repeated.isDone()).toBe(false);
   });
 });

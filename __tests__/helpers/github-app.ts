@@ -22,16 +22,18 @@ const { privateKey } = generateKeyPairSync('rsa', {
 
 /**
  * Real Probot with test credentials; Octokit's own retries and throttling off, so nock sees each call once.
- * `baseUrl`: a local fake GitHub (fake-github.ts) instead of api.github.com.
+ * `baseUrl`: a local fake GitHub (fake-github.ts) instead of api.github.com. `octokitRetries`: Octokit's retries on,
+ * as in production, waiting milliseconds instead of seconds.
  */
-export function createTestProbot(options: { baseUrl?: string } = {}): Probot {
+export function createTestProbot(options: { baseUrl?: string; octokitRetries?: boolean } = {}): Probot {
+  const retry = options.octokitRetries ? { enabled: true, retryAfterBaseValue: 1 } : { enabled: false };
   return new Probot({
     appId: 123,
     privateKey,
     secret: WEBHOOK_SECRET,
     logLevel: 'fatal',
     ...(options.baseUrl && { baseUrl: options.baseUrl }),
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    Octokit: ProbotOctokit.defaults({ retry, throttle: { enabled: false } }),
   });
 }
 

@@ -79,10 +79,14 @@ export async function dispatchWorkflow(
 
   const dispatchedAt = Date.now();
   const path = { owner: org, repo, workflow_id: workflow };
+  // A dispatch is not safe to repeat (a second run would start): Octokit's retries, which would repeat it after a
+  // 5xx, are off for it.
+  const once = { request: { retries: 0 } };
   let details: { workflow_run_id?: number; html_url?: string } | undefined;
   try {
     const response = await octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
       ...path,
+      ...once,
       ref,
       inputs,
       return_run_details: true,
@@ -95,6 +99,7 @@ export async function dispatchWorkflow(
       try {
         await octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
           ...path,
+          ...once,
           ref,
           inputs,
         });
