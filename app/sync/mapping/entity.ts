@@ -1,12 +1,12 @@
-import type { RelationInput } from '../../../src/port/index.ts';
+import type { EntityInput, RelationInput } from '../../../src/port/index.ts';
 
-/** One entity a mapping made: what the bulk route takes, with the blueprint it goes to. */
-export interface MappedEntity {
+/**
+ * One entity a mapping made: what the bulk route takes (the Port model's EntityInput), with the blueprint it goes
+ * to, its identifier, and its properties and relations always there for the mapping to fill.
+ */
+export interface MappedEntity extends EntityInput {
   blueprint: string;
   identifier: string;
-  title?: string | null;
-  icon?: string | null;
-  team?: string | string[] | null;
   properties: Record<string, unknown>;
   relations: Record<string, RelationInput>;
 }
