@@ -186,6 +186,14 @@ describe('validation against the blueprint', () => {
     ['a related entity that does not exist', { relations: { service: 'ghost' } }, 404, 'not_found', /ghost/],
     ['a bad identifier', { identifier: '..' }, 422, 'invalid_request', /identifier/],
     ['a non-object properties', { properties: [1] }, 422, 'invalid_request', /body\.properties/],
+    // Port resolves a search query written as a relation's value; the catalog does not (docs/port-api.md).
+    [
+      'a search query as a relation value',
+      { relations: { service: { combinator: 'and', rules: [] } } },
+      422,
+      'invalid_request',
+      /body\.relations\.service/,
+    ],
   ])('refuses %s and names it', async (_name, patch, status, code, field) => {
     const body = { identifier: 'd-bad', relations: { service: 'user-service' }, ...patch };
     const response = await catalog.api<Problem>('POST', '/v1/blueprints/deployment/entities', body);
