@@ -70,6 +70,19 @@ describe('what a glob matches', () => {
     ]);
   });
 
+  test('a glob whose states outgrow what is remembered still answers right (the rest of the path runs unremembered)', () => {
+    // `*a` then 12 characters: which of the last 13 characters are `a` is a state of its own, thousands of them.
+    const glob = new Glob(`*a${'?'.repeat(12)}`);
+    let seed = 7;
+    const paths = Array.from({ length: 600 }, () =>
+      Array.from({ length: 40 }, () => ((seed = (seed * 48271) % 2147483647) % 2 === 0 ? 'a' : 'b')).join(''),
+    );
+    for (let round = 0; round < 2; round++) {
+      expect(paths.map((path) => glob.matches(path))).toEqual(paths.map((path) => path.at(-13) === 'a'));
+    }
+    expect(glob.matches(`a${'b'.repeat(5)}/${'b'.repeat(6)}`)).toBe(false);
+  });
+
   test('whether a pattern is a glob at all (a tree walk), and whether it reaches below the top level', () => {
     expect(['**/port.yml', 'a/*.yml', 'port.y?ml', 'port.{yml,yaml}'].map(isGlob)).toEqual([true, true, true, true]);
     expect(['port.yml', 'catalog/entities.yml', 'a[b]'].map(isGlob)).toEqual([false, false, false]);

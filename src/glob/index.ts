@@ -14,7 +14,7 @@ export { GlobPatternError, globPatternProblem, isGlob, MAX_GLOB_LENGTH, spansFol
 export { globPaths } from './walk.ts';
 
 /** Patterns come from each repository's configuration: the recent ones stay compiled. */
-const compiled = new LruMap<string, Glob>(500);
+const compiled = new LruMap<string, Glob>(200);
 
 /** Whether `path` matches any of the patterns (each compiled once while recently used). */
 export function matchesAnyGlob(path: string, patterns: readonly string[], options: GlobOptions = {}): boolean {
