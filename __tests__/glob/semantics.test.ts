@@ -49,6 +49,9 @@ const TABLE: Array<[string, string, boolean, boolean]> = [
   ['./a/port.yml', 'a/port.yml', true, true],
   ['Port.yml', 'port.yml', false, false],
   ['.github/workflows/*.yml', '.github/workflows/ci.yml', true, true],
+  // Characters beyond ASCII are characters like the others (their steps are remembered apart).
+  ['docs/*/ü?.md', 'docs/café/üb.md', true, true],
+  ['docs/*/ü?.md', 'docs/café/ü.md', false, false],
 ];
 
 describe('what a glob matches', () => {

@@ -3,21 +3,17 @@ import { Automaton, FREE, type GlobOptions, SLASH } from './matcher.ts';
 /**
  * States remembered per glob: plenty for ordinary patterns over the paths of large repositories. A pattern whose
  * states keep multiplying past it has each path's rest run on the automaton (still linear), so that its memory
- * stays bounded (a state's steps table is 512 bytes: 128 KiB a glob at most).
+ * stays bounded (a state's row of steps is 512 bytes: 128 KiB a glob at most).
  */
 const MAX_STATES = 256;
-/** Characters below this have their steps in a table; others in a Map. */
-const TABLE_SIZE = 128;
+/** Characters below this have their steps in the table; others in a Map. */
+const ROW = 128;
 const UNKNOWN = -1;
 
 interface State {
   places: Int32Array;
-  accepting: boolean;
   /** Whether the next character starts a name (the start, or after `/`): wildcards may not take a `.` there. */
   startsName: boolean;
-  /** The state after each ASCII character; UNKNOWN until taken once. */
-  table: Int32Array;
-  other: Map<number, number>;
 }
 
 /**
@@ -29,6 +25,13 @@ export class Glob {
   readonly #automaton: Automaton;
   readonly #states: State[] = [];
   readonly #ids = new Map<string, number>();
+  /** The state after (state, ASCII character) at state * ROW + character; UNKNOWN until taken once. */
+  #steps = new Int32Array(ROW * 8).fill(UNKNOWN);
+  /** The steps over other characters, by state * 0x10000 + character. */
+  readonly #otherSteps = new Map<number, number>();
+  #accepting = new Uint8Array(8);
+  /** The state with no places left: no path that goes on from it matches. */
+  #dead = UNKNOWN;
 
   constructor(pattern: string, options: GlobOptions = {}) {
     this.pattern = pattern;
@@ -38,40 +41,50 @@ export class Glob {
 
   /** Whether the whole path (folders separated by `/`, no leading `./`) matches. */
   matches(path: string): boolean {
-    let state = this.#states[0]!;
+    let state = 0;
     for (let index = 0; index < path.length; index++) {
       const code = path.charCodeAt(index);
-      let next = code < TABLE_SIZE ? state.table[code]! : (state.other.get(code) ?? UNKNOWN);
+      let next =
+        code < ROW ? this.#steps[state * ROW + code]! : (this.#otherSteps.get(state * 0x10000 + code) ?? UNKNOWN);
       if (next === UNKNOWN) {
-        const places = this.#automaton.after(state.places, path.charAt(index), FREE, state.startsName);
-        if (this.#states.length >= MAX_STATES && !this.#ids.has(this.#key(places, code === SLASH))) {
-          const rest = this.#automaton.after(places, path.slice(index + 1), FREE, code === SLASH);
+        const from = this.#states[state]!;
+        const places = this.#automaton.after(from.places, path.charAt(index), FREE, from.startsName);
+        const startsName = code === SLASH;
+        if (this.#states.length >= MAX_STATES && !this.#ids.has(this.#key(places, startsName))) {
+          const rest = this.#automaton.after(places, path.slice(index + 1), FREE, startsName);
           return this.#automaton.accepts(rest);
         }
-        next = this.#state(places, code === SLASH);
-        if (code < TABLE_SIZE) state.table[code] = next;
-        else state.other.set(code, next);
+        next = this.#state(places, startsName);
+        if (code < ROW) this.#steps[state * ROW + code] = next;
+        else this.#otherSteps.set(state * 0x10000 + code, next);
       }
-      state = this.#states[next]!;
-      if (state.places.length === 0) return false;
+      if (next === this.#dead) return false;
+      state = next;
     }
-    return state.accepting;
+    return this.#accepting[state] === 1;
   }
 
   #key(places: Int32Array, startsName: boolean): string {
     return `${startsName ? 1 : 0}${places.sort().join(',')}`;
   }
 
-  /** The id of the state of these places, added when new. */
+  /** The id of the state of these places, added when new (the tables grow by doubling). */
   #state(places: Int32Array, startsName: boolean): number {
     const key = this.#key(places, startsName);
-    let id = this.#ids.get(key);
-    if (id === undefined) {
-      const table = new Int32Array(TABLE_SIZE).fill(UNKNOWN);
-      const accepting = this.#automaton.accepts(places);
-      id = this.#states.push({ places, accepting, startsName, table, other: new Map() }) - 1;
-      this.#ids.set(key, id);
+    const known = this.#ids.get(key);
+    if (known !== undefined) return known;
+    const id = this.#states.push({ places, startsName }) - 1;
+    this.#ids.set(key, id);
+    if (id >= this.#accepting.length) {
+      const steps = new Int32Array(this.#steps.length * 2).fill(UNKNOWN);
+      steps.set(this.#steps);
+      this.#steps = steps;
+      const accepting = new Uint8Array(this.#accepting.length * 2);
+      accepting.set(this.#accepting);
+      this.#accepting = accepting;
     }
+    this.#accepting[id] = this.#automaton.accepts(places) ? 1 : 0;
+    if (places.length === 0) this.#dead = id;
     return id;
   }
 }
