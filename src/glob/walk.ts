@@ -12,22 +12,22 @@ const NO_GLOBSTAR: StepRule = { globstar: false };
 
 /** Every file, folder and link under `root` whose path (relative, `/`-separated) matches; sorted. */
 export async function globPaths(root: string, pattern: string, options: GlobOptions = {}): Promise<string[]> {
-  const glob = new Automaton(pattern, options);
+  const automaton = new Automaton(pattern, options);
   const found: string[] = [];
   const visit = async (folder: string, prefix: string, places: Int32Array, throughLink: boolean) => {
     // An unreadable folder holds nothing to match, as for fs.glob.
     const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
       const path = `${prefix}${entry.name}`;
-      if (glob.accepts(glob.after(places, entry.name))) found.push(path);
+      if (automaton.accepts(automaton.after(places, entry.name))) found.push(path);
       const link = entry.isSymbolicLink();
       const isFolder =
         entry.isDirectory() || (link && (await stat(join(folder, entry.name)).catch(() => undefined))?.isDirectory());
       if (!isFolder) continue;
-      const below = glob.after(places, `${entry.name}/`, link || throughLink ? NO_GLOBSTAR : undefined);
+      const below = automaton.after(places, `${entry.name}/`, link || throughLink ? NO_GLOBSTAR : undefined);
       if (below.length > 0) await visit(join(folder, entry.name), `${path}/`, below, link || throughLink);
     }
   };
-  await visit(root, '', glob.start(), false);
+  await visit(root, '', automaton.start(), false);
   return found.sort();
 }
