@@ -6,6 +6,7 @@
  */
 import { extname, posix } from 'node:path';
 import { type Document, LineCounter, parseAllDocuments, parseDocument } from 'yaml';
+import type { z } from 'zod';
 import { JsonSyntaxError, jsonValueProblem, parseJson } from '../json/index.ts';
 import { describeValue, formatPath } from './describe.ts';
 import {
@@ -85,6 +86,11 @@ export interface PortYmlFile {
 
 const UNKNOWN_KEY = `(expected ${ENTITY_KEYS.join(', ')})`;
 
+type Target = 'value' | 'key';
+/** Where a path of the document is: nothing when the text could be read but not placed. */
+type Place = (at: readonly PropertyKey[], target?: Target) => Partial<Position>;
+type Report = (at: readonly PropertyKey[], message: string, target?: Target) => void;
+
 /** Parses the text of the file at `path` (from the repository's root). */
 export function parsePortYml(path: string, text: string, options: PortYmlOptions): PortYmlFile {
   const json = extname(path).toLowerCase() === '.json';
@@ -100,9 +106,8 @@ export function parsePortYml(path: string, text: string, options: PortYmlOptions
   if (file.problems.length > 0) return file;
   const shape = entityShape({ ...options, words: json ? JSON_WORDS : YAML_WORDS });
   for (const [document, { value, doc, lines }] of read.documents.entries()) {
-    const place = (at: readonly PropertyKey[], target: 'value' | 'key' = 'value'): Partial<Position> =>
-      doc ? locate(doc, lines, at, target) : {};
-    const problem = (at: readonly PropertyKey[], message: string, target: 'value' | 'key' = 'value') =>
+    const place: Place = (at, target = 'value') => (doc ? locate(doc, lines, at, target) : {});
+    const report: Report = (at, message, target) =>
       file.problems.push({ document, field: formatPath(at), ...place(at, target), message });
 
     const unsafe = jsonValueProblem(value, '');
@@ -113,49 +118,59 @@ export function parsePortYml(path: string, text: string, options: PortYmlOptions
     }
     if (value === null || value === undefined) continue; // an empty document holds no entity
     const list = Array.isArray(value) ? (value as unknown[]) : [value];
-    const prefix = (index: number): PropertyKey[] => (Array.isArray(value) ? [index] : []);
     for (const [index, raw] of list.entries()) {
+      const at = Array.isArray(value) ? [index] : [];
       const checked = shape.safeParse(raw, { reportInput: true });
-      if (!checked.success) {
-        for (const { issue, path: at } of placedIssues(checked.error.issues, prefix(index))) {
-          if (issue.code === 'unrecognized_keys') {
-            for (const key of issue.keys) problem([...at, key], `unknown key ${UNKNOWN_KEY}`, 'key');
-          } else {
-            const missing = issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined;
-            problem(at, missing ? 'required' : issue.message);
-          }
-        }
-        continue;
-      }
-      const entity = checked.data;
-      const at = prefix(index);
-      const fileReferences: FileReference[] = [];
-      let complete = true;
-      for (const [property, propertyValue] of Object.entries(entity.properties ?? {})) {
-        if (typeof propertyValue !== 'string' || !propertyValue.startsWith(FILE_REFERENCE)) continue;
-        const field = [...at, 'properties', property];
-        const target = referencedPath(path, propertyValue.slice(FILE_REFERENCE.length));
-        if (target === undefined) {
-          problem(field, `${describeValue(propertyValue)} points outside the repository`);
-          complete = false;
-          continue;
-        }
-        const { line = 1, column = 1 } = place(field);
-        fileReferences.push({ property, value: propertyValue, path: target, line, column, field: formatPath(field) });
-      }
-      const fieldLines: Record<string, number> = {};
-      for (const key of Object.keys(entity) as (keyof EntityDocument)[]) {
-        fieldLines[key] = place([...at, key]).line ?? 1;
-        if (key !== 'properties' && key !== 'relations') continue;
-        for (const name of Object.keys(entity[key] ?? {})) {
-          fieldLines[`${key}.${name}`] = place([...at, key, name]).line ?? 1;
-        }
-      }
-      const line = place(at).line ?? 1;
-      file.entities.push({ entity, document, index, line, fieldLines, fileReferences, complete });
+      if (!checked.success) reportIssues(checked.error.issues, at, report);
+      else file.entities.push({ document, index, ...placedEntity(checked.data, path, at, place, report) });
     }
   }
   return file;
+}
+
+/** zod's issues as problems: an unknown key at the key, a missing field at the entity that lacks it. */
+function reportIssues(issues: readonly z.core.$ZodIssue[], at: readonly PropertyKey[], report: Report): void {
+  for (const { issue, path } of placedIssues(issues, at)) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) report([...path, key], `unknown key ${UNKNOWN_KEY}`, 'key');
+    } else {
+      const missing = issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined;
+      report(path, missing ? 'required' : issue.message);
+    }
+  }
+}
+
+/** An entity that has the shape, with its lines and the files its `file://` values name. */
+function placedEntity(
+  entity: EntityDocument,
+  file: string,
+  at: readonly PropertyKey[],
+  place: Place,
+  report: Report,
+): Omit<PortYmlEntity, 'document' | 'index'> {
+  const fileReferences: FileReference[] = [];
+  let complete = true;
+  for (const [property, value] of Object.entries(entity.properties ?? {})) {
+    if (typeof value !== 'string' || !value.startsWith(FILE_REFERENCE)) continue;
+    const field = [...at, 'properties', property];
+    const path = referencedPath(file, value.slice(FILE_REFERENCE.length));
+    if (path === undefined) {
+      report(field, `${describeValue(value)} points outside the repository`);
+      complete = false;
+      continue;
+    }
+    const { line = 1, column = 1 } = place(field);
+    fileReferences.push({ property, value, path, line, column, field: formatPath(field) });
+  }
+  const fieldLines: Record<string, number> = {};
+  for (const key of Object.keys(entity) as (keyof EntityDocument)[]) {
+    fieldLines[key] = place([...at, key]).line ?? 1;
+    if (key !== 'properties' && key !== 'relations') continue;
+    for (const name of Object.keys(entity[key] ?? {})) {
+      fieldLines[`${key}.${name}`] = place([...at, key, name]).line ?? 1;
+    }
+  }
+  return { entity, line: place(at).line ?? 1, fieldLines, fileReferences, complete };
 }
 
 /** The path from the repository's root of a `file://` target, relative to the file naming it; undefined outside. */
