@@ -1,28 +1,24 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ActionCore } from '../../src/action/action-core.ts';
+import { run } from '../../src/action/main.ts';
 import { TEST_CREDENTIALS } from '../helpers/catalog-server.ts';
 
-/** The committed bundle, as action.yml runs it: the tests never rebuild it (CI checks it is current). */
-export const BUNDLE = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
-
+/** What a step left behind, as the runner would see it. */
 export interface StepResult {
+  /** 1 when the step failed (setFailed), else 0. */
   exitCode: number | null;
-  stdout: string;
-  stderr: string;
-  /** The step's log as the runner would show it: stdout and stderr, less the `::add-mask::` commands it consumes. */
+  /** The step's log as the runner would show it, workflow commands (`::warning::`, `::debug::`) as lines. */
   log: string;
-  /** The masks the step asked for (`::add-mask::<value>`). */
+  /** The values the step asked the runner to mask. */
   masks: string[];
-  /** Read back from the GITHUB_OUTPUT file. */
   outputs: Record<string, string>;
-  /** The GITHUB_STEP_SUMMARY file. */
+  /** The job summary. */
   summary: string;
-  /** The `::error::` lines, unescaped: what fails the step in the runner's eyes. */
+  /** The messages that failed the step. */
   errors: string[];
   durationMs: number;
 }
@@ -30,87 +26,45 @@ export interface StepResult {
 export interface RunOptions {
   /** The repository's root (GITHUB_WORKSPACE); default: a fresh empty directory. */
   workspace?: string;
-  /** Extra environment, e.g. RUNNER_DEBUG=1. */
-  env?: Record<string, string>;
+  /** The run has debug logging on (RUNNER_DEBUG=1). */
+  debug?: boolean;
 }
-
-/** The runner's name for an input's variable: INPUT_ + the name uppercased, spaces as underscores (hyphens kept). */
-export const inputVariable = (name: string): string => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 
 /**
- * Runs `node dist/index.js` the way the runner does: inputs as INPUT_* variables, GITHUB_OUTPUT and
- * GITHUB_STEP_SUMMARY files, GITHUB_WORKSPACE; nothing else from this process's environment but PATH.
+ * Runs the Action's source (main.ts's `run`) in this process with these inputs, through a core that records what
+ * the step logs, masks, outputs and summarises. An input not given reads as '', as for a step run by hand.
  */
 export async function runAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<StepResult> {
-  const files = mkdtempSync(join(tmpdir(), 'wharf-step-'));
-  const outputFile = join(files, 'output');
-  const summaryFile = join(files, 'summary');
-  writeFileSync(outputFile, '');
-  writeFileSync(summaryFile, '');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_WORKSPACE: options.workspace ?? files,
-    ...options.env,
+  const emptyWorkspace = options.workspace ? undefined : mkdtempSync(join(tmpdir(), 'wharf-step-'));
+  const lines: string[] = [];
+  const step: StepResult = { exitCode: 0, log: '', masks: [], outputs: {}, summary: '', errors: [], durationMs: 0 };
+  const core: ActionCore = {
+    // As @actions/core reads INPUT_<NAME>: trimmed.
+    getInput: (name) => (inputs[name] ?? '').trim(),
+    setSecret: (secret) => void step.masks.push(secret),
+    // As @actions/core writes GITHUB_OUTPUT: a string as it is, anything else as JSON.
+    setOutput: (name, value) =>
+      void (step.outputs[name] = typeof value === 'string' ? value : value == null ? '' : JSON.stringify(value)),
+    setFailed: (message) => {
+      step.exitCode = 1;
+      step.errors.push(message);
+      lines.push(`::error::${message}`);
+    },
+    info: (message) => void lines.push(message),
+    warning: (message) => void lines.push(`::warning::${message}`),
+    debug: (message) => void lines.push(`::debug::${message}`),
+    isDebug: () => options.debug ?? false,
+    summary: {
+      addRaw: (markdown) => ({ write: async () => void (step.summary += markdown) }),
+    },
   };
-  for (const [name, value] of Object.entries(inputs)) env[inputVariable(name)] = value;
-
   const started = performance.now();
-  const child = spawn(process.execPath, [BUNDLE], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exitCode = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  const durationMs = performance.now() - started;
-
-  const lines = `${stdout}\n${stderr}`.split('\n');
-  const masks = lines
-    .filter((line) => line.startsWith('::add-mask::'))
-    .map((line) => line.slice('::add-mask::'.length));
-  const log = lines.filter((line) => !line.startsWith('::add-mask::')).join('\n');
-  const errors = lines
-    .filter((line) => line.startsWith('::error::'))
-    .map((line) => unescapeCommand(line.slice('::error::'.length)));
-  const result: StepResult = {
-    exitCode,
-    stdout,
-    stderr,
-    log,
-    masks,
-    outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
-    summary: readFileSync(summaryFile, 'utf8'),
-    errors,
-    durationMs,
-  };
-  rmSync(files, { recursive: true, force: true });
-  return result;
-}
-
-/** The GITHUB_OUTPUT file: `name<<DELIMITER` lines, the value, the delimiter (and `name=value` lines). */
-export function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
-    if (heredoc) {
-      const [, name, delimiter] = heredoc;
-      const value: string[] = [];
-      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i]!);
-      outputs[name!] = value.join('\n');
-    } else if (line.includes('=')) {
-      const at = line.indexOf('=');
-      outputs[line.slice(0, at)] = line.slice(at + 1);
-    }
+  try {
+    await run(core, options.workspace ?? emptyWorkspace!);
+  } finally {
+    if (emptyWorkspace) rmSync(emptyWorkspace, { recursive: true, force: true });
   }
-  return outputs;
-}
-
-/** Workflow command data escapes %, CR and LF. */
-function unescapeCommand(text: string): string {
-  return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+  return { ...step, log: lines.join('\n'), durationMs: performance.now() - started };
 }
 
 /** The inputs every step needs: the test catalog's credentials and where it is. */

@@ -29,7 +29,7 @@ test('neither the client secret nor the token reaches any log, in debug mode, wi
   expect(token.length).toBeGreaterThan(10);
 
   // Debug mode logs every request and its body; a 503 adds a retry warning; the failures add error lines.
-  const debug = { env: { RUNNER_DEBUG: '1' } };
+  const debug = { debug: true };
   const base = connection(proxy.url);
   proxy.inject({
     method: 'POST',

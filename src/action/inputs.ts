@@ -1,50 +1,16 @@
 import { z } from 'zod';
 import type { BulkEntity } from '../port/index.ts';
+import { INPUT_DEFAULTS, type InputName, REQUIRED_INPUTS } from './action-inputs.ts';
 import { describeIssues, entitySchema, propertiesSchema, relationsSchema, searchQuerySchema } from './entity-schema.ts';
 import { parseJsonInput, parseListOrText } from './json-input.ts';
 import { OPERATIONS, type OperationName, type OperationSettings, type Settings } from './settings.ts';
 
-/** Every input of action.yml: the vendor's, then wharf's own. */
-export const INPUT_NAMES = [
-  'baseUrl',
-  'clientId',
-  'clientSecret',
-  'operation',
-  'identifier',
-  'title',
-  'icon',
-  'blueprint',
-  'properties',
-  'team',
-  'relations',
-  'runId',
-  'entities',
-  'query',
-  'include',
-  'link',
-  'summary',
-  'externalRunId',
-  'status',
-  'logMessage',
-  'action',
-  'delete_dependents',
-  'createMissingRelatedEntities',
-  'region',
-  'statusLabel',
-  'dryRun',
-  'entitiesFile',
-  'wait',
-  'waitTimeout',
-  'failOnRunFailure',
-  'requestTimeout',
-] as const;
-export type InputName = (typeof INPUT_NAMES)[number];
+// action.yml declares the inputs; action-inputs.ts is generated from it.
+export type { InputName } from './action-inputs.ts';
 
 /** The API's base URL by region; with neither `baseUrl` nor `region`, the vendor's default. */
 export const REGION_BASE_URLS = { eu: 'https://api.port.io', us: 'https://api.us.port.io' } as const;
 export const DEFAULT_BASE_URL = 'https://api.getport.io';
-export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
-export const DEFAULT_WAIT_TIMEOUT_SECONDS = 3600;
 
 /** Inputs that are wrong, each line naming its input: thrown before anything is sent anywhere. */
 export class InputError extends Error {
@@ -59,7 +25,8 @@ export class InputError extends Error {
 /** Reads one input as the runner passes it (core.getInput: trimmed, '' when not given). */
 export type ReadInput = (name: InputName) => string;
 
-// Each input arrives as a string ('' when not given); these turn one into its typed value or a zod issue.
+// Each input arrives as a string: as given, else action.yml's default, else ''. These turn one into its typed value
+// or a zod issue; an input with a default in action.yml never reaches them as ''.
 
 const text = z.string().transform((value) => (value === '' ? undefined : value));
 
@@ -68,14 +35,12 @@ const fail = (ctx: z.RefinementCtx, message: string): never => {
   return z.NEVER;
 };
 
-const boolean = (fallback: boolean) =>
-  z.string().transform((value, ctx) => {
-    if (value === '') return fallback;
-    const lower = value.toLowerCase();
-    if (lower === 'true') return true;
-    if (lower === 'false') return false;
-    return fail(ctx, `must be true or false, got "${value}"`);
-  });
+const boolean = z.string().transform((value, ctx) => {
+  const lower = value.toLowerCase();
+  if (lower === 'true') return true;
+  if (lower === 'false') return false;
+  return fail(ctx, `must be true or false, got "${value}"`);
+});
 
 /** JSON text, then the value checked against `schema`; problems inside the value say where they are. */
 const json = <T extends z.ZodType>(schema: T) =>
@@ -95,18 +60,17 @@ const listOrText = z.string().transform((value, ctx) => {
   return parsed.ok ? parsed.value : fail(ctx, parsed.problem);
 });
 
-const seconds = (fallback: number, max: number) =>
+const seconds = (max: number) =>
   z.string().transform((value, ctx) => {
-    if (value === '') return fallback * 1000;
     const number = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
     if (!(number > 0 && number <= max))
       return fail(ctx, `must be a number of seconds above 0, at most ${max}, got "${value}"`);
     return Math.round(number * 1000);
   });
 
-const oneOf = <T extends string>(values: readonly T[], fallback?: T) =>
+const oneOf = <T extends string>(values: readonly T[]) =>
   z.string().transform((value, ctx): T | undefined => {
-    if (value === '') return fallback;
+    if (value === '') return undefined;
     const match = values.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
     return match ?? fail(ctx, `must be one of ${values.join(', ')} (in any case), got "${value}"`);
   });
@@ -126,12 +90,15 @@ const commaList = z.string().transform((value) => {
   return items.length > 0 ? items : undefined;
 });
 
+/**
+ * Each input's reading: one for every input action.yml declares and no other (the compiler checks both), in
+ * action.yml's order (a test checks it), which is the order problems are reported in.
+ */
 const inputSchema = z.object({
   baseUrl: httpUrl,
-  region: oneOf(['eu', 'us'] as const),
   clientId: text,
   clientSecret: text,
-  operation: oneOf(OPERATIONS, 'UPSERT'),
+  operation: oneOf(OPERATIONS),
   identifier: text,
   title: text,
   icon: text,
@@ -141,28 +108,34 @@ const inputSchema = z.object({
   relations: json(relationsSchema),
   runId: text,
   entities: json(z.array(entitySchema, { error: 'must be a JSON array of entities' })),
-  entitiesFile: z.string().transform((value) => splitList(value)),
   query: json(searchQuerySchema),
   include: commaList,
   link: listOrText,
   summary: text,
   externalRunId: text,
   status: oneOf(['SUCCESS', 'FAILURE'] as const),
-  statusLabel: text,
   logMessage: text,
   action: text,
-  delete_dependents: boolean(false),
-  createMissingRelatedEntities: boolean(false),
-  dryRun: boolean(false),
-  wait: boolean(false),
-  waitTimeout: seconds(DEFAULT_WAIT_TIMEOUT_SECONDS, 6 * 3600),
-  failOnRunFailure: boolean(true),
-  requestTimeout: seconds(DEFAULT_REQUEST_TIMEOUT_SECONDS, 600),
-});
+  delete_dependents: boolean,
+  createMissingRelatedEntities: boolean,
+  region: oneOf(['eu', 'us'] as const),
+  statusLabel: text,
+  dryRun: boolean,
+  entitiesFile: z.string().transform((value) => splitList(value)),
+  wait: boolean,
+  waitTimeout: seconds(6 * 3600),
+  failOnRunFailure: boolean,
+  requestTimeout: seconds(600),
+} satisfies Record<InputName, z.ZodType<unknown, string>>);
 type Inputs = z.output<typeof inputSchema>;
+/** Every input, in action.yml's order. */
+export const INPUT_NAMES = Object.keys(inputSchema.shape) as InputName[];
 
-/** Which inputs each operation cannot do without; one of each inner list is enough. */
-const REQUIRED: Record<OperationName, InputName[][]> = {
+/**
+ * Which inputs each operation cannot do without, beyond those action.yml marks required; one of each inner list is
+ * enough. action.yml has no way to say this, so it stays here, naming only inputs action.yml declares.
+ */
+export const OPERATION_NEEDS: Record<OperationName, InputName[][]> = {
   UPSERT: [['blueprint']],
   GET: [['blueprint'], ['identifier']],
   SEARCH: [['query']],
@@ -177,7 +150,10 @@ const REQUIRED: Record<OperationName, InputName[][]> = {
  * network call, and all of them are reported at once, each naming its input (and for JSON, where in it).
  */
 export function readSettings(read: ReadInput, workspace: string): Settings {
-  const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, read(name)])) as Record<InputName, string>;
+  // Each as the runner passes it: as given, else action.yml's default (a step run by hand is passed no defaults).
+  const raw = Object.fromEntries(
+    INPUT_NAMES.map((name) => [name, read(name) || (INPUT_DEFAULTS[name] ?? '')]),
+  ) as Record<InputName, string>;
   const problems: Array<{ input: InputName; message: string }> = [];
   const parsed = inputSchema.safeParse(raw);
   if (!parsed.success) {
@@ -194,7 +170,7 @@ export function readSettings(read: ReadInput, workspace: string): Settings {
     const one = inputSchema.shape[name].safeParse(raw[name]);
     return one.success ? (one.data as Inputs[N]) : undefined;
   };
-  for (const name of ['clientId', 'clientSecret'] as const) {
+  for (const name of REQUIRED_INPUTS) {
     if (!given(name)) problems.push({ input: name, message: 'is required' });
   }
   if (given('baseUrl') && given('region')) {
@@ -202,7 +178,7 @@ export function readSettings(read: ReadInput, workspace: string): Settings {
   }
   const operation = valid('operation');
   if (operation) {
-    for (const anyOf of REQUIRED[operation]) {
+    for (const anyOf of OPERATION_NEEDS[operation]) {
       if (anyOf.some(given)) continue;
       const names = anyOf.map((name) => `"${name}"`).join(' or ');
       problems.push({

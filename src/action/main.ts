@@ -1,5 +1,6 @@
-import * as core from '@actions/core';
 import { createPortClient, secretForms } from '../port/index.ts';
+import type { ActionCore } from './action-core.ts';
+import { INPUT_DEFAULTS } from './action-inputs.ts';
 import { loadEntitiesFiles } from './entities-file.ts';
 import { InputError, readSettings } from './inputs.ts';
 import { portLinks } from './links.ts';
@@ -14,15 +15,15 @@ import { renderSummary } from './summary.ts';
  * through the Port client -> outputs and the job summary. Never throws: a failure fails the step with a message
  * that says what went wrong.
  */
-export async function run(): Promise<void> {
+export async function run(core: ActionCore, workspace: string): Promise<void> {
   // Masked first of all, whatever else is wrong with the inputs; in every form a log line could show it.
   for (const form of secretForms(core.getInput('clientSecret'))) core.setSecret(form);
-  let operationName = core.getInput('operation').toUpperCase() || 'UPSERT';
+  let operationName = core.getInput('operation').toUpperCase() || INPUT_DEFAULTS.operation;
   try {
-    const settings = readSettings((name) => core.getInput(name), process.env.GITHUB_WORKSPACE || process.cwd());
+    const settings = readSettings((name) => core.getInput(name), workspace);
     const { connection } = settings;
     operationName = settings.operation.operation;
-    const operation = await withEntitiesFromFiles(settings.operation, settings.workspace);
+    const operation = await withEntitiesFromFiles(core, settings.operation, settings.workspace);
 
     const client = createPortClient({
       baseUrl: connection.baseUrl,
@@ -53,7 +54,7 @@ export async function run(): Promise<void> {
     const report = await runOperation(operation, context);
 
     for (const [name, value] of Object.entries(report.outputs)) core.setOutput(name, value);
-    await writeSummary(report.summary);
+    await writeSummary(core, report.summary);
     if (report.failure) core.setFailed(report.failure);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -61,12 +62,16 @@ export async function run(): Promise<void> {
     const heading =
       error instanceof InputError ? `Port: ${operationName} not started` : `Port: ${operationName} failed`;
     // The message is in the log already (setFailed), so the summary is not echoed there.
-    await writeSummary({ heading, lines: ['```', message, '```'] }, { echo: false });
+    await writeSummary(core, { heading, lines: ['```', message, '```'] }, { echo: false });
   }
 }
 
 /** BULK_UPSERT's entities from `entitiesFile`, after those of `entities`; read before any network call. */
-async function withEntitiesFromFiles(operation: OperationSettings, workspace: string): Promise<OperationSettings> {
+async function withEntitiesFromFiles(
+  core: ActionCore,
+  operation: OperationSettings,
+  workspace: string,
+): Promise<OperationSettings> {
   if (operation.operation !== 'BULK_UPSERT' || operation.entitiesFile.length === 0) return operation;
   const loaded = await loadEntitiesFiles(operation.entitiesFile, workspace, operation.defaultBlueprint);
   core.info(`entitiesFile: ${loaded.entities.length} entities from ${loaded.files.length} files`);
@@ -74,10 +79,10 @@ async function withEntitiesFromFiles(operation: OperationSettings, workspace: st
 }
 
 /** The job summary, where the runner asks for one (GITHUB_STEP_SUMMARY); its lines also go to the log. */
-async function writeSummary(section: SummarySection, { echo = true } = {}): Promise<void> {
+async function writeSummary(core: ActionCore, section: SummarySection, { echo = true } = {}): Promise<void> {
   const markdown = renderSummary(section);
   if (echo) core.info(section.lines.join('\n'));
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  if (!core.summary) return;
   try {
     await core.summary.addRaw(markdown).write();
   } catch (error) {
