@@ -20,13 +20,13 @@ export {
 export {
   FILE_REFERENCE,
   type FileReference,
-  MAX_ALIAS_COUNT,
   parsePortYml,
   type PortYmlEntity,
   type PortYmlFile,
   type PortYmlOptions,
   type PortYmlProblem,
 } from './read-port-yml.ts';
+export { MAX_ALIAS_COUNT } from './read-text.ts';
 export { type FileReader, type FileText, resolveFileReferences, type ResolvedPortYml } from './file-references.ts';
 export { type PlacedIssue, placedIssues } from './zod-issues.ts';
 export { locate, type Position } from './yaml-location.ts';

@@ -4,10 +4,9 @@
  * and the App's check runs point into the file. `file://` property values are listed for the caller's reader
  * (file-references.ts): reading them is the caller's business, the Action's workspace or the App's GitHub.
  */
-import { extname, posix } from 'node:path';
-import { type Document, LineCounter, parseAllDocuments, parseDocument } from 'yaml';
+import { posix } from 'node:path';
 import type { z } from 'zod';
-import { JsonSyntaxError, jsonValueProblem, parseJson } from '../json/index.ts';
+import { jsonValueProblem } from '../json/index.ts';
 import { describeValue, formatPath } from './describe.ts';
 import {
   ENTITY_KEYS,
@@ -17,17 +16,12 @@ import {
   JSON_WORDS,
   YAML_WORDS,
 } from './entity-shape.ts';
+import { readText } from './read-text.ts';
 import { locate, type Position } from './yaml-location.ts';
 import { placedIssues } from './zod-issues.ts';
 
 /** The prefix of a property value that stands for a file's text, as in the vendor's GitOps. */
 export const FILE_REFERENCE = 'file://';
-
-/**
- * How often the nodes under one anchor may be repeated through aliases (yaml's `maxAliasCount`, its default): a few
- * lines of anchors of anchors ("billion laughs") would otherwise expand to gigabytes.
- */
-export const MAX_ALIAS_COUNT = 100;
 
 export interface PortYmlOptions extends Omit<EntityShapeOptions, 'words'> {
   /** YAML `---` documents: the Action's entities files may hold several; the vendor's port.yml holds one. */
@@ -93,18 +87,10 @@ type Report = (at: readonly PropertyKey[], message: string, target?: Target) => 
 
 /** Parses the text of the file at `path` (from the repository's root). */
 export function parsePortYml(path: string, text: string, options: PortYmlOptions): PortYmlFile {
-  const json = extname(path).toLowerCase() === '.json';
-  let read: ReadText;
-  try {
-    read = json ? readJson(text) : readYaml(text, options.multipleDocuments);
-  } catch (error) {
-    // The parsers recurse into nested arrays and objects: a file nested thousands deep overflows the stack.
-    if (!(error instanceof RangeError)) throw error;
-    read = whole('is nested too deeply to be read');
-  }
+  const read = readText(path, text, options.multipleDocuments);
   const file: PortYmlFile = { path, documents: read.count, entities: [], problems: read.problems };
   if (file.problems.length > 0) return file;
-  const shape = entityShape({ ...options, words: json ? JSON_WORDS : YAML_WORDS });
+  const shape = entityShape({ ...options, words: read.json ? JSON_WORDS : YAML_WORDS });
   for (const [document, { value, doc, lines }] of read.documents.entries()) {
     const place: Place = (at, target = 'value') => (doc ? locate(doc, lines, at, target) : {});
     const report: Report = (at, message, target) =>
@@ -178,87 +164,4 @@ function referencedPath(file: string, reference: string): string | undefined {
   if (posix.isAbsolute(reference)) return undefined;
   const target = posix.normalize(posix.join(posix.dirname(file), reference));
   return target === '..' || target.startsWith('../') ? undefined : target;
-}
-
-interface ReadDocument {
-  value: unknown;
-  /** The parsed YAML, to place problems; absent when the text could be read but not placed. */
-  doc?: Document;
-  lines: LineCounter;
-}
-
-interface ReadText {
-  /** How many documents the text holds, whether or not they could be read. */
-  count: number;
-  documents: ReadDocument[];
-  problems: PortYmlProblem[];
-}
-
-const whole = (message: string, at: Partial<PortYmlProblem> = {}, count = 1): ReadText => ({
-  count,
-  documents: [],
-  problems: [{ document: 0, field: '', ...at, message }],
-});
-
-/** JSON as JSON (its rules and messages), placed through the YAML parser, since JSON is YAML. */
-function readJson(text: string): ReadText {
-  let value: unknown;
-  try {
-    value = parseJson(text);
-  } catch (error) {
-    if (error instanceof JsonSyntaxError) {
-      const reason = error.message.replace(/ at line \d+, column \d+ \(position \d+\)$/, '');
-      return whole(`is not valid JSON: ${reason}`, { line: error.line, column: error.column, offset: error.offset });
-    }
-    throw error;
-  }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
-  // JSON that YAML reads otherwise (tabs, say) is still JSON: its problems are then named without a place.
-  return {
-    count: 1,
-    documents: [{ value, doc: doc.errors.length === 0 ? doc : undefined, lines }],
-    problems: [],
-  };
-}
-
-function readYaml(text: string, multipleDocuments: boolean): ReadText {
-  const lines = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter: lines });
-  const docs = Array.isArray(parsed) ? parsed : []; // an empty stream
-  const problems: PortYmlProblem[] = [];
-  for (const [document, doc] of docs.entries()) {
-    for (const error of doc.errors) {
-      const { line, col } = error.linePos?.[0] ?? lines.linePos(error.pos[0]);
-      // yaml's own message repeats the position and draws the line; its first sentence is enough here.
-      const what = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      problems.push({
-        document,
-        field: '',
-        line,
-        column: col,
-        offset: error.pos[0],
-        message: `is not valid YAML: ${what}`,
-      });
-    }
-  }
-  if (problems.length > 0) return { count: docs.length, documents: [], problems };
-  if (!multipleDocuments && docs.length > 1) {
-    const { line, col } = lines.linePos(docs[1]!.range?.[0] ?? 0);
-    const message = `holds ${docs.length} YAML documents; it may hold one (one entity or a list)`;
-    return whole(message, { line, column: col }, docs.length);
-  }
-  const documents: ReadDocument[] = [];
-  for (const [document, doc] of docs.entries()) {
-    try {
-      documents.push({ value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), doc, lines });
-    } catch (error) {
-      if (!(error instanceof ReferenceError)) throw error;
-      const why = /alias count/i.test(error.message)
-        ? `its aliases expand too far (over the limit of ${MAX_ALIAS_COUNT} alias expansions)`
-        : error.message;
-      return whole(`is not accepted as YAML: ${why}`, { document }, docs.length);
-    }
-  }
-  return { count: docs.length, documents, problems: [] };
 }
