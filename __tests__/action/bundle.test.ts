@@ -21,18 +21,18 @@ beforeAll(async () => {
 afterAll(async () => catalog.close());
 
 test('UPSERT (the default operation) then GET: the entity written, outputs and summary in the files, secret masked', async () => {
-  const upsert = await runBundle({
-    ...connection(catalog.url),
-    blueprint: 'service',
-    identifier: 'bundled',
-    properties: '{"language": "Go"}',
-  });
+  const upsert = await runBundle(
+    { ...connection(catalog.url), blueprint: 'service', identifier: 'bundled', properties: '{"language": "Go"}' },
+    { env: { RUNNER_DEBUG: '1' } },
+  );
   expect(upsert.errors).toEqual([]);
   expect(upsert.exitCode).toBe(0);
   expect(upsert.outputs.identifier).toBe('bundled');
   expect(upsert.summary).toContain('### Port: UPSERT');
   expect(upsert.masks).toContain(TEST_CREDENTIALS.clientSecret);
   expect(upsert.log).not.toContain(TEST_CREDENTIALS.clientSecret);
+  // Debug logging on (RUNNER_DEBUG): the request bodies are logged.
+  expect(upsert.log).toMatch(/^::debug::upsertEntity POST \/v1\/blueprints\/service\/entities\S* body: /m);
 
   const get = await runBundle({
     ...connection(catalog.url),
@@ -44,9 +44,16 @@ test('UPSERT (the default operation) then GET: the entity written, outputs and s
   expect(jsonOutput(get, 'entity')).toMatchObject({ identifier: 'bundled', properties: { language: 'Go' } });
 });
 
-test('a bad input fails the step with an ::error:: line naming it, before any network call', async () => {
-  const step = await runBundle({ ...connection(catalog.url), operation: 'GET', blueprint: 'service' });
+test('a bad input fails the step with an ::error:: line naming it; a multi-line secret is masked as the runner reads it', async () => {
+  const step = await runBundle({
+    ...connection(catalog.url),
+    clientSecret: 'first-line\nsecond-line',
+    operation: 'GET',
+    blueprint: 'service',
+  });
   expect(step.exitCode).toBe(1);
+  // A workflow command is one line: the secret's line break comes escaped, and each line is masked on its own too.
+  expect(step.masks).toEqual(expect.arrayContaining(['first-line%0Asecond-line', 'first-line', 'second-line']));
   expect(step.errors).toEqual(['Input "identifier" is required for GET']);
   expect(step.summary).toContain('Port: GET not started');
 });
