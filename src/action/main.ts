@@ -1,4 +1,5 @@
 import { createPortClient, secretForms } from '../port/index.ts';
+import { wait } from '../retry/index.ts';
 import type { ActionCore } from './action-core.ts';
 import { INPUT_DEFAULTS } from './action-inputs.ts';
 import { loadEntitiesFiles } from './entities-file.ts';
@@ -48,7 +49,7 @@ export async function run(core: ActionCore, workspace: string): Promise<void> {
       dryRun: settings.dryRun,
       links: portLinks(connection.baseUrl),
       log: { info: (message) => core.info(message), warning: (message) => core.warning(message) },
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      sleep: wait,
       now: () => Date.now(),
     };
     const report = await runOperation(operation, context);
