@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import type { BulkEntity } from '../port/index.ts';
 import { INPUT_DEFAULTS, type InputName, REQUIRED_INPUTS } from './action-inputs.ts';
 import { describeIssues, entitySchema, propertiesSchema, relationsSchema, searchQuerySchema } from './entity-schema.ts';
@@ -28,14 +28,20 @@ export type ReadInput = (name: InputName) => string;
 // Each input arrives as a string: as given, else action.yml's default, else ''. These turn one into its typed value
 // or a zod issue; an input with a default in action.yml never reaches them as ''.
 
-const text = z.string().transform((value) => (value === '' ? undefined : value));
+/** What a reading is given to report a problem with: the parse's own issues. */
+type Context = z.core.ParsePayload;
 
-const fail = (ctx: z.RefinementCtx, message: string): never => {
-  ctx.addIssue({ code: 'custom', message });
+/** The input's text, read by `fn` (classic zod's `z.string().transform(fn)`). */
+const reading = <O>(fn: (value: string, ctx: Context) => O) => z.pipe(z.string(), z.transform(fn));
+
+const text = reading((value) => (value === '' ? undefined : value));
+
+const fail = (ctx: Context, message: string): never => {
+  ctx.issues.push({ code: 'custom', message, input: ctx.value });
   return z.NEVER;
 };
 
-const boolean = z.string().transform((value, ctx) => {
+const boolean = reading((value, ctx) => {
   const lower = value.toLowerCase();
   if (lower === 'true') return true;
   if (lower === 'false') return false;
@@ -43,25 +49,26 @@ const boolean = z.string().transform((value, ctx) => {
 });
 
 /** JSON text, then the value checked against `schema`; problems inside the value say where they are. */
-const json = <T extends z.ZodType>(schema: T) =>
-  z.string().transform((value, ctx): z.output<T> | undefined => {
+const json = <T extends z.ZodMiniType>(schema: T) =>
+  reading((value, ctx): z.output<T> | undefined => {
     if (value === '') return undefined;
     const parsed = parseJsonInput(value);
     if (!parsed.ok) return fail(ctx, parsed.problem);
     const checked = schema.safeParse(parsed.value);
     if (checked.success) return checked.data;
-    for (const message of describeIssues(checked.error.issues)) ctx.addIssue({ code: 'custom', message });
+    for (const message of describeIssues(checked.error.issues))
+      ctx.issues.push({ code: 'custom', message, input: value });
     return z.NEVER;
   });
 
-const listOrText = z.string().transform((value, ctx) => {
+const listOrText = reading((value, ctx) => {
   if (value === '') return undefined;
   const parsed = parseListOrText(value);
   return parsed.ok ? parsed.value : fail(ctx, parsed.problem);
 });
 
 const seconds = (max: number) =>
-  z.string().transform((value, ctx) => {
+  reading((value, ctx) => {
     const number = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
     if (!(number > 0 && number <= max))
       return fail(ctx, `must be a number of seconds above 0, at most ${max}, got "${value}"`);
@@ -69,20 +76,20 @@ const seconds = (max: number) =>
   });
 
 const oneOf = <T extends string>(values: readonly T[]) =>
-  z.string().transform((value, ctx): T | undefined => {
+  reading((value, ctx): T | undefined => {
     if (value === '') return undefined;
     const match = values.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
     return match ?? fail(ctx, `must be one of ${values.join(', ')} (in any case), got "${value}"`);
   });
 
-const httpUrl = z.string().transform((value, ctx) => {
+const httpUrl = reading((value, ctx) => {
   if (value === '') return undefined;
   if (!/^https?:\/\//i.test(value) || !URL.canParse(value)) return fail(ctx, `must be an http(s) URL, got "${value}"`);
   return value.replace(/\/+$/, '');
 });
 
 /** Comma-separated, each trimmed, empty ones dropped (the vendor's reading); sent as repeated `include=`. */
-const commaList = z.string().transform((value) => {
+const commaList = reading((value) => {
   const items = value
     .split(',')
     .map((item) => item.trim())
@@ -121,12 +128,12 @@ const inputSchema = z.object({
   region: oneOf(['eu', 'us'] as const),
   statusLabel: text,
   dryRun: boolean,
-  entitiesFile: z.string().transform((value) => splitList(value)),
+  entitiesFile: reading((value) => splitList(value)),
   wait: boolean,
   waitTimeout: seconds(6 * 3600),
   failOnRunFailure: boolean,
   requestTimeout: seconds(600),
-} satisfies Record<InputName, z.ZodType<unknown, string>>);
+} satisfies Record<InputName, z.ZodMiniType<unknown, string>>);
 type Inputs = z.output<typeof inputSchema>;
 /** Every input, in action.yml's order. */
 export const INPUT_NAMES = Object.keys(inputSchema.shape) as InputName[];

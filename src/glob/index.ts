@@ -13,12 +13,16 @@ export type { GlobOptions } from './matcher.ts';
 export { GlobPatternError, globPatternProblem, isGlob, MAX_GLOB_LENGTH, spansFolders } from './program.ts';
 export { globPaths } from './walk.ts';
 
-/** Patterns come from each repository's configuration: the recent ones stay compiled (with and without dot-names). */
-const compiled = { dot: new LruMap<string, Glob>(200), noDot: new LruMap<string, Glob>(200) };
+/**
+ * Patterns come from each repository's configuration: the recent ones stay compiled (with and without dot-names).
+ * Made on first use, so that a bundle that never calls matchesAnyGlob (the Action's) can leave it all out.
+ */
+let compiled: { dot: LruMap<string, Glob>; noDot: LruMap<string, Glob> } | undefined;
 
 /** Whether `path` matches any of the patterns (each compiled once while recently used). */
 export function matchesAnyGlob(path: string, patterns: readonly string[], options: GlobOptions = {}): boolean {
   const dot = options.dot ?? true;
+  compiled ??= { dot: new LruMap(200), noDot: new LruMap(200) };
   const cache = dot ? compiled.dot : compiled.noDot;
   return patterns.some((pattern) => cache.getOrMake(pattern, () => new Glob(pattern, { dot })).matches(path));
 }

@@ -3,7 +3,7 @@
  * relations, team, icon), which the Action's `entities` and `entitiesFile` inputs take too. Strict: a misspelt key
  * ("propeties") is an error here rather than a field the API refuses or, worse, ignores.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import type { SearchQuery } from '../port-model/index.ts';
 
 /** How messages name collections: as JSON says it (an input, a .json file) or as YAML does (a port.yml). */
@@ -29,12 +29,13 @@ export const ENTITY_KEYS = ['identifier', 'blueprint', 'title', 'icon', 'team', 
 
 /** A search query as the API takes it; its rules are the API's to check. */
 export const searchQuerySchema = (words: ShapeWords) =>
-  z
-    .looseObject(
+  z.pipe(
+    z.looseObject(
       { combinator: z.enum(['and', 'or'], { error: 'must be "and" or "or"' }), rules: z.array(z.unknown()) },
       { error: `must be ${words.object} {combinator, rules}` },
-    )
-    .transform((query) => query as unknown as SearchQuery);
+    ),
+    z.transform((query) => query as unknown as SearchQuery),
+  );
 
 /** A relation's value: an identifier, several, none, or a search query that finds the related entity. */
 export const relationValueSchema = (words: ShapeWords) =>
@@ -53,8 +54,8 @@ export const teamSchema = (words: ShapeWords) =>
     error: `must be a team name, ${words.list} of team names, or null`,
   });
 
-const name = z.string({ error: 'must be a string' }).min(1, 'must not be empty');
-const text = z.string({ error: 'must be a string or null' }).nullish();
+const name = z.string({ error: 'must be a string' }).check(z.minLength(1, 'must not be empty'));
+const text = z.nullish(z.string({ error: 'must be a string or null' }));
 // `properties:` with nothing after it is YAML's null: an entity without properties, as the vendor reads it.
 const emptyAsAbsent = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
 
@@ -63,13 +64,13 @@ export function entityShape(options: EntityShapeOptions) {
   const { words } = options;
   return z.strictObject(
     {
-      identifier: options.identifierRequired ? name : name.optional(),
-      blueprint: options.blueprintRequired ? name : name.optional(),
+      identifier: options.identifierRequired ? name : z.optional(name),
+      blueprint: options.blueprintRequired ? name : z.optional(name),
       title: text,
       icon: text,
-      team: teamSchema(words).optional(),
-      properties: propertiesSchema(words).nullish().transform(emptyAsAbsent),
-      relations: relationsSchema(words).nullish().transform(emptyAsAbsent),
+      team: z.optional(teamSchema(words)),
+      properties: z.pipe(z.nullish(propertiesSchema(words)), z.transform(emptyAsAbsent)),
+      relations: z.pipe(z.nullish(relationsSchema(words)), z.transform(emptyAsAbsent)),
     },
     { error: `must be an entity (${words.object} with identifier, blueprint, properties, ...)` },
   );
