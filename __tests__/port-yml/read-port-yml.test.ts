@@ -44,7 +44,9 @@ describe('the rules that differ on purpose are options', () => {
     const text = 'identifier: a\nblueprint: s\n---\n- identifier: b\n  blueprint: s\n  colour: red\n';
     const action = parsePortYml('entities.yml', text, ACTION);
     expect(action.documents).toBe(2);
-    expect(action.entities.map((item) => [item.entity.identifier, item.document, item.line])).toEqual([['a', 0, 1]]);
+    expect(action.entities.map((item) => [item.entity.identifier, item.document, item.lines().line])).toEqual([
+      ['a', 0, 1],
+    ]);
     expect(said(action.problems)).toEqual([
       '1 6:3 [0].colour: unknown key (expected identifier, blueprint, title, icon, team, properties, relations)',
     ]);

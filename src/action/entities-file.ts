@@ -67,12 +67,12 @@ export async function loadEntitiesFiles(
     const where = (document: number) => `"${file.path}"${file.documents > 1 ? ` (document ${document + 1})` : ''}`;
     for (const found of file.problems) problem(where(found.document), placedMessage(found));
     if (defaultBlueprint === undefined) {
-      for (const { entity, document, index, line } of file.entities) {
+      for (const { entity, document, index, lines } of file.entities) {
         if (entity.blueprint !== undefined) continue;
         const field = formatPath([index]);
         problem(
           where(document),
-          `${field}: has no "blueprint" (give it one, or the "blueprint" input) at line ${line}`,
+          `${field}: has no "blueprint" (give it one, or the "blueprint" input) at line ${lines().line}`,
         );
       }
     }

@@ -21,6 +21,7 @@ export {
   FILE_REFERENCE,
   type FileReference,
   parsePortYml,
+  type EntityLines,
   type PortYmlEntity,
   type PortYmlFile,
   type PortYmlOptions,

@@ -59,14 +59,22 @@ export interface PortYmlEntity {
   document: number;
   /** Its position in its document's list (0 for a document with one entity). */
   index: number;
-  /** The entity's line (1-based). */
-  line: number;
-  /** The line of each field: `identifier`, `properties.url`, `relations.owner`, ... */
-  fieldLines: Record<string, number>;
+  /**
+   * Where it and its fields are. Found when asked: for a JSON file that takes a YAML parse of the whole text, which
+   * the Action, placing only problems, spares for the 10,000 entities of a file without any.
+   */
+  lines: () => EntityLines;
   /** Its `file://` values, to be read and put in. */
   fileReferences: FileReference[];
   /** False when a `file://` value points outside the repository: the entity cannot be written as meant. */
   complete: boolean;
+}
+
+export interface EntityLines {
+  /** The entity's line (1-based). */
+  line: number;
+  /** The line of each field: `identifier`, `properties.url`, `relations.owner`, ... */
+  fields: Record<string, number>;
 }
 
 export interface PortYmlFile {
@@ -92,7 +100,10 @@ export function parsePortYml(path: string, text: string, options: PortYmlOptions
   if (file.problems.length > 0) return file;
   const shape = entityShape({ ...options, words: read.json ? JSON_WORDS : YAML_WORDS });
   for (const [document, { value, doc, lines }] of read.documents.entries()) {
-    const place: Place = (at, target = 'value') => (doc ? locate(doc, lines, at, target) : {});
+    const place: Place = (at, target = 'value') => {
+      const placed = doc();
+      return placed ? locate(placed, lines, at, target) : {};
+    };
     const report: Report = (at, message, target) =>
       file.problems.push({ document, field: formatPath(at), ...place(at, target), message });
 
@@ -108,7 +119,9 @@ export function parsePortYml(path: string, text: string, options: PortYmlOptions
       const at = Array.isArray(value) ? [index] : [];
       const checked = shape.safeParse(raw, { reportInput: true });
       if (!checked.success) reportIssues(checked.error.issues, at, report);
-      else file.entities.push({ document, index, ...placedEntity(checked.data, path, at, place, report) });
+      else {
+        file.entities.push({ document, index, ...placedEntity(checked.data, path, at, place, report) });
+      }
     }
   }
   return file;
@@ -148,15 +161,19 @@ function placedEntity(
     const { line = 1, column = 1 } = place(field);
     fileReferences.push({ property, value, path, line, column, field: formatPath(field) });
   }
-  const fieldLines: Record<string, number> = {};
+  return { entity, lines: () => entityLines(entity, at, place), fileReferences, complete };
+}
+
+function entityLines(entity: EntityDocument, at: readonly PropertyKey[], place: Place): EntityLines {
+  const fields: Record<string, number> = {};
   for (const key of Object.keys(entity) as (keyof EntityDocument)[]) {
-    fieldLines[key] = place([...at, key]).line ?? 1;
+    fields[key] = place([...at, key]).line ?? 1;
     if (key !== 'properties' && key !== 'relations') continue;
     for (const name of Object.keys(entity[key] ?? {})) {
-      fieldLines[`${key}.${name}`] = place([...at, key, name]).line ?? 1;
+      fields[`${key}.${name}`] = place([...at, key, name]).line ?? 1;
     }
   }
-  return { entity, line: place(at).line ?? 1, fieldLines, fileReferences, complete };
+  return { line: place(at).line ?? 1, fields };
 }
 
 /** The path from the repository's root of a `file://` target, relative to the file naming it; undefined outside. */

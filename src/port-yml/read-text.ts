@@ -16,8 +16,12 @@ export const MAX_ALIAS_COUNT = 100;
 
 export interface ReadDocument {
   value: unknown;
-  /** The parsed YAML, to place problems; absent when the text could be read but not placed. */
-  doc?: Document;
+  /**
+   * The parsed YAML, to place problems; undefined when the text could be read but not placed. A JSON text is
+   * parsed as YAML only when something must be placed: most files have nothing to place, and the YAML tree of a
+   * large file takes several times the memory of its value.
+   */
+  doc: () => Document | undefined;
   lines: LineCounter;
 }
 
@@ -61,13 +65,16 @@ function readJson(text: string): Read {
     throw error;
   }
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
-  // JSON that YAML reads otherwise (tabs, say) is still JSON: its problems are then named without a place.
-  return {
-    count: 1,
-    documents: [{ value, doc: doc.errors.length === 0 ? doc : undefined, lines }],
-    problems: [],
+  let placed: { doc: Document | undefined } | undefined;
+  const doc = () => {
+    if (!placed) {
+      const parsed = parseDocument(text, { lineCounter: lines });
+      // JSON that YAML reads otherwise (tabs, say) is still JSON: its problems are then named without a place.
+      placed = { doc: parsed.errors.length === 0 ? parsed : undefined };
+    }
+    return placed.doc;
   };
+  return { count: 1, documents: [{ value, doc, lines }], problems: [] };
 }
 
 function readYaml(text: string, multipleDocuments: boolean): Read {
@@ -99,7 +106,7 @@ function readYaml(text: string, multipleDocuments: boolean): Read {
   const documents: ReadDocument[] = [];
   for (const [document, doc] of docs.entries()) {
     try {
-      documents.push({ value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), doc, lines });
+      documents.push({ value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), doc: () => doc, lines });
     } catch (error) {
       if (!(error instanceof ReferenceError)) throw error;
       const why = /alias count/i.test(error.message)

@@ -40,11 +40,11 @@ describe('a port.yml', () => {
 `,
     );
     expect(spec.problems).toEqual([]);
-    expect(spec.entities.map((entity) => [entity.entity.identifier, entity.line, entity.index])).toEqual([
+    expect(spec.entities.map((entity) => [entity.entity.identifier, entity.lines().line, entity.index])).toEqual([
       ['billing', 1, 0],
       ['billing-db', 6, 1],
     ]);
-    expect(spec.entities[1]!.fieldLines['relations.service']).toBe(9);
+    expect(spec.entities[1]!.lines().fields['relations.service']).toBe(9);
     const references = spec.entities.flatMap((entity) => entity.fileReferences);
     expect(references.map((value) => [value.property, value.path, value.line])).toEqual([
       ['readme', 'services/billing/README.md', 4],

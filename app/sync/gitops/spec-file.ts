@@ -47,7 +47,7 @@ export function specProblem({ line = 1, column = 1, field, message }: PortYmlPro
   return { line, column, field, message };
 }
 
-export function specEntity({ entity, line, index, fieldLines }: PortYmlEntity): SpecEntity {
+export function specEntity({ entity, lines, index }: PortYmlEntity): SpecEntity {
   // GITOPS_RULES require both, so an entity the reader answers has them.
   const mapped: MappedEntity = {
     identifier: entity.identifier!,
@@ -58,5 +58,6 @@ export function specEntity({ entity, line, index, fieldLines }: PortYmlEntity): 
   if (entity.title !== undefined) mapped.title = entity.title;
   if (entity.icon !== undefined) mapped.icon = entity.icon;
   if (entity.team !== undefined) mapped.team = entity.team;
-  return { entity: mapped, line, index, fieldLines };
+  const { line, fields } = lines();
+  return { entity: mapped, line, index, fieldLines: fields };
 }
