@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DatabaseSync } from 'node:sqlite';
 import { type Credentials, loadCredentials } from './auth/index.ts';
 import { OutboxWorker } from '../src/outbox/index.ts';
+import { consoleRoutes } from './console/index.ts';
 import { changelogHandler } from './delivery/index.ts';
 import { catalogRoutes, type RateLimitSettings } from './http/index.ts';
 import { invocationHandler } from './invocation/index.ts';
@@ -52,7 +53,7 @@ export interface CatalogOptions {
 export interface Catalog {
   credentials: Credentials & { source: 'environment' | 'generated' | 'stored' | 'given' };
   db: DatabaseSync;
-  /** Registers the `/v1` routes on a fastify server. */
+  /** Registers the `/v1` routes and the web console (`/console`) on a fastify server. */
   register(app: FastifyInstance): Promise<void>;
   /** Starts delivering the outbox (pending deliveries of an earlier process first). */
   startDeliveries(): void;
@@ -108,6 +109,8 @@ export function openCatalog(options: CatalogOptions): Catalog {
         rateLimit: options.rateLimit ?? DEFAULT_RATE_LIMIT,
         warn,
       });
+      // The web console (/console): its own cookies, forms and HTML errors, beside the /v1 API's context.
+      await app.register(consoleRoutes, { ctx, credentials, warn });
     },
     startDeliveries: () => worker.start(),
     pendingDeliveries: () => worker.pending(),

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { startTestCatalog, type TestCatalog } from '../helpers/catalog-server.ts';
+import { ConsoleBrowser, textOf } from './console-browser.ts';
+
+let catalog: TestCatalog;
+let browser: ConsoleBrowser;
+
+beforeAll(async () => {
+  catalog = await startTestCatalog();
+  for (const blueprint of [
+    { identifier: 'team', title: 'Team', schema: { properties: { lead: { type: 'string' } } } },
+    {
+      identifier: 'service',
+      title: 'Service <b>core</b>',
+      schema: { properties: { language: { type: 'string' } } },
+      relations: { owner: { title: 'Owned by', target: 'team', required: false, many: false } },
+    },
+    {
+      identifier: 'deployment',
+      title: 'Deployment',
+      schema: { properties: {} },
+      relations: {
+        service: { title: 'Deploys', target: 'service', required: true, many: false },
+        previous: { target: 'deployment', required: false, many: false },
+      },
+    },
+  ]) {
+    expect((await catalog.api('POST', '/v1/blueprints', blueprint)).status).toBe(201);
+  }
+  expect((await catalog.api('POST', '/v1/blueprints/team/entities', { identifier: 'core' })).status).toBe(201);
+  browser = new ConsoleBrowser(catalog.url);
+  expect((await browser.signIn(catalog.credentials)).status).toBe(303);
+});
+
+afterAll(async () => {
+  await catalog.close();
+});
+
+describe('console blueprints', () => {
+  test('the list links each blueprint to its entities, with counts', async () => {
+    const page = await browser.get('/console/blueprints');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.html).toContain('<main id="main"');
+    expect(page.html).toContain('<a href="/console/blueprints/team/entities">Team</a>');
+    // A title is text, never markup.
+    expect(page.html).toContain('Service &lt;b&gt;core&lt;/b&gt;');
+    expect(page.html).not.toContain('<b>core</b>');
+    const rows = /<table id="blueprints">([\s\S]*?)<\/table>/.exec(page.html)![1]!;
+    expect(textOf(rows)).toContain('Title Identifier Entities Properties Relations');
+    expect(textOf(rows)).toContain('Team team 1 1 0');
+  });
+
+  test('the diagram draws every blueprint and relation, with a title, a description and a text alternative', async () => {
+    const page = await browser.get('/console/blueprints');
+    const svg = /<svg[\s\S]*?<\/svg>/.exec(page.html)![0];
+    expect(svg).toContain('role="img"');
+    expect(svg).toContain('aria-labelledby="diagram-title diagram-desc"');
+    expect(svg).toContain('<title id="diagram-title">Blueprints and their relations</title>');
+    expect(textOf(svg)).toContain('3 blueprints and 3 relations');
+    expect(svg.match(/<g class="node">/g)).toHaveLength(3);
+    expect(svg.match(/<g class="edge">/g)).toHaveLength(3);
+    for (const label of ['Owned by', 'Deploys', 'previous', 'Deployment', 'Service &lt;b&gt;core&lt;/b&gt;']) {
+      expect(svg).toContain(`>${label}</text>`);
+    }
+    // Laid out: every box has a position and a size, every arrow a path.
+    expect(svg).toMatch(/<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="52"/);
+    expect(svg).toMatch(/<path d="M[\d.]+,[\d.]+( L[\d.]+,[\d.]+)+" marker-end="url\(#arrow\)">/);
+    const relations = textOf(/<ul id="relations">([\s\S]*?)<\/ul>/.exec(page.html)![1]!);
+    expect(relations).toContain('Deployment → Deploys ( service , required, one) → Service <b>core</b>');
+    expect(relations).toContain('Service <b>core</b> → Owned by ( owner , optional, one) → Team');
+    expect(relations).toContain('Deployment → previous ( previous , optional, one) → Deployment');
+  });
+});

@@ -1,0 +1,22 @@
+import type { FastifyReply } from 'fastify';
+import type { Credentials } from '../../auth/index.ts';
+import type { CatalogContext } from '../../operations/index.ts';
+import { cameOverHttps, type SessionStore } from '../session/index.ts';
+import type { SafeHtml } from '../views/html.ts';
+
+/** What the console's routes share. */
+export interface ConsoleDeps {
+  ctx: CatalogContext;
+  credentials: Credentials;
+  sessions: SessionStore;
+  warn: (message: string) => void;
+}
+
+/** A CSRF token for the forms of the page about to be sent (its secret cookie set on first use). */
+export function csrfTokenFor(reply: FastifyReply): string {
+  return reply.generateCsrf({ secure: cameOverHttps(reply.request) });
+}
+
+export function sendPage(reply: FastifyReply, document: SafeHtml, status = 200): FastifyReply {
+  return reply.status(status).type('text/html; charset=utf-8').send(document.text);
+}
