@@ -73,7 +73,7 @@ export function csrfTokenOf(html: string): string {
 }
 
 export function hiddenValue(html: string, name: string): string {
-  const match = new RegExp(`<input type="hidden" name="${name}" value="([^"]*)">`).exec(html);
+  const match = new RegExp(`<input type="hidden" name="${name}" value="([^"]*)"\\s*/?>`).exec(html);
   if (!match) throw new Error(`no hidden field ${name} in the page:\n${html.slice(0, 2000)}`);
   return decodeEntities(match[1]!);
 }

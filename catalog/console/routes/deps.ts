@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import type { Credentials } from '../../auth/index.ts';
 import type { CatalogContext } from '../../operations/index.ts';
 import { cameOverHttps, type SessionStore } from '../session/index.ts';
-import type { SafeHtml } from '../views/html.ts';
+import type { SafeHtml } from '../views/markup.ts';
 
 /** What the console's routes share. */
 export interface ConsoleDeps {

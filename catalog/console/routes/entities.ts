@@ -1,4 +1,73 @@
 import type { FastifyInstance } from 'fastify';
-import type { ConsoleDeps } from './deps.ts';
+import { ApiError } from '../../errors.ts';
+import type { Entity } from '../../model.ts';
+import { requireBlueprint, requireEntity, searchBlueprintEntities } from '../../operations/index.ts';
+import {
+  chooseSort,
+  entityHistory,
+  filterQueryOf,
+  incomingRelations,
+  outgoingRelations,
+  PAGE_SIZE,
+  parseTableRequest,
+} from '../entities/index.ts';
+import { CONSOLE_PATH } from '../paths.ts';
+import { entityPage } from '../views/entity-page.ts';
+import { entityTablePage } from '../views/entity-table-page.ts';
+import { type ConsoleDeps, csrfTokenFor, sendPage } from './deps.ts';
 
-export function registerEntityRoutes(_app: FastifyInstance, _deps: ConsoleDeps): void {}
+type BlueprintParams = { Params: { blueprint: string }; Querystring: Record<string, unknown> };
+type EntityParams = { Params: { blueprint: string; identifier: string } };
+
+export function registerEntityRoutes(app: FastifyInstance, { ctx }: ConsoleDeps): void {
+  app.get<BlueprintParams>(`${CONSOLE_PATH}/blueprints/:blueprint/entities`, async (request, reply) => {
+    const blueprint = requireBlueprint(ctx, request.params.blueprint);
+    const tableRequest = parseTableRequest(request.query);
+    const { sort, note } = chooseSort(tableRequest.sort);
+    const filter = filterQueryOf(blueprint, tableRequest.filter);
+    let problem = filter.problem;
+    let entities: Entity[] | undefined;
+    let next: string | null = null;
+    if (!problem) {
+      try {
+        // In identifier order, the one order the search operation has (entities/sorting.ts says what is missing).
+        const found = searchBlueprintEntities(ctx, blueprint.identifier, {
+          query: filter.query,
+          limit: PAGE_SIZE,
+          from: tableRequest.from,
+        });
+        entities = found.entities;
+        next = found.next;
+      } catch (error) {
+        // The catalog's own message, as the API would answer the same search (422 for a rule it refuses).
+        if (!(error instanceof ApiError) || error.status >= 500) throw error;
+        problem = error.message;
+      }
+    }
+    const document = entityTablePage({
+      blueprint,
+      request: tableRequest,
+      sort,
+      entities,
+      next,
+      problem,
+      note,
+      csrfToken: csrfTokenFor(reply),
+    });
+    return sendPage(reply, document, problem ? 422 : 200);
+  });
+
+  app.get<EntityParams>(`${CONSOLE_PATH}/blueprints/:blueprint/entities/:identifier`, async (request, reply) => {
+    const blueprint = requireBlueprint(ctx, request.params.blueprint);
+    const entity = requireEntity(ctx, blueprint.identifier, request.params.identifier);
+    const document = entityPage({
+      blueprint,
+      entity,
+      outgoing: outgoingRelations(ctx, blueprint, entity),
+      incoming: incomingRelations(ctx, blueprint, entity),
+      history: entityHistory(ctx, blueprint.identifier, entity.identifier),
+      csrfToken: csrfTokenFor(reply),
+    });
+    return sendPage(reply, document);
+  });
+}

@@ -1,6 +1,6 @@
 import dagre, { type Edge, type EdgeLabel, type GraphLabel, type NodeLabel } from '@dagrejs/dagre';
 import type { Blueprint } from '../../model.ts';
-import { html, type SafeHtml } from './html.ts';
+import { markup, type SafeHtml } from './markup.ts';
 
 /** Text in the diagram is cut to this many characters; the list below the diagram has every name whole. */
 const MAX_LABEL_CHARS = 32;
@@ -57,19 +57,9 @@ export function blueprintDiagram(blueprints: readonly Blueprint[]): SafeHtml {
     const node = graph.node(blueprint.identifier);
     const left = node.x! - node.width / 2;
     const top = node.y! - node.height / 2;
-    return html`<g class="node"
-      ><rect
-        x="${round(left)}"
-        y="${round(top)}"
-        width="${round(node.width)}"
-        height="${round(node.height)}"
-        rx="6"
-      ></rect>
-      <text x="${round(node.x!)}" y="${round(top + 21)}" text-anchor="middle">${cut(blueprint.title)}</text>
-      <text class="identifier" x="${round(node.x!)}" y="${round(top + 40)}" text-anchor="middle"
-        >${cut(blueprint.identifier)}</text
-      ></g
-    >`;
+    return markup`<g class="node"><rect x="${round(left)}" y="${round(top)}" width="${round(node.width)}" height="${round(node.height)}" rx="6"></rect>
+<text x="${round(node.x!)}" y="${round(top + 21)}" text-anchor="middle">${cut(blueprint.title)}</text>
+<text class="identifier" x="${round(node.x!)}" y="${round(top + 40)}" text-anchor="middle">${cut(blueprint.identifier)}</text></g>`;
   });
   const edges = graph.edges().map((edge: Edge) => {
     const layout = graph.edge(edge);
@@ -78,40 +68,18 @@ export function blueprintDiagram(blueprints: readonly Blueprint[]): SafeHtml {
       .map((point, index) => `${index === 0 ? 'M' : 'L'}${round(point.x)},${round(point.y)}`)
       .join(' ');
     const relation = blueprints.find((blueprint) => blueprint.identifier === edge.v)?.relations[edge.name ?? ''];
-    return html`<g class="edge"
-      ><path d="${path}" marker-end="url(#arrow)"></path>
-      <text x="${round(layout.x ?? 0)}" y="${round((layout.y ?? 0) + 4)}" text-anchor="middle"
-        >${relationName(edge.name ?? '', relation?.title)}</text
-      ></g
-    >`;
+    return markup`<g class="edge"><path d="${path}" marker-end="url(#arrow)"></path>
+<text x="${round(layout.x ?? 0)}" y="${round((layout.y ?? 0) + 4)}" text-anchor="middle">${relationName(edge.name ?? '', relation?.title)}</text></g>`;
   });
   const description =
     `${blueprints.length} blueprint${blueprints.length === 1 ? '' : 's'} and ${relations} relation` +
     `${relations === 1 ? '' : 's'}, drawn as arrows from a blueprint to the blueprint it relates to; ` +
     'the list of relations below says the same in text.';
-  return html`<svg
-    xmlns="http://www.w3.org/2000/svg"
-    role="img"
-    aria-labelledby="diagram-title diagram-desc"
-    viewBox="0 0 ${round(width)} ${round(height)}"
-    width="${round(width)}"
-    height="${round(height)}"
-  >
-    <title id="diagram-title">Blueprints and their relations</title>
-    <desc id="diagram-desc">${description}</desc>
-    <defs>
-      <marker
-        id="arrow"
-        viewBox="0 0 10 10"
-        refX="10"
-        refY="5"
-        markerWidth="8"
-        markerHeight="8"
-        orient="auto-start-reverse"
-      >
-        <path class="arrowhead" d="M0,0 L10,5 L0,10 z"></path>
-      </marker>
-    </defs>
-    ${edges} ${nodes}
-  </svg>`;
+  return markup`<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="diagram-title diagram-desc" viewBox="0 0 ${round(width)} ${round(height)}" width="${round(width)}" height="${round(height)}">
+<title id="diagram-title">Blueprints and their relations</title>
+<desc id="diagram-desc">${description}</desc>
+<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path class="arrowhead" d="M0,0 L10,5 L0,10 z"></path></marker></defs>
+${edges}
+${nodes}
+</svg>`;
 }

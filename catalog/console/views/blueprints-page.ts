@@ -1,7 +1,7 @@
 import type { Blueprint } from '../../model.ts';
 import { consolePaths } from '../paths.ts';
 import { blueprintDiagram } from './blueprint-diagram.ts';
-import { html, type SafeHtml } from './html.ts';
+import { markup, type SafeHtml } from './markup.ts';
 import { page } from './layout.ts';
 
 export interface BlueprintSummary {
@@ -14,8 +14,8 @@ export function blueprintsPage(summaries: readonly BlueprintSummary[], csrfToken
   const blueprints = summaries.map((summary) => summary.blueprint);
   const body =
     summaries.length === 0
-      ? html`<p>The catalog has no blueprint yet. Create one with <code>POST /v1/blueprints</code>.</p>`
-      : html`<section aria-labelledby="list-heading">
+      ? markup`<p>The catalog has no blueprint yet. Create one with <code>POST /v1/blueprints</code>.</p>`
+      : markup`<section aria-labelledby="list-heading">
             <h2 id="list-heading">All blueprints</h2>
             <div class="table-scroll" role="region" aria-labelledby="list-heading" tabindex="0">
               <table id="blueprints">
@@ -31,7 +31,7 @@ export function blueprintsPage(summaries: readonly BlueprintSummary[], csrfToken
                 <tbody>
                   ${summaries.map(
                     ({ blueprint, entities }) =>
-                      html`<tr>
+                      markup`<tr>
                         <th scope="row">
                           <a href="${consolePaths.entities(blueprint.identifier)}">${blueprint.title}</a>
                         </th>
@@ -62,7 +62,7 @@ function relationList(blueprints: readonly Blueprint[]): SafeHtml {
   const items = blueprints.flatMap((blueprint) =>
     Object.entries(blueprint.relations).map(([id, relation]) => {
       const flags = [relation.required ? 'required' : 'optional', relation.many ? 'many' : 'one'].join(', ');
-      return html`<li>
+      return markup`<li>
         <a href="${consolePaths.entities(blueprint.identifier)}">${blueprint.title}</a> →
         <span class="relation">${relation.title ?? id}</span> (<code>${id}</code>, ${flags}) →
         <a href="${consolePaths.entities(relation.target)}">${titles.get(relation.target) ?? relation.target}</a>
@@ -70,8 +70,8 @@ function relationList(blueprints: readonly Blueprint[]): SafeHtml {
     }),
   );
   return items.length === 0
-    ? html`<p>No blueprint relates to another.</p>`
-    : html`<ul id="relations">
+    ? markup`<p>No blueprint relates to another.</p>`
+    : markup`<ul id="relations">
         ${items}
       </ul>`;
 }

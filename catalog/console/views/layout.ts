@@ -1,5 +1,5 @@
 import { consolePaths } from '../paths.ts';
-import { html, type Markup, type SafeHtml } from './html.ts';
+import { markup, type Interpolation, type SafeHtml } from './markup.ts';
 
 export interface Crumb {
   label: string;
@@ -9,7 +9,7 @@ export interface Crumb {
 export interface PageOptions {
   /** The page's name: its <title> and its <h1>. */
   title: string;
-  body: Markup;
+  body: Interpolation;
   /** For a signed-in page: the CSRF token of the sign-out form in the header. */
   csrfToken?: string | undefined;
   /** The way back up, from the blueprints list to the page's parent. */
@@ -19,7 +19,7 @@ export interface PageOptions {
 /** The document every console page is: landmarks (banner, navigation, main), a skip link, one stylesheet, one script. */
 export function page(options: PageOptions): SafeHtml {
   const signedIn = options.csrfToken !== undefined;
-  return html`<!doctype html>
+  return markup`<!doctype html>
     <html lang="en">
       <head>
         <meta charset="utf-8" />
@@ -34,7 +34,7 @@ export function page(options: PageOptions): SafeHtml {
           <a class="brand" href="${consolePaths.blueprints}">wharf console</a>
           ${
             signedIn &&
-            html`<nav aria-label="Console">
+            markup`<nav aria-label="Console">
                 <ul>
                   <li><a href="${consolePaths.blueprints}">Blueprints</a></li>
                 </ul>
@@ -55,10 +55,10 @@ export function page(options: PageOptions): SafeHtml {
 }
 
 function breadcrumbs(crumbs: Crumb[]): SafeHtml {
-  return html`<nav aria-label="Breadcrumb" class="breadcrumbs">
+  return markup`<nav aria-label="Breadcrumb" class="breadcrumbs">
     <ol>
       ${crumbs.map((crumb) =>
-        crumb.href ? html`<li><a href="${crumb.href}">${crumb.label}</a></li>` : html`<li>${crumb.label}</li>`,
+        crumb.href ? markup`<li><a href="${crumb.href}">${crumb.label}</a></li>` : markup`<li>${crumb.label}</li>`,
       )}
     </ol>
   </nav>`;

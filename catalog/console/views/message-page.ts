@@ -1,5 +1,5 @@
 import { consolePaths } from '../paths.ts';
-import { html, type SafeHtml } from './html.ts';
+import { markup, type SafeHtml } from './markup.ts';
 import { page } from './layout.ts';
 
 /** A page that only says what went wrong (not found, refused, failed), with a way back. */
@@ -7,7 +7,7 @@ export function messagePage(title: string, message: string, csrfToken?: string):
   return page({
     title,
     csrfToken,
-    body: html`<p class="problem" role="alert">${message}</p>
+    body: markup`<p class="problem" role="alert">${message}</p>
       <p><a href="${consolePaths.blueprints}">Back to the blueprints</a></p>`,
   });
 }

@@ -1,5 +1,5 @@
 import { consolePaths } from '../paths.ts';
-import { html, type SafeHtml } from './html.ts';
+import { markup, type SafeHtml } from './markup.ts';
 import { page } from './layout.ts';
 
 export interface SignInForm {
@@ -18,18 +18,18 @@ export interface SignInForm {
 export function signInPage(form: SignInForm): SafeHtml {
   return page({
     title: 'Sign in',
-    body: html`<p>
+    body: markup`<p>
         Sign in with the embedded catalog's credentials: <code>PORT_CLIENT_ID</code> and
         <code>PORT_CLIENT_SECRET</code> (printed by <code>npm start</code> when it generated them, kept in the data
         directory's <code>credentials.json</code>).
       </p>
-      ${form.notice && html`<p class="notice" role="status">${form.notice}</p>`}
-      ${form.problem && html`<p class="problem" role="alert" id="sign-in-problem">${form.problem}</p>`}
+      ${form.notice && markup`<p class="notice" role="status">${form.notice}</p>`}
+      ${form.problem && markup`<p class="problem" role="alert" id="sign-in-problem">${form.problem}</p>`}
       <form
         class="sign-in"
         method="post"
         action="${consolePaths.signIn}"
-        ${form.problem ? html` aria-describedby="sign-in-problem"` : ''}
+        ${form.problem ? markup` aria-describedby="sign-in-problem"` : ''}
       >
         <input type="hidden" name="_csrf" value="${form.csrfToken}" />
         <input type="hidden" name="next" value="${form.next}" />

@@ -12,9 +12,9 @@ export class SafeHtml {
 }
 
 /** What a template may interpolate: text (escaped), safe markup, lists of both, and nothing (null, undefined, false). */
-export type Markup = SafeHtml | string | number | boolean | null | undefined | readonly Markup[];
+export type Interpolation = SafeHtml | string | number | boolean | null | undefined | readonly Interpolation[];
 
-function render(value: Markup): string {
+function render(value: Interpolation): string {
   if (value === null || value === undefined || value === false) return '';
   if (value instanceof SafeHtml) return value.text;
   if (Array.isArray(value)) return value.map(render).join('');
@@ -23,9 +23,11 @@ function render(value: Markup): string {
 
 /**
  * An HTML template whose every interpolation is escaped unless it is SafeHtml: a page is written as markup with
- * holes, and a value from the catalog cannot open a tag or leave an attribute's quotes.
+ * holes, and a value from the catalog cannot open a tag or leave an attribute's quotes. Named `markup` rather than
+ * `html` so that prettier leaves the markup as written (it reformats templates tagged `html`, whitespace included,
+ * which matters in pre-wrap blocks).
  */
-export function html(strings: TemplateStringsArray, ...values: Markup[]): SafeHtml {
+export function markup(strings: TemplateStringsArray, ...values: Interpolation[]): SafeHtml {
   let text = strings[0]!;
   values.forEach((value, index) => {
     text += render(value) + strings[index + 1]!;
