@@ -37,6 +37,14 @@ function scalar(value: unknown, property: ValueSchema | undefined, view: ValueVi
   if (property?.enum?.some((option) => option === value)) return markup`<span class="label">${String(value)}</span>`;
   if (typeof value === 'boolean') return markup`${value ? 'Yes' : 'No'}`;
   if (typeof value === 'number') return markup`${String(value)}`;
+  if (
+    property?.format === 'labeled-url' &&
+    typeof value === 'object' &&
+    typeof (value as { url?: unknown }).url === 'string'
+  ) {
+    const { url, displayText } = value as { url: string; displayText?: unknown };
+    return link(url, typeof displayText === 'string' && displayText !== '' ? displayText : url, view);
+  }
   if (typeof value === 'object') {
     const json = JSON.stringify(value, null, view === 'cell' ? undefined : 2);
     return view === 'cell'
@@ -48,7 +56,7 @@ function scalar(value: unknown, property: ValueSchema | undefined, view: ValueVi
     case 'markdown':
       return view === 'cell' ? markup`${cut(text, CELL_CHARS)}` : renderMarkdown(text);
     case 'url':
-      return link(text, view);
+      return link(text, text, view);
     case 'date-time':
     case 'date':
       return Number.isNaN(Date.parse(text))
@@ -63,11 +71,11 @@ function scalar(value: unknown, property: ValueSchema | undefined, view: ValueVi
 }
 
 /** A link only to http(s): any other scheme (javascript:, data:) is shown as text, never made clickable. */
-function link(text: string, view: ValueView): SafeHtml {
+function link(href: string, text: string, view: ValueView): SafeHtml {
   const shown = cut(text, view === 'cell' ? CELL_CHARS : MAX_SHOWN_CHARS);
   let url: URL | undefined;
   try {
-    url = new URL(text);
+    url = new URL(href);
   } catch {
     url = undefined;
   }
