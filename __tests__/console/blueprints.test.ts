@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startTestCatalog, type TestCatalog } from '../helpers/catalog-server.ts';
-import { ConsoleBrowser, textOf } from './console-browser.ts';
+import { type ConsoleBrowser, textOf } from './console-browser.ts';
+import { createThroughApi, signedInBrowser } from './console-setup.ts';
 
 let catalog: TestCatalog;
 let browser: ConsoleBrowser;
@@ -25,11 +26,10 @@ beforeAll(async () => {
       },
     },
   ]) {
-    expect((await catalog.api('POST', '/v1/blueprints', blueprint)).status).toBe(201);
+    await createThroughApi(catalog, '/v1/blueprints', blueprint);
   }
-  expect((await catalog.api('POST', '/v1/blueprints/team/entities', { identifier: 'core' })).status).toBe(201);
-  browser = new ConsoleBrowser(catalog.url);
-  expect((await browser.signIn(catalog.credentials)).status).toBe(303);
+  await createThroughApi(catalog, '/v1/blueprints/team/entities', { identifier: 'core' });
+  browser = await signedInBrowser(catalog);
 });
 
 afterAll(async () => {

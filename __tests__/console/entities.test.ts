@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startTestCatalog, type TestCatalog } from '../helpers/catalog-server.ts';
-import { ConsoleBrowser, decodeEntities, textOf } from './console-browser.ts';
+import { type ConsoleBrowser, decodeEntities, textOf } from './console-browser.ts';
+import { createThroughApi, signedInBrowser } from './console-setup.ts';
 
 let catalog: TestCatalog;
 let browser: ConsoleBrowser;
@@ -8,10 +9,7 @@ let browser: ConsoleBrowser;
 const SERVICES = 110;
 const serviceId = (index: number): string => `svc-${String(index).padStart(3, '0')}`;
 
-async function create(path: string, body: unknown): Promise<void> {
-  const answer = await catalog.api('POST', path, body);
-  if (answer.status !== 201 && answer.status !== 200) throw new Error(`${path}: ${JSON.stringify(answer.body)}`);
-}
+const create = (path: string, body: unknown): Promise<void> => createThroughApi(catalog, path, body);
 
 /** The rows of the entity table: each row's identifier (its row header). */
 function rowIdentifiers(html: string): string[] {
@@ -80,8 +78,7 @@ beforeAll(async () => {
     relations: { service: 'api' },
   });
   await create('/v1/blueprints/deployment/entities', { identifier: 'deploy-2', relations: { service: 'api' } });
-  browser = new ConsoleBrowser(catalog.url);
-  expect((await browser.signIn(catalog.credentials)).status).toBe(303);
+  browser = await signedInBrowser(catalog);
 });
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startTestCatalog, type TestCatalog } from '../helpers/catalog-server.ts';
-import { ConsoleBrowser, textOf } from './console-browser.ts';
+import { type ConsoleBrowser, textOf } from './console-browser.ts';
+import { createThroughApi, signedInBrowser } from './console-setup.ts';
 
 let catalog: TestCatalog;
 let browser: ConsoleBrowser;
@@ -28,10 +29,7 @@ function expectNoActiveContent(html: string): void {
   expect(html).not.toMatch(/<(img|iframe|object|embed|style)\b/i);
 }
 
-async function create(path: string, body: unknown): Promise<void> {
-  const answer = await catalog.api('POST', path, body);
-  if (answer.status !== 201 && answer.status !== 200) throw new Error(`${path}: ${JSON.stringify(answer.body)}`);
-}
+const create = (path: string, body: unknown): Promise<void> => createThroughApi(catalog, path, body);
 
 beforeAll(async () => {
   catalog = await startTestCatalog();
@@ -67,8 +65,7 @@ beforeAll(async () => {
     },
     relations: { self: ['evil'] },
   });
-  browser = new ConsoleBrowser(catalog.url);
-  expect((await browser.signIn(catalog.credentials)).status).toBe(303);
+  browser = await signedInBrowser(catalog);
 });
 
 afterAll(async () => {
