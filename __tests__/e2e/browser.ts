@@ -3,6 +3,12 @@ import type { Locator, Page } from 'playwright-core';
 import { type Chromium, launchChromium } from '../helpers/chromium.ts';
 import { type Product, startProduct } from '../helpers/product.ts';
 
+/**
+ * The person the tests read as: in Tokyo (UTC+9, no daylight saving time), reading British English, so that a date
+ * the console shows in the reader's zone differs from the UTC it is stored in, the same on every machine.
+ */
+export const READER = { locale: 'en-GB', timezoneId: 'Asia/Tokyo' };
+
 /** A browser test waits on a loaded machine for a process, a browser and page loads: no duration is asserted. */
 export const BROWSER_TEST_MS = 60_000;
 
@@ -22,7 +28,7 @@ export function consoleInChromium(): ConsoleInChromium {
   let chromium: Chromium | undefined;
   let page: Page | undefined;
   beforeAll(async () => {
-    [product, chromium] = await Promise.all([startProduct(), launchChromium()]);
+    [product, chromium] = await Promise.all([startProduct(), launchChromium({ reader: READER })]);
   }, BROWSER_TEST_MS);
   afterAll(async () => {
     await chromium?.close();

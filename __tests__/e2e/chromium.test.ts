@@ -8,7 +8,7 @@ describe('the browser tests’ Chromium', () => {
   });
 
   test('when missing, fails the tests saying how to install it', async () => {
-    await expect(launchChromium('/nonexistent/chromium')).rejects.toThrow(
+    await expect(launchChromium({ executablePath: '/nonexistent/chromium' })).rejects.toThrow(
       /Chromium is not installed at \/nonexistent\/chromium: install .*apt-get install -y --no-install-recommends chromium.*WHARF_CHROMIUM/,
     );
   });

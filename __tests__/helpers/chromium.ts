@@ -27,6 +27,12 @@ export const CHROMIUM_ARGS = [
 /** How long a locator waits for what it looks for: generous, as the tests run while the machine is loaded. */
 const ACTION_TIMEOUT_MS = 30_000;
 
+/** Who reads the pages: their language and time zone, which the pages' dates are written in. */
+export interface Reader {
+  locale: string;
+  timezoneId: string;
+}
+
 export interface Chromium {
   context: BrowserContext;
   close(): Promise<void>;
@@ -36,7 +42,8 @@ export interface Chromium {
  * Launches headless Chromium on a fresh profile (its own --user-data-dir, removed on close). When the executable is
  * missing this throws, saying how to install it: a browser test must fail then, never pass by skipping.
  */
-export async function launchChromium(executablePath = chromiumPath()): Promise<Chromium> {
+export async function launchChromium(options: { executablePath?: string; reader?: Reader } = {}): Promise<Chromium> {
+  const { executablePath = chromiumPath(), reader } = options;
   if (!existsSync(executablePath)) {
     throw new Error(
       `Chromium is not installed at ${executablePath}: install Debian's package ` +
@@ -47,7 +54,7 @@ export async function launchChromium(executablePath = chromiumPath()): Promise<C
   const userDataDir = mkdtempSync(join(tmpdir(), 'wharf-chromium-'));
   // Playwright takes the profile folder here, not as --user-data-dir in args (which launch() refuses).
   const context = await chromium
-    .launchPersistentContext(userDataDir, { executablePath, headless: true, args: CHROMIUM_ARGS })
+    .launchPersistentContext(userDataDir, { executablePath, headless: true, args: CHROMIUM_ARGS, ...reader })
     .catch((error: unknown) => {
       rmSync(userDataDir, { recursive: true, force: true });
       throw error;
