@@ -21,9 +21,9 @@ export class ConsoleBrowser {
     return this.request('GET', path);
   }
 
-  /** Posts a form as a browser does (urlencoded), with the fields given. */
-  async post(path: string, fields: Record<string, string>): Promise<ConsolePage> {
-    return this.request('POST', path, new URLSearchParams(fields).toString());
+  /** Posts a form as a browser does (urlencoded), with the fields given (or a body already encoded). */
+  async post(path: string, fields: Record<string, string> | string): Promise<ConsolePage> {
+    return this.request('POST', path, typeof fields === 'string' ? fields : new URLSearchParams(fields).toString());
   }
 
   /** Opens the sign-in page and signs in; answers the response to the form's post. */

@@ -35,6 +35,17 @@ describe('console sign-in', () => {
     expect((await browser.get('/console/blueprints')).status).toBe(303);
   });
 
+  test('a form with repeated or missing fields is a wrong sign-in, not a failure', async () => {
+    const browser = new ConsoleBrowser(catalog.url);
+    const form = await browser.get('/console/sign-in');
+    const answer = await browser.post(
+      '/console/sign-in',
+      `_csrf=${encodeURIComponent(csrfTokenOf(form.html))}&clientId=a&clientId=b`,
+    );
+    expect(answer.status).toBe(401);
+    expect(textOf(answer.html)).toContain('The client id or the client secret is wrong.');
+  });
+
   test('a form without its CSRF token is refused', async () => {
     const browser = new ConsoleBrowser(catalog.url);
     await browser.get('/console/sign-in');
@@ -92,14 +103,17 @@ describe('console sign-in', () => {
   });
 
   test('failed sign-ins are limited per address like the token route', async () => {
-    const browser = new ConsoleBrowser(catalog.url);
+    // A catalog of its own: the other tests' failures from this address do not count.
+    const fresh = await startTestCatalog();
+    const browser = new ConsoleBrowser(fresh.url);
     const statuses: number[] = [];
-    // Ten failures a minute per address (an earlier test of this file made one already).
+    // Ten failures a minute per address, then refused before the credentials are compared.
     for (let attempt = 0; attempt < 11; attempt += 1) {
       statuses.push((await browser.signIn({ clientId: 'x', clientSecret: 'y' })).status);
     }
-    expect(statuses).toEqual([...Array(9).fill(401), 429, 429]);
-    const limited = await browser.signIn(catalog.credentials);
+    expect(statuses).toEqual([...Array(10).fill(401), 429]);
+    const limited = await browser.signIn(fresh.credentials);
+    await fresh.close();
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(textOf(limited.html)).toMatch(/Too many failed sign-ins from this address: try again in \d+ s\./);

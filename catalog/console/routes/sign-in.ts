@@ -7,10 +7,13 @@ import { clearConsoleCookies, sessionIdOf, setSessionCookie } from '../session/i
 import { signInPage } from '../views/sign-in-page.ts';
 import { type ConsoleDeps, csrfTokenFor, sendPage } from './deps.ts';
 
+/** A field the form did not send as one string (missing, repeated, too long) is empty: wrong, like a typo. */
+const field = z.string().max(1000).catch('');
+
 const signInFormSchema = z.object({
-  clientId: z.string().max(1000).default(''),
-  clientSecret: z.string().max(1000).default(''),
-  next: z.string().optional(),
+  clientId: field,
+  clientSecret: field,
+  next: z.string().optional().catch(undefined),
 });
 
 /** Sign-in (public: the only page that answers without a session) and sign-out. */
@@ -32,7 +35,9 @@ export function registerSignInRoutes(app: FastifyInstance, deps: ConsoleDeps): v
     consolePaths.signIn,
     { config: { consolePublic: true }, preHandler: app.csrfProtection },
     async (request, reply) => {
-      const form = signInFormSchema.parse(request.body ?? {});
+      const form = signInFormSchema.parse(
+        typeof request.body === 'object' && request.body !== null ? request.body : {},
+      );
       const next = consoleReturnPath(form.next);
       const again = (status: number, problem: string) =>
         sendPage(reply, signInPage({ csrfToken: csrfTokenFor(reply), next, clientId: form.clientId, problem }), status);
