@@ -28,26 +28,33 @@ export async function runCatalogBenchmark(): Promise<void> {
       `catalog load to ${SEARCH_ENTITIES} entities: ${format((SEARCH_ENTITIES - BULK_ENTITIES) / loadSeconds, 0)} entities/s`,
     );
 
-    const searches: [string, unknown][] = [
+    const goRule = { combinator: 'and', rules: [{ property: 'language', operator: '=', value: 'Go' }] };
+    const byStars = { property: 'stars', order: 'desc' };
+    const searches: [string, Record<string, unknown>][] = [
       [
         'equality (name = svc-77777)',
-        { combinator: 'and', rules: [{ property: 'name', operator: '=', value: 'svc-77777' }] },
+        { query: { combinator: 'and', rules: [{ property: 'name', operator: '=', value: 'svc-77777' }] } },
       ],
       [
         'contains (description contains "unit 4242")',
-        { combinator: 'and', rules: [{ property: 'description', operator: 'contains', value: 'unit 4242' }] },
+        {
+          query: { combinator: 'and', rules: [{ property: 'description', operator: 'contains', value: 'unit 4242' }] },
+        },
       ],
+      ['equality, many matches (language = Go, limit 200)', { query: goRule }],
+      // The console's table: filter on one property, sort by another, 50 rows; then a page further on.
+      ['table page (language = Go, sort stars desc, limit 50)', { query: goRule, sort: byStars, limit: 50 }],
       [
-        'equality, many matches (language = Go, limit 200)',
-        { combinator: 'and', rules: [{ property: 'language', operator: '=', value: 'Go' }] },
+        'table page 21 (language = Go, sort stars desc, limit 50, offset 1000)',
+        { query: goRule, sort: byStars, limit: 50, offset: 1000 },
       ],
     ];
-    for (const [label, query] of searches) {
+    for (const [label, body] of searches) {
       const times: number[] = [];
       let found = 0;
       for (let run = 0; run < SEARCH_RUNS; run++) {
         const started = performance.now();
-        const page = (await call('/v1/blueprints/service/entities/search', { query, limit: 200 })) as {
+        const page = (await call('/v1/blueprints/service/entities/search', { limit: 200, ...body })) as {
           entities: unknown[];
         };
         times.push(performance.now() - started);

@@ -14,6 +14,13 @@ export { parseEntityInput } from './entity-input.ts';
 export { createBlueprint, replaceBlueprint, patchBlueprint, deleteBlueprint } from './blueprints.ts';
 export { projectEntity, type Projection } from './entity-view.ts';
 export { searchBlueprintEntities, searchAllEntities, type SearchPage } from './search.ts';
+export {
+  searchEntitiesPage,
+  entitySortSchema,
+  MAX_PAGE_LIMIT,
+  type EntityPage,
+  type EntityPageRequest,
+} from './entity-page.ts';
 export { createAction, replaceAction, deleteAction, requireAction } from './actions.ts';
 export {
   createRun,

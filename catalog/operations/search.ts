@@ -4,6 +4,7 @@ import type { Entity } from '../model.ts';
 import { compileSearchQuery, parseSearchQuery } from '../search/index.ts';
 import type { CatalogContext } from './context.ts';
 import { requireBlueprint } from './entities.ts';
+import { entitySortSchema, searchEntitiesPage } from './entity-page.ts';
 
 /** Each path is applied to every entity of the page: bounded, as the query string bounds them on other routes. */
 export const MAX_PROJECTION_PATHS = 1000;
@@ -19,6 +20,9 @@ const blueprintSearchSchema = z.strictObject({
   exclude: projectionPaths,
   limit: z.number().int().min(1).max(1000).default(200),
   from: z.string().optional(),
+  // wharf's own: a sorted table page (catalog/operations/entity-page.ts)
+  sort: entitySortSchema.optional(),
+  offset: z.number().int().min(0).optional(),
 });
 
 export interface SearchPage {
@@ -31,7 +35,26 @@ export interface SearchPage {
 /** `POST /v1/blueprints/{bp}/entities/search`: one page, and a cursor to the next when there is more. */
 export function searchBlueprintEntities(ctx: CatalogContext, blueprint: string, body: unknown): SearchPage {
   requireBlueprint(ctx, blueprint);
-  const { query, include, exclude, limit, from } = parseOrInvalid(blueprintSearchSchema, body ?? {}, 'body');
+  const { query, include, exclude, limit, from, sort, offset } = parseOrInvalid(
+    blueprintSearchSchema,
+    body ?? {},
+    'body',
+  );
+  const cursor = from === undefined ? undefined : decodeCursor(from);
+  if (sort !== undefined || offset !== undefined || (cursor !== undefined && 'offset' in cursor)) {
+    if (offset !== undefined && cursor !== undefined) throw invalidRequest('body: "offset" and "from" together');
+    const start = offset ?? (cursor && 'offset' in cursor ? cursor.offset : 0);
+    if (cursor !== undefined && !('offset' in cursor)) {
+      throw invalidRequest('body.from: a cursor of an unsorted search, given with "sort"');
+    }
+    const page = searchEntitiesPage(ctx, { blueprint, query, sort, limit, offset: start });
+    return {
+      entities: page.entities,
+      next: page.hasMore ? encodeOffsetCursor(start + limit) : null,
+      include,
+      exclude,
+    };
+  }
   const compiled =
     query === undefined
       ? { where: '1', params: [] }
@@ -39,7 +62,7 @@ export function searchBlueprintEntities(ctx: CatalogContext, blueprint: string, 
   const rows = ctx.entities.search({
     ...compiled,
     blueprint,
-    after: from === undefined ? undefined : decodeCursor(from),
+    after: cursor,
     limit: limit + 1,
   });
   const hasMore = rows.length > limit;
@@ -63,10 +86,21 @@ function encodeCursor(entity: Entity): string {
   return Buffer.from(JSON.stringify([entity.blueprint, entity.identifier])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { blueprint: string; identifier: string } {
+/** A sorted page's `next`: how many entities the pages so far held (sorted pages page by offset). */
+function encodeOffsetCursor(offset: number): string {
+  return Buffer.from(JSON.stringify({ offset })).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { blueprint: string; identifier: string } | { offset: number } {
   try {
-    const [blueprint, identifier] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof blueprint === 'string' && typeof identifier === 'string') return { blueprint, identifier };
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(decoded)) {
+      const [blueprint, identifier] = decoded as unknown[];
+      if (typeof blueprint === 'string' && typeof identifier === 'string') return { blueprint, identifier };
+    } else if (typeof decoded === 'object' && decoded !== null) {
+      const { offset } = decoded as { offset?: unknown };
+      if (typeof offset === 'number' && Number.isSafeInteger(offset) && offset >= 0) return { offset };
+    }
   } catch {
     // reported below
   }

@@ -1,3 +1,4 @@
+import { propertyPathLiteral } from '../store/index.ts';
 import { Sql, sql } from './sql.ts';
 
 /**
@@ -6,10 +7,12 @@ import { Sql, sql } from './sql.ts';
  *   or NULL, so it needs no type checks and stays usable by indexes. `canonicalInstants` marks columns the server
  *   writes as `Date#toISOString` text, which compare as instants without normalizing each row.
  * - `json`: one value inside a JSON document (a property in the JSONB `properties`, or the `team` array), which may
- *   be of any JSON type; predicates look at its type at run time, so no blueprint lookup is needed.
+ *   be of any JSON type; predicates look at its type at run time, so no blueprint lookup is needed. `path` is an
+ *   SQL string literal, never a parameter: `json_extract(e.properties, '$."key"')` is then the expression of the
+ *   property's index (catalog/store property-indexes), which the planner matches only on identical SQL text.
  */
 export type Field =
-  { kind: 'column'; value: Sql; canonicalInstants?: boolean } | { kind: 'json'; document: Sql; path: string };
+  { kind: 'column'; value: Sql; canonicalInstants?: boolean } | { kind: 'json'; document: Sql; path: Sql };
 
 const TIMESTAMP_COLUMNS = new Set(['$createdAt', '$updatedAt']);
 
@@ -26,18 +29,10 @@ const META_COLUMNS = new Map<string, string>([
 ]);
 
 export function fieldOf(property: string): Field {
-  if (property === '$team') return { kind: 'json', document: sql`e.team`, path: '$' };
+  if (property === '$team') return { kind: 'json', document: sql`e.team`, path: new Sql(`'$'`) };
   const column = META_COLUMNS.get(property);
   if (column) return { kind: 'column', value: new Sql(column), canonicalInstants: TIMESTAMP_COLUMNS.has(property) };
-  return { kind: 'json', document: sql`e.properties`, path: propertyPath(property) };
-}
-
-/**
- * The JSON path of a top-level key: `$."key"` with the key JSON-escaped. SQLite reads JSON string escapes inside a
- * quoted path label, so any key (dots, quotes, brackets) addresses exactly itself; the path is bound as a parameter.
- */
-export function propertyPath(key: string): string {
-  return `$.${JSON.stringify(key)}`;
+  return { kind: 'json', document: sql`e.properties`, path: new Sql(propertyPathLiteral(property)) };
 }
 
 /** The field's value: text, a number (JSON booleans come out as 1/0), or JSON text for arrays and objects. */

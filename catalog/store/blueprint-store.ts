@@ -1,5 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { Blueprint } from '../model.ts';
+import { syncPropertyIndexes } from './property-indexes.ts';
 
 type BlueprintRow = {
   identifier: string;
@@ -10,7 +11,10 @@ type BlueprintRow = {
   updated_by: string;
 };
 
-/** Blueprint rows. Blueprints are read on every entity write, so they are kept in memory after the first read. */
+/**
+ * Blueprint rows. Blueprints are read on every entity write, so they are kept in memory after the first read. Each
+ * change also brings the indexes of the properties searches compare up to date (property-indexes.ts).
+ */
 export class BlueprintStore {
   private readonly db: DatabaseSync;
   private readonly cache = new Map<string, Blueprint>();
@@ -53,11 +57,13 @@ export class BlueprintStore {
       updatedBy,
     );
     this.cache.set(blueprint.identifier, blueprint);
+    syncPropertyIndexes(this.db, this.list());
   }
 
   delete(identifier: string): void {
     this.deleteStatement.run(identifier);
     this.cache.delete(identifier);
+    syncPropertyIndexes(this.db, this.list());
   }
 
   /** Relations of other blueprints whose target is `identifier`. */

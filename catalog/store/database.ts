@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import { migrate, openDatabase } from '../../src/sqlite/index.ts';
+import { inTransaction, migrate, openDatabase } from '../../src/sqlite/index.ts';
+import { BlueprintStore } from './blueprint-store.ts';
 import { migrations } from './migrations.ts';
+import { syncPropertyIndexes } from './property-indexes.ts';
 
 export { inTransaction, inSavepoint } from '../../src/sqlite/index.ts';
 
@@ -9,10 +11,21 @@ export const DATABASE_FILE = 'catalog.sqlite';
 
 /** The catalog's database in `dataDir`, its schema up to date. */
 export function openCatalogDatabase(dataDir: string): DatabaseSync {
-  return openDatabase(join(dataDir, DATABASE_FILE), migrations);
+  const db = openDatabase(join(dataDir, DATABASE_FILE), migrations);
+  indexSearchedProperties(db);
+  return db;
 }
 
 /** Brings an already open database (an in-memory one in tests) to the catalog's schema. */
 export function migrateCatalog(db: DatabaseSync): void {
   migrate(db, migrations);
+  indexSearchedProperties(db);
+}
+
+/**
+ * A catalog written before property indexes existed (or by a version that indexed other properties) gets the indexes
+ * its blueprints want now; when they are all there this is one read of sqlite_schema.
+ */
+function indexSearchedProperties(db: DatabaseSync): void {
+  inTransaction(db, () => syncPropertyIndexes(db, new BlueprintStore(db).list()));
 }

@@ -1,5 +1,7 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { Entity, RelationValue } from '../model.ts';
+import { refreshPlannerStatistics, STATISTICS_REFRESH_WRITES } from './property-indexes.ts';
+import { propertyPathLiteral } from './property-path.ts';
 
 type EntityRow = {
   blueprint: string;
@@ -26,6 +28,69 @@ export interface RelationEdge {
 
 const ENTITY_COLUMNS = `e.blueprint, e.identifier, e.title, e.icon, e.team, json(e.properties) AS properties,
   e.relations, e.created_at, e.created_by, e.updated_at, e.updated_by`;
+
+export type SortOrder = 'asc' | 'desc';
+
+/** What a page is sorted by: a property key of the blueprint, or one of SORTABLE_META_COLUMNS. */
+export interface EntitySort {
+  property: string;
+  order: SortOrder;
+}
+
+/** Meta properties a page may be sorted by, and their columns. Fixed SQL text: never built from request data. */
+export const SORTABLE_META_COLUMNS: ReadonlyMap<string, string> = new Map([
+  ['$identifier', 'e.identifier'],
+  ['$title', 'e.title'],
+  ['$createdAt', 'e.created_at'],
+  ['$updatedAt', 'e.updated_at'],
+]);
+
+/**
+ * The ORDER BY of a sorted page: the value, then the identifier as the tie-break, both in `order` so that the
+ * property's index (blueprint, value, identifier) is read in one direction. A property is read with its path as a
+ * literal, the expression of its index. SQLite's order: missing values first, then numbers, then strings.
+ */
+function orderByOf(sort: EntitySort): string {
+  const value =
+    SORTABLE_META_COLUMNS.get(sort.property) ?? `json_extract(e.properties, ${propertyPathLiteral(sort.property)})`;
+  const direction = sort.order === 'desc' ? 'DESC' : 'ASC';
+  return value === 'e.identifier' ? `e.identifier ${direction}` : `${value} ${direction}, e.identifier ${direction}`;
+}
+
+/**
+ * A search: entities matching a compiled condition over alias `e`, in (blueprint, identifier) order, starting after
+ * `after` (keyset paging keeps deep pages as cheap as the first); or, with `sort`, in that order, skipping `offset`.
+ */
+export interface EntitySearch {
+  where: string;
+  params: SQLInputValue[];
+  blueprint?: string;
+  after?: { blueprint: string; identifier: string };
+  sort?: EntitySort;
+  limit?: number;
+  offset?: number;
+}
+
+/** The SELECT of a search; apart from running it, for tests that ask SQLite how it would (EXPLAIN QUERY PLAN). */
+export function entitySearchSql(options: EntitySearch): { sql: string; params: SQLInputValue[] } {
+  const conditions = [`(${options.where})`];
+  const params: SQLInputValue[] = [...options.params];
+  if (options.blueprint !== undefined) {
+    conditions.push('e.blueprint = ?');
+    params.push(options.blueprint);
+  }
+  if (options.after) {
+    conditions.push('(e.blueprint, e.identifier) > (?, ?)');
+    params.push(options.after.blueprint, options.after.identifier);
+  }
+  const orderBy = options.sort ? orderByOf(options.sort) : 'e.blueprint, e.identifier';
+  let sql = `SELECT ${ENTITY_COLUMNS} FROM entities e WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy}`;
+  if (options.limit !== undefined || options.offset !== undefined) {
+    sql += ' LIMIT ? OFFSET ?';
+    params.push(options.limit ?? -1, options.offset ?? 0);
+  }
+  return { sql, params };
+}
 
 export function entityFromRow(row: EntityRow): Entity {
   const entity: Entity = {
@@ -55,6 +120,7 @@ export class EntityStore {
   private readonly insertEdgeStatement: StatementSync;
   private readonly edgesToStatement: StatementSync;
   private readonly countStatement: StatementSync;
+  private writesSinceStatistics = 0;
 
   constructor(db: DatabaseSync) {
     this.db = db;
@@ -120,6 +186,10 @@ export class EntityStore {
         this.insertEdgeStatement.run(entity.blueprint, entity.identifier, relation, target, targetIdentifier);
       }
     }
+    if (++this.writesSinceStatistics >= STATISTICS_REFRESH_WRITES) {
+      this.writesSinceStatistics = 0;
+      refreshPlannerStatistics(this.db);
+    }
   }
 
   delete(blueprint: string, identifier: string): void {
@@ -132,33 +202,9 @@ export class EntityStore {
     return this.edgesToStatement.all(blueprint, identifier) as unknown as RelationEdge[];
   }
 
-  /**
-   * Entities matching a compiled search condition over alias `e`, in (blueprint, identifier) order, starting
-   * after `after` (keyset paging keeps deep pages as cheap as the first).
-   */
-  search(options: {
-    where: string;
-    params: SQLInputValue[];
-    blueprint?: string;
-    after?: { blueprint: string; identifier: string };
-    limit?: number;
-  }): Entity[] {
-    const conditions = [`(${options.where})`];
-    const params: SQLInputValue[] = [...options.params];
-    if (options.blueprint !== undefined) {
-      conditions.push('e.blueprint = ?');
-      params.push(options.blueprint);
-    }
-    if (options.after) {
-      conditions.push('(e.blueprint, e.identifier) > (?, ?)');
-      params.push(options.after.blueprint, options.after.identifier);
-    }
-    let sql = `SELECT ${ENTITY_COLUMNS} FROM entities e WHERE ${conditions.join(' AND ')}
-      ORDER BY e.blueprint, e.identifier`;
-    if (options.limit !== undefined) {
-      sql += ' LIMIT ?';
-      params.push(options.limit);
-    }
+  /** Entities matching a compiled search condition over alias `e`: see EntitySearch. */
+  search(options: EntitySearch): Entity[] {
+    const { sql, params } = entitySearchSql(options);
     return (this.db.prepare(sql).all(...params) as EntityRow[]).map(entityFromRow);
   }
 }
