@@ -92,7 +92,9 @@ describe('console entity table', () => {
     const head = /<thead>([\s\S]*?)<\/thead>/.exec(page.html)![1]!;
     expect(textOf(head)).toBe('Identifier ▲ Title Language Docs Homepage Released Stars Active Notes Updated');
     expect(head.match(/<th scope="col"/g)).toHaveLength(10);
-    expect(head).toContain('<th scope="col" aria-sort="ascending">Identifier');
+    expect(head).toContain(
+      '<th scope="col" aria-sort="ascending"><a href="/console/blueprints/service/entities?sort=-%24identifier">Identifier</a>',
+    );
     const rows = rowIdentifiers(page.html);
     expect(rows).toHaveLength(50);
     expect(rows).toEqual([...rows].sort());
@@ -114,6 +116,11 @@ describe('console entity table', () => {
       pages += 1;
       expect(page.html).toContain(`<caption>Service entities, page ${pages}</caption>`);
       if (pages > 1) expect(page.html).toContain('>First page</a>');
+      if (pages > 2) {
+        expect(page.html).toContain(
+          `<a href="/console/blueprints/service/entities?page=${pages - 1}" rel="prev">Previous page</a>`,
+        );
+      }
       seen.push(...rowIdentifiers(page.html));
       href = nextPageHref(page.html);
     }
@@ -151,14 +158,39 @@ describe('console entity table', () => {
     expect(empty.html).toContain('aria-describedby="filter-problem"');
   });
 
-  test('the table is sorted by identifier, the one order the search operation has, and says so when asked for another', async () => {
-    const sorted = await browser.get('/console/blueprints/service/entities?sort=%24identifier');
-    expect(rowIdentifiers(sorted.html).slice(0, 3)).toEqual(['api', 'svc-000', 'svc-001']);
-    const other = await browser.get('/console/blueprints/service/entities?sort=-stars');
-    expect(other.status).toBe(200);
-    expect(textOf(other.html)).toContain(
-      'Sorting by stars (descending) is not available yet; the table is sorted by identifier.',
+  test('sorts by a column from its header, both ways, and keeps the order with a filter across pages', async () => {
+    const page = await browser.get('/console/blueprints/service/entities');
+    const starsLink = /<th scope="col"><a href="([^"]*)">Stars<\/a><\/th>/.exec(page.html)![1]!;
+    expect(decodeEntities(starsLink)).toBe('/console/blueprints/service/entities?sort=stars');
+    const ascending = await browser.get(decodeEntities(starsLink));
+    // Entities without the property come first, then the numbers in order.
+    expect(rowIdentifiers(ascending.html).slice(0, 3)).toEqual(['svc-000', 'svc-001', 'svc-002']);
+    const header = /<th scope="col" aria-sort="ascending"><a href="([^"]*)">Stars<\/a>/.exec(ascending.html);
+    expect(decodeEntities(header![1]!)).toBe('/console/blueprints/service/entities?sort=-stars');
+    const descending = await browser.get(decodeEntities(header![1]!));
+    expect(descending.html).toContain(
+      '<th scope="col" aria-sort="descending"><a href="/console/blueprints/service/entities?sort=stars">Stars</a>',
     );
+    expect(rowIdentifiers(descending.html).slice(0, 3)).toEqual(['svc-109', 'svc-108', 'svc-107']);
+    expect(descending.html).not.toContain('aria-sort="ascending"');
+
+    const filtered = '/console/blueprints/service/entities?property=language&operator=%3D&value=go&sort=-stars';
+    const first = await browser.get(filtered);
+    expect(rowIdentifiers(first.html).slice(0, 2)).toEqual(['svc-108', 'svc-106']);
+    expect(first.html).toContain('<input type="hidden" name="sort" value="-stars">');
+    const second = await browser.get(nextPageHref(first.html)!);
+    expect(second.html).toContain('<caption>Service entities, page 2, filtered</caption>');
+    // 55 even services and the API (43 stars, on the first page): the second page has the six smallest.
+    expect(rowIdentifiers(second.html)).toEqual(['svc-010', 'svc-008', 'svc-006', 'svc-004', 'svc-002', 'svc-000']);
+    expect(nextPageHref(second.html)).toBeUndefined();
+  });
+
+  test('sorts by title, and says so when asked for a column it cannot sort by', async () => {
+    const byTitle = await browser.get('/console/blueprints/service/entities?sort=-%24title');
+    expect(rowIdentifiers(byTitle.html)[0]).toBe('svc-099');
+    const other = await browser.get('/console/blueprints/service/entities?sort=-nope');
+    expect(other.status).toBe(200);
+    expect(textOf(other.html)).toContain('The table cannot be sorted by nope; it is sorted by identifier.');
     expect(rowIdentifiers(other.html)[0]).toBe('api');
   });
 

@@ -1,6 +1,6 @@
 export { FILTER_OPERATORS, filterFields, filterQueryOf, type EntityFilter, type FilterField } from './filter.ts';
-export { AVAILABLE_SORTS, chooseSort, formatSort, type TableSort } from './sorting.ts';
-export { PAGE_SIZE, parseTableRequest, tableHref, type TableRequest } from './table-request.ts';
+export { catalogSortOf, chooseSort, formatSort, sortableFields, toggledSort, type TableSort } from './sorting.ts';
+export { offsetOf, PAGE_SIZE, parseTableRequest, tableHref, type TableRequest } from './table-request.ts';
 export {
   incomingRelations,
   outgoingRelations,

@@ -1,22 +1,28 @@
-/** An order of the entity table: a column (a search field such as `$identifier`) and a direction. */
+import type { Blueprint } from '../../model.ts';
+
+/** An order of the entity table: a column (a search field such as `$identifier` or a property) and a direction. */
 export interface TableSort {
   field: string;
   direction: 'ascending' | 'descending';
 }
 
-/**
- * The orders the table offers: those the catalog's search operation can return.
- *
- * TODO(issue 16): searchBlueprintEntities (catalog/operations/search.ts) pages in identifier order only, so this
- * is the one order offered. Sorting by another column, or descending, needs a sorted, paged search operation in
- * catalog/operations (planned with the search indexes); once it exists, list its orders here and pass the sort to
- * it in routes/entities.ts. Sorting a page in memory would be wrong: each page would be sorted on its own.
- */
-export const AVAILABLE_SORTS: readonly TableSort[] = [{ field: '$identifier', direction: 'ascending' }];
+export const DEFAULT_SORT: TableSort = { field: '$identifier', direction: 'ascending' };
 
-export const DEFAULT_SORT: TableSort = AVAILABLE_SORTS[0]!;
+/** Meta fields the catalog's sorted page can order by (SORTABLE_META_COLUMNS of the entity store). */
+const SORTABLE_META = ['$identifier', '$title', '$createdAt', '$updatedAt'];
 
-/** `$identifier` or `-$identifier` (descending), as the table's links write a sort. */
+/** Property types whose values order meaningfully; a list or an object has no order a person would expect. */
+const SORTABLE_TYPES = new Set(['string', 'number', 'boolean']);
+
+/** The columns the table can be sorted by: the catalog's sortable meta fields and the scalar properties. */
+export function sortableFields(blueprint: Blueprint): Set<string> {
+  const properties = Object.entries(blueprint.schema.properties)
+    .filter(([, property]) => SORTABLE_TYPES.has(property.type))
+    .map(([name]) => name);
+  return new Set([...SORTABLE_META, ...properties]);
+}
+
+/** `field` or `-field` (descending), as the table's links write a sort. */
 export function parseSort(text: string | undefined): TableSort | undefined {
   if (!text) return undefined;
   const descending = text.startsWith('-');
@@ -28,14 +34,19 @@ export function formatSort(sort: TableSort): string {
 }
 
 /** The sort asked for when the table offers it, else the default and a note saying so. */
-export function chooseSort(requested: TableSort | undefined): { sort: TableSort; note?: string } {
+export function chooseSort(blueprint: Blueprint, requested: TableSort | undefined): { sort: TableSort; note?: string } {
   if (!requested) return { sort: DEFAULT_SORT };
-  const offered = AVAILABLE_SORTS.find(
-    (sort) => sort.field === requested.field && sort.direction === requested.direction,
-  );
-  if (offered) return { sort: offered };
-  return {
-    sort: DEFAULT_SORT,
-    note: `Sorting by ${requested.field} (${requested.direction}) is not available yet; the table is sorted by identifier.`,
-  };
+  if (sortableFields(blueprint).has(requested.field)) return { sort: requested };
+  return { sort: DEFAULT_SORT, note: `The table cannot be sorted by ${requested.field}; it is sorted by identifier.` };
+}
+
+/** The sort a column's header link asks for: the other direction when the table is sorted by it, else ascending. */
+export function toggledSort(current: TableSort, field: string): TableSort {
+  if (current.field !== field) return { field, direction: 'ascending' };
+  return { field, direction: current.direction === 'ascending' ? 'descending' : 'ascending' };
+}
+
+/** The sort in the catalog's terms (catalog/operations searchEntitiesPage). */
+export function catalogSortOf(sort: TableSort): { property: string; order: 'asc' | 'desc' } {
+  return { property: sort.field, order: sort.direction === 'descending' ? 'desc' : 'asc' };
 }

@@ -5,13 +5,11 @@ import { formatSort, parseSort, type TableSort } from './sorting.ts';
 /** Rows of one page of the entity table. */
 export const PAGE_SIZE = 50;
 
-/** What the address of an entity table asks for: a filter, an order, and where the page starts. */
+/** What the address of an entity table asks for: a filter, an order, and a page. */
 export interface TableRequest {
   filter: EntityFilter | undefined;
   sort: TableSort | undefined;
-  /** The search operation's cursor to this page; none for the first. */
-  from: string | undefined;
-  /** The page's number, for a person to read (the cursor says where it starts). */
+  /** From 1; the catalog's sorted page skips the rows of the pages before it. */
   page: number;
 }
 
@@ -28,9 +26,13 @@ export function parseTableRequest(query: Record<string, unknown>): TableRequest 
     filter:
       property === '' ? undefined : { property, operator: one(query.operator) ?? '=', value: one(query.value) ?? '' },
     sort: parseSort(one(query.sort)),
-    from: one(query.from) || undefined,
-    page: Number.isInteger(page) && page > 1 && one(query.from) ? page : 1,
+    page: Number.isSafeInteger(page) && page > 1 ? page : 1,
   };
+}
+
+/** The rows a page skips. */
+export function offsetOf(request: TableRequest): number {
+  return (request.page - 1) * PAGE_SIZE;
 }
 
 /** The address of the table for a request: the same filter and order, on the page given. */
@@ -42,10 +44,7 @@ export function tableHref(blueprint: string, request: TableRequest): string {
     params.set('value', request.filter.value);
   }
   if (request.sort) params.set('sort', formatSort(request.sort));
-  if (request.from) {
-    params.set('from', request.from);
-    params.set('page', String(request.page));
-  }
+  if (request.page > 1) params.set('page', String(request.page));
   const query = params.toString();
   return `${consolePaths.entities(blueprint)}${query ? `?${query}` : ''}`;
 }

@@ -1,13 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../errors.ts';
 import type { Entity } from '../../model.ts';
-import { requireBlueprint, requireEntity, searchBlueprintEntities } from '../../operations/index.ts';
+import { requireBlueprint, requireEntity, searchEntitiesPage } from '../../operations/index.ts';
 import {
+  catalogSortOf,
   chooseSort,
   entityHistory,
   filterQueryOf,
   incomingRelations,
   outgoingRelations,
+  offsetOf,
   PAGE_SIZE,
   parseTableRequest,
 } from '../entities/index.ts';
@@ -23,21 +25,23 @@ export function registerEntityRoutes(app: FastifyInstance, { ctx }: ConsoleDeps)
   app.get<BlueprintParams>(`${CONSOLE_PATH}/blueprints/:blueprint/entities`, async (request, reply) => {
     const blueprint = requireBlueprint(ctx, request.params.blueprint);
     const tableRequest = parseTableRequest(request.query);
-    const { sort, note } = chooseSort(tableRequest.sort);
+    const { sort, note } = chooseSort(blueprint, tableRequest.sort);
     const filter = filterQueryOf(blueprint, tableRequest.filter);
     let problem = filter.problem;
     let entities: Entity[] | undefined;
-    let next: string | null = null;
+    let hasMore = false;
     if (!problem) {
       try {
-        // In identifier order, the one order the search operation has (entities/sorting.ts says what is missing).
-        const found = searchBlueprintEntities(ctx, blueprint.identifier, {
+        // The catalog's sorted page: the same search rules and checks as POST /v1/.../entities/search.
+        const found = searchEntitiesPage(ctx, {
+          blueprint: blueprint.identifier,
           query: filter.query,
+          sort: catalogSortOf(sort),
           limit: PAGE_SIZE,
-          from: tableRequest.from,
+          offset: offsetOf(tableRequest),
         });
         entities = found.entities;
-        next = found.next;
+        hasMore = found.hasMore;
       } catch (error) {
         // The catalog's own message, as the API would answer the same search (422 for a rule it refuses).
         if (!(error instanceof ApiError) || error.status >= 500) throw error;
@@ -49,7 +53,7 @@ export function registerEntityRoutes(app: FastifyInstance, { ctx }: ConsoleDeps)
       request: tableRequest,
       sort,
       entities,
-      next,
+      hasMore,
       problem,
       note,
       csrfToken: csrfTokenFor(reply),

@@ -1,12 +1,13 @@
 import type { Blueprint, Entity } from '../../model.ts';
 import {
-  AVAILABLE_SORTS,
   FILTER_OPERATORS,
   filterFields,
   formatSort,
+  sortableFields,
   type TableRequest,
   type TableSort,
   tableHref,
+  toggledSort,
 } from '../entities/index.ts';
 import { consolePaths } from '../paths.ts';
 import { markup, type SafeHtml } from './markup.ts';
@@ -19,8 +20,8 @@ export interface EntityTable {
   sort: TableSort;
   /** The page's rows; undefined when the filter could not be searched (see problem). */
   entities: Entity[] | undefined;
-  /** The cursor of the next page, when there is one. */
-  next: string | null;
+  /** Whether rows follow this page. */
+  hasMore: boolean;
   /** Why the filter was refused: the catalog's search message, shown beside the form. */
   problem?: string | undefined;
   /** Something a person should know about the order shown. */
@@ -113,27 +114,30 @@ ${pager(table)}`;
 }
 
 /**
- * A column header: aria-sort on the column the rows are ordered by, and a link to each order the catalog can
- * return for the column (only identifier, ascending, today: see entities/sorting.ts).
+ * A column header: aria-sort on the column the rows are ordered by, and for a column the catalog can sort by, a
+ * link that sorts by it (ascending first, then the other way), back on the first page.
  */
 function header(table: EntityTable, column: Pick<Column, 'field' | 'label'>): SafeHtml {
   const sorted = table.sort.field === column.field ? table.sort.direction : undefined;
-  const others = AVAILABLE_SORTS.filter((sort) => sort.field === column.field && sort.direction !== sorted);
-  const link = others[0]
-    ? markup`<a href="${tableHref(table.blueprint.identifier, { ...table.request, sort: others[0], from: undefined, page: 1 })}">${column.label}</a>`
-    : markup`${column.label}`;
+  const sortable = sortableFields(table.blueprint).has(column.field);
+  const href = tableHref(table.blueprint.identifier, {
+    ...table.request,
+    sort: toggledSort(table.sort, column.field),
+    page: 1,
+  });
+  const label = sortable ? markup`<a href="${href}">${column.label}</a>` : markup`${column.label}`;
   const marker = sorted ? markup` <span aria-hidden="true">${sorted === 'ascending' ? '▲' : '▼'}</span>` : '';
-  return markup`<th scope="col"${sorted ? markup` aria-sort="${sorted}"` : ''}>${link}${marker}</th>`;
+  return markup`<th scope="col"${sorted ? markup` aria-sort="${sorted}"` : ''}>${label}${marker}</th>`;
 }
 
 function pager(table: EntityTable): SafeHtml {
   const { blueprint, request } = table;
-  const first = tableHref(blueprint.identifier, { ...request, from: undefined, page: 1 });
-  const next = table.next && tableHref(blueprint.identifier, { ...request, from: table.next, page: request.page + 1 });
-  if (request.page === 1 && !next) return markup``;
+  const at = (page: number) => tableHref(blueprint.identifier, { ...request, page });
+  if (request.page === 1 && !table.hasMore) return markup``;
   return markup`<nav class="pager" aria-label="Pages">
 <span>Page ${request.page}</span>
-${request.page > 1 && markup`<a href="${first}">First page</a>`}
-${next && markup`<a href="${next}" rel="next">Next page</a>`}
+${request.page > 1 && markup`<a href="${at(1)}">First page</a>`}
+${request.page > 2 && markup`<a href="${at(request.page - 1)}" rel="prev">Previous page</a>`}
+${table.hasMore && markup`<a href="${at(request.page + 1)}" rel="next">Next page</a>`}
 </nav>`;
 }

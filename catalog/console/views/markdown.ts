@@ -35,3 +35,22 @@ text.</p><div class="long-text">${source.slice(0, MAX_RENDERED_MARKDOWN_CHARS)}<
   const rendered = markdown.parse(source) as string;
   return markup`<div class="markdown">${trusted(sanitizeHtml(rendered, SANITIZE))}</div>`;
 }
+
+/** Markdown read for a preview: only its start is rendered, the markup dropped, its text kept. */
+const PREVIEW_SOURCE_CHARS = 2_000;
+
+/** The sanitizer's output escapes only these; they are turned back into the characters they stand for. */
+const ESCAPED: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+
+/**
+ * The text a person reads in a markdown value, without its markup (for a table cell): `**Storefront** is` reads
+ * `Storefront is`. The result is plain text, to be escaped like any other.
+ */
+export function markdownText(source: string): string {
+  const rendered = markdown.parse(source.slice(0, PREVIEW_SOURCE_CHARS)) as string;
+  const text = sanitizeHtml(rendered, { allowedTags: [], allowedAttributes: {} });
+  return text
+    .replace(/&(amp|lt|gt|quot|#39);/g, (entity) => ESCAPED[entity] ?? entity)
+    .replace(/\s+/g, ' ')
+    .trim();
+}

@@ -1,6 +1,6 @@
 import type { BlueprintProperty } from '../../model.ts';
 import { markup, type SafeHtml } from './markup.ts';
-import { renderMarkdown } from './markdown.ts';
+import { markdownText, renderMarkdown } from './markdown.ts';
 
 /** A table cell shows the start of a long value; the entity page shows it whole (up to MAX_SHOWN_CHARS). */
 const CELL_CHARS = 120;
@@ -54,7 +54,7 @@ function scalar(value: unknown, property: ValueSchema | undefined, view: ValueVi
   const text = String(value);
   switch (property?.format) {
     case 'markdown':
-      return view === 'cell' ? markup`${cut(text, CELL_CHARS)}` : renderMarkdown(text);
+      return view === 'cell' ? markup`${cut(markdownText(text), CELL_CHARS)}` : renderMarkdown(text);
     case 'url':
       return link(text, text, view);
     case 'date-time':
