@@ -86,6 +86,15 @@ describe('console sign-in', () => {
     expect((await browser.get('/console/blueprints')).status).toBe(303);
   });
 
+  test('signing out needs the CSRF token of its form', async () => {
+    const browser = new ConsoleBrowser(catalog.url);
+    await browser.signIn(catalog.credentials);
+    const refused = await browser.post('/console/sign-out', { _csrf: 'forged' });
+    expect(refused.status).toBe(403);
+    expect(textOf(refused.html)).toContain('The form was not sent by a page of this console, or it expired');
+    expect((await browser.get('/console/blueprints')).status).toBe(200);
+  });
+
   test('signing out ends the session, even for a copy of its cookie', async () => {
     const browser = new ConsoleBrowser(catalog.url);
     await browser.signIn(catalog.credentials);

@@ -78,7 +78,11 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleOption
     return sendPage(reply, messagePage('Not signed in', 'Sign in to the console first.'), 401);
   });
 
-  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => sendError(error, request, reply));
+  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+    // The page keeps its sign-out button only for a person still signed in.
+    const signedIn = deps.sessions.isLive(sessionIdOf(request, reply), Date.now());
+    return sendError(error, request, reply, signedIn);
+  });
   // Under /console only: the server's other paths keep their own 404 (the API's envelope).
   await app.register(
     async (scope) => {
@@ -96,12 +100,16 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleOption
   app.get(consolePaths.home, async (_request, reply) => reply.redirect(consolePaths.blueprints, 303));
 }
 
-function sendError(error: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+/** An error as a page saying what went wrong, with the status the API would answer. */
+function sendError(
+  error: FastifyError | ApiError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  signedIn: boolean,
+): FastifyReply {
   const status = error instanceof ApiError ? error.status : (error.statusCode ?? 500);
   if (status >= 500) request.log.error({ err: error }, 'console request failed');
   const message = messageOf(error, status);
-  // A refused form (CSRF) may come from a page of an ended session: its sign-out form must not need a new secret.
-  const signedIn = status !== 403 && sessionIdOf(request, reply) !== undefined;
   const title = status === 404 ? 'Not found' : status === 403 ? 'Refused' : status >= 500 ? 'Failed' : 'Not possible';
   return sendPage(reply, messagePage(title, message, signedIn ? csrfTokenFor(reply) : undefined), status);
 }
