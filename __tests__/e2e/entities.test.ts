@@ -8,6 +8,21 @@ const LANGUAGES = ['Go', 'Rust', 'TypeScript'] as const;
 /** More than one page of the table (50 rows): `svc-01` to `svc-55`, in identifier order. */
 const MANY = Array.from({ length: 55 }, (_, index) => `svc-${String(index + 1).padStart(2, '0')}`);
 const rustServices = MANY.filter((_, index) => LANGUAGES[index % 3] === 'Rust');
+/** Each entity's tier (1 to 4 in turn); storefront has none. */
+const TIERS = new Map<string, number | undefined>([
+  ...MANY.map((identifier, index) => [identifier, (index % 4) + 1] as const),
+  ['storefront', undefined],
+]);
+
+/**
+ * The identifiers in the catalog's order by tier: a missing value before any number, and the identifier as the
+ * tie-break, both in the direction asked for.
+ */
+function byTier(identifiers: readonly string[], direction: 'ascending' | 'descending'): string[] {
+  const key = (identifier: string): number => TIERS.get(identifier) ?? -Infinity;
+  const ascending = [...identifiers].sort((a, b) => key(a) - key(b) || (a < b ? -1 : a > b ? 1 : 0));
+  return direction === 'ascending' ? ascending : ascending.reverse();
+}
 
 const README = [
   '## Storefront',
@@ -39,7 +54,7 @@ beforeAll(async () => {
   const services = MANY.map((identifier, index) => ({
     identifier,
     title: `Service ${index + 1}`,
-    properties: { language: LANGUAGES[index % 3], tier: (index % 4) + 1 },
+    properties: { language: LANGUAGES[index % 3], tier: TIERS.get(identifier) },
   }));
   // The bulk route takes 20 entities at most, as Port's does.
   for (let start = 0; start < services.length; start += 20) {
@@ -117,6 +132,39 @@ describe('the entity table in Chromium', () => {
       await page.getByRole('link', { name: 'First page' }).click();
       await page.locator('caption', { hasText: 'page 1' }).waitFor();
       expect(await rowIdentifiers(page)).toEqual(everyIdentifier.slice(0, 50));
+    },
+    BROWSER_TEST_MS,
+  );
+
+  test(
+    'is sorted by a column from its header, ascending then descending, an order the pages and the filter keep',
+    async () => {
+      const { page, product } = inChromium;
+      await signIn(page, product, entitiesPage());
+      const everyIdentifier = [...TIERS.keys()];
+      const tierHeader = page.getByRole('columnheader', { name: /Tier/ });
+
+      await tierHeader.getByRole('link').click();
+      await page.waitForURL((url) => url.searchParams.get('sort') === 'tier');
+      expect(await tierHeader.getAttribute('aria-sort')).toBe('ascending');
+      expect(await page.getByRole('columnheader', { name: /Identifier/ }).getAttribute('aria-sort')).toBeNull();
+      expect(await rowIdentifiers(page)).toEqual(byTier(everyIdentifier, 'ascending').slice(0, 50));
+
+      await tierHeader.getByRole('link').click();
+      await page.waitForURL((url) => url.searchParams.get('sort') === '-tier');
+      expect(await tierHeader.getAttribute('aria-sort')).toBe('descending');
+      const descending = byTier(everyIdentifier, 'descending');
+      expect(await rowIdentifiers(page)).toEqual(descending.slice(0, 50));
+
+      await page.getByRole('link', { name: 'Next page' }).click();
+      await page.locator('caption', { hasText: 'page 2' }).waitFor();
+      expect(await rowIdentifiers(page)).toEqual(descending.slice(50));
+
+      await chooseFilter(page, 'Language', 'is', 'Rust');
+      await page.getByRole('button', { name: 'Filter' }).click();
+      await page.waitForURL(filteredOn('language', 'Rust'));
+      expect(new URL(page.url()).searchParams.get('sort')).toBe('-tier');
+      expect(await rowIdentifiers(page)).toEqual(byTier(rustServices, 'descending'));
     },
     BROWSER_TEST_MS,
   );
