@@ -36,24 +36,29 @@ export const entitySortSchema = z.strictObject({
  * (string, number, boolean) reads the property's index in order, so a page of 50 is as quick over 100,000 entities
  * as over 100; an offset costs a step per entity skipped.
  */
-export function searchEntitiesPage(ctx: CatalogContext, request: EntityPageRequest): EntityPage {
+export function searchEntitiesPage(
+  ctx: CatalogContext,
+  request: EntityPageRequest,
+  /** Where the request sits in what the caller was sent, for messages: `body.` for the API. */
+  fieldPrefix = '',
+): EntityPage {
   const blueprint = requireBlueprint(ctx, request.blueprint);
   const { sort, limit, offset } = request;
   if (sort && !SORTABLE_META_COLUMNS.has(sort.property) && !(sort.property in blueprint.schema.properties)) {
     throw invalidRequest(
-      `sort.property: "${sort.property}" is not a property of blueprint "${blueprint.identifier}" nor one of ${[...SORTABLE_META_COLUMNS.keys()].join(', ')}`,
+      `${fieldPrefix}sort.property: "${sort.property}" is not a property of blueprint "${blueprint.identifier}" nor one of ${[...SORTABLE_META_COLUMNS.keys()].join(', ')}`,
     );
   }
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
-    throw invalidRequest(`limit: an integer from 1 to ${MAX_PAGE_LIMIT}`);
+    throw invalidRequest(`${fieldPrefix}limit: an integer from 1 to ${MAX_PAGE_LIMIT}`);
   }
   if (offset !== undefined && (!Number.isSafeInteger(offset) || offset < 0)) {
-    throw invalidRequest('offset: an integer of 0 or more');
+    throw invalidRequest(`${fieldPrefix}offset: an integer of 0 or more`);
   }
   const compiled =
     request.query === undefined
       ? { where: '1', params: [] }
-      : compileSearchQuery(parseSearchQuery(request.query, 'query'), { now: ctx.nowDate() });
+      : compileSearchQuery(parseSearchQuery(request.query, `${fieldPrefix}query`), { now: ctx.nowDate() });
   const rows = ctx.entities.search({
     ...compiled,
     blueprint: blueprint.identifier,

@@ -47,7 +47,7 @@ export function searchBlueprintEntities(ctx: CatalogContext, blueprint: string, 
     if (cursor !== undefined && !('offset' in cursor)) {
       throw invalidRequest('body.from: a cursor of an unsorted search, given with "sort"');
     }
-    const page = searchEntitiesPage(ctx, { blueprint, query, sort, limit, offset: start });
+    const page = searchEntitiesPage(ctx, { blueprint, query, sort, limit, offset: start }, 'body.');
     return {
       entities: page.entities,
       next: page.hasMore ? encodeOffsetCursor(start + limit) : null,

@@ -3,7 +3,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { inTransaction, migrate, openDatabase } from '../../src/sqlite/index.ts';
 import { BlueprintStore } from './blueprint-store.ts';
 import { migrations } from './migrations.ts';
-import { syncPropertyIndexes } from './property-indexes.ts';
+import { refreshPlannerStatistics, syncPropertyIndexes } from './property-indexes.ts';
 
 export { inTransaction, inSavepoint } from '../../src/sqlite/index.ts';
 
@@ -24,8 +24,12 @@ export function migrateCatalog(db: DatabaseSync): void {
 
 /**
  * A catalog written before property indexes existed (or by a version that indexed other properties) gets the indexes
- * its blueprints want now; when they are all there this is one read of sqlite_schema.
+ * its blueprints want now; when they are all there this is one read of sqlite_schema. The planner's statistics are
+ * brought up to date too (as SQLite advises at open): entity writes refresh them only every so many.
  */
 function indexSearchedProperties(db: DatabaseSync): void {
-  inTransaction(db, () => syncPropertyIndexes(db, new BlueprintStore(db).list()));
+  inTransaction(db, () => {
+    syncPropertyIndexes(db, new BlueprintStore(db).list());
+    refreshPlannerStatistics(db);
+  });
 }

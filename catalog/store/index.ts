@@ -21,4 +21,5 @@ export {
   isIndexedProperty,
   MAX_PROPERTY_INDEXES,
   STATISTICS_REFRESH_WRITES,
+  refreshPlannerStatistics,
 } from './property-indexes.ts';
