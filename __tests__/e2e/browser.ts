@@ -28,7 +28,9 @@ export function consoleInChromium(): ConsoleInChromium {
   let chromium: Chromium | undefined;
   let page: Page | undefined;
   beforeAll(async () => {
-    [product, chromium] = await Promise.all([startProduct(), launchChromium({ reader: READER })]);
+    // Chromium first: when it is missing the file fails at once, with no product process left to stop.
+    chromium = await launchChromium({ reader: READER });
+    product = await startProduct();
   }, BROWSER_TEST_MS);
   afterAll(async () => {
     await chromium?.close();

@@ -67,9 +67,13 @@ beforeAll(async () => {
       readme: README,
       repository: 'https://github.com/example-org/storefront',
       language: 'TypeScript',
-      deployed: '2026-11-20T09:30:00.000Z',
+      deployed: '2026-11-19T09:30:00.000Z',
     },
     relations: { team: 'web' },
+  });
+  // A second change, for the entity page's history.
+  await api('PATCH', '/v1/blueprints/service/entities/storefront', {
+    properties: { deployed: '2026-11-20T09:30:00.000Z' },
   });
 }, BROWSER_TEST_MS);
 
@@ -220,7 +224,7 @@ describe('the entity table in Chromium', () => {
 
 describe('an entity page in Chromium', () => {
   test(
-    'shows markdown rendered (and no script of it run), a url as a link, a date in the reader’s zone, and its relations as links both ways',
+    'shows markdown rendered (and no script of it run), a url as a link, a date in the reader’s zone, its history, and its relations as links both ways',
     async () => {
       const { page, product } = inChromium;
       await signIn(page, product, entitiesPage());
@@ -244,6 +248,19 @@ describe('an entity page in Chromium', () => {
       // Stored in UTC, shown in the reader's zone (READER: Tokyo, 9 hours ahead) and language.
       const deployed = page.locator('time[datetime="2026-11-20T09:30:00.000Z"]');
       expect(await deployed.textContent()).toBe('20 Nov 2026, 18:30:00');
+
+      // Its history from the audit log, newest first, each change by the API client that made it.
+      const history = page.getByRole('region', { name: 'History' }).getByRole('table');
+      const changes = await history
+        .locator('tbody')
+        .getByRole('row')
+        .evaluateAll((rows) =>
+          rows.map((row) => [...row.querySelectorAll('td')].slice(1, 3).map((cell) => cell.textContent)),
+        );
+      expect(changes).toEqual([
+        ['Updated', product.credentials.clientId],
+        ['Created', product.credentials.clientId],
+      ]);
 
       // Points to its team; the team's page is pointed to by the service, and links back to it.
       await page.getByRole('region', { name: 'Relations' }).getByRole('link', { name: 'Web (web)' }).click();
