@@ -9,10 +9,23 @@ export const consolePaths = {
   signOut: `${CONSOLE_PATH}/sign-out`,
   stylesheet: `${CONSOLE_PATH}/assets/console.css`,
   script: `${CONSOLE_PATH}/assets/console.js`,
+  /** A script only some pages use, by its file name in assets/. */
+  pageScript: (name: string): string => `${CONSOLE_PATH}/assets/${segment(name)}`,
   blueprints: `${CONSOLE_PATH}/blueprints`,
   entities: (blueprint: string): string => `${CONSOLE_PATH}/blueprints/${segment(blueprint)}/entities`,
   entity: (blueprint: string, identifier: string): string =>
     `${CONSOLE_PATH}/blueprints/${segment(blueprint)}/entities/${segment(identifier)}`,
+  /** Self-service: the actions of every blueprint. */
+  actions: `${CONSOLE_PATH}/actions`,
+  /** An action's form; a DAY-2 or DELETE action names the entity it runs on. */
+  actionForm: (action: string, entity?: string): string =>
+    `${CONSOLE_PATH}/actions/${segment(action)}/run${entity === undefined ? '' : `?entity=${segment(entity)}`}`,
+  /** Entities of a blueprint matching a text, for an entity picker (JSON). */
+  entityOptions: (blueprint: string): string => `${CONSOLE_PATH}/blueprints/${segment(blueprint)}/entity-options`,
+  runs: `${CONSOLE_PATH}/runs`,
+  run: (id: string): string => `${CONSOLE_PATH}/runs/${segment(id)}`,
+  /** The run's changes as server-sent events, until it ends. */
+  runEvents: (id: string): string => `${CONSOLE_PATH}/runs/${segment(id)}/events`,
 };
 
 /**

@@ -35,6 +35,8 @@ export interface ConsoleOptions {
 const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
+  // The run page's live log (server-sent events) and the entity pickers' searches.
+  "connect-src 'self'",
   "style-src 'self'",
   "img-src 'self' data:",
   "form-action 'self'",

@@ -14,6 +14,8 @@ export interface PageOptions {
   csrfToken?: string | undefined;
   /** The way back up, from the blueprints list to the page's parent. */
   crumbs?: Crumb[];
+  /** Scripts of assets/ this page needs beyond console.js (file names). */
+  scripts?: string[];
 }
 
 /** The document every console page is: landmarks (banner, navigation, main), a skip link, one stylesheet, one script. */
@@ -27,6 +29,7 @@ export function page(options: PageOptions): SafeHtml {
         <title>${options.title} · wharf console</title>
         <link rel="stylesheet" href="${consolePaths.stylesheet}" />
         <script src="${consolePaths.script}" defer></script>
+        ${(options.scripts ?? []).map((name) => markup`<script src="${consolePaths.pageScript(name)}" defer></script>`)}
       </head>
       <body>
         <a class="skip-link" href="#main">Skip to content</a>
@@ -37,6 +40,8 @@ export function page(options: PageOptions): SafeHtml {
             markup`<nav aria-label="Console">
                 <ul>
                   <li><a href="${consolePaths.blueprints}">Blueprints</a></li>
+                  <li><a href="${consolePaths.actions}">Self-service</a></li>
+                  <li><a href="${consolePaths.runs}">Runs</a></li>
                 </ul>
               </nav>
               <form class="sign-out" method="post" action="${consolePaths.signOut}">
