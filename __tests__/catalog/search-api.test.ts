@@ -760,7 +760,7 @@ describe('invalid requests are 422 invalid_request naming the spot', () => {
     [
       'an unknown meta property',
       { combinator: 'and', rules: [rule('$owner', '=', 'x')] },
-      'body.rules[0].property: unknown meta property "$owner"; expected one of $identifier, $title, $icon, $team, $blueprint, $createdAt, $createdBy, $updatedAt, $updatedBy',
+      'body.rules[0].property: unknown meta property "$owner"; expected one of $identifier, $title, $icon, $team, $blueprint, $createdAt, $createdBy, $updatedAt, $updatedBy, $datasource',
     ],
     [
       'an operator that does not apply to relation rules',

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { jsonValueProblem, parseJson } from '../../src/json/index.ts';
 import type { Credentials } from '../auth/index.ts';
 import { ApiError, invalidRequest } from '../errors.ts';
-import type { Actor, CatalogContext } from '../operations/index.ts';
+import { type Actor, type CatalogContext, datasourceOf } from '../operations/index.ts';
 import { RateLimiter, type RateLimitSettings } from './rate-limit.ts';
 import { registerActionRoutes } from './routes/actions.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
@@ -111,9 +111,9 @@ export function parseRequestBody(text: string, itemsKey?: string): unknown {
   return body;
 }
 
-/** The actor of a write: the authenticated client, and the run given as `run_id`. */
+/** The actor of a write: the authenticated client, the run given as `run_id`, and the integration it comes from. */
 export function actorOf(request: FastifyRequest, runId?: string): Actor {
-  return { clientId: request.clientId, runId };
+  return { clientId: request.clientId, runId, datasource: datasourceOf(request.headers['user-agent']) };
 }
 
 function authenticate(ctx: CatalogContext, credentials: Credentials, request: FastifyRequest): string {

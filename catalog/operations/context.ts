@@ -19,6 +19,8 @@ import { compileEntityValidator, type EntityValidator } from '../validation/inde
 export interface Actor {
   clientId: string;
   runId?: string | undefined;
+  /** The integration the write comes from (Ocean's User-Agent), recorded on the entities it writes. */
+  datasource?: string | null | undefined;
 }
 
 /** Everything the catalog's operations share: the stores of one database and the per-blueprint validators. */

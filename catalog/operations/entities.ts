@@ -1,7 +1,7 @@
 import { jsonValueProblem } from '../../src/json/index.ts';
 import { ApiError, invalidRequest, notFound } from '../errors.ts';
 import type { Blueprint, Entity, EntityInput, RelationValue } from '../model.ts';
-import { inSavepoint } from '../store/index.ts';
+import { inSavepoint, KEEP_DATASOURCE } from '../store/index.ts';
 import { entityIdentifierProblem } from '../validation/index.ts';
 import { type Actor, type CatalogContext, generateIdentifier } from './context.ts';
 import { recordEntityChange } from './entity-changes.ts';
@@ -81,7 +81,7 @@ export function writeEntity(
   ensureRelatedEntitiesExist(ctx, blueprint, entity, options, actor);
 
   if (!options.validationOnly) {
-    ctx.entities.save(entity, relationTargets(blueprint));
+    ctx.entities.save(entity, relationTargets(blueprint), actor.datasource ?? null);
     recordEntityChange(
       ctx,
       { action: existing ? 'UPDATE' : 'CREATE', before: existing ?? null, after: entity },
@@ -270,6 +270,6 @@ function detachRelation(
   else delete dependent.relations[edge.relation];
   dependent.updatedAt = now;
   dependent.updatedBy = actor.clientId;
-  ctx.entities.save(dependent, relationTargets(blueprint));
+  ctx.entities.save(dependent, relationTargets(blueprint), KEEP_DATASOURCE);
   recordEntityChange(ctx, { action: 'UPDATE', before, after: dependent }, actor, now);
 }

@@ -11,6 +11,7 @@ export {
   type BulkWriteResult,
 } from './entities.ts';
 export { parseEntityInput } from './entity-input.ts';
+export { datasourceOf, OCEAN_USER_AGENT_PREFIX, MAX_DATASOURCE_LENGTH } from './datasource.ts';
 export { createBlueprint, replaceBlueprint, patchBlueprint, deleteBlueprint } from './blueprints.ts';
 export { projectEntity, type Projection } from './entity-view.ts';
 export { searchBlueprintEntities, searchAllEntities, type SearchPage } from './search.ts';

@@ -26,6 +26,7 @@ const META_COLUMNS = new Map<string, string>([
   ['$createdBy', 'e.created_by'],
   ['$updatedAt', 'e.updated_at'],
   ['$updatedBy', 'e.updated_by'],
+  ['$datasource', 'e.datasource'],
 ]);
 
 export function fieldOf(property: string): Field {

@@ -16,6 +16,8 @@ export const META_PROPERTIES = [
   '$createdBy',
   '$updatedAt',
   '$updatedBy',
+  // The User-Agent of the Ocean integration that last wrote the entity (catalog/operations/datasource.ts).
+  '$datasource',
 ] as const;
 
 const EQUALITY = ['=', '!='] as const;

@@ -109,6 +109,9 @@ export function entityFromRow(row: EntityRow): Entity {
   return entity;
 }
 
+/** For EntityStore.save: the entity keeps the datasource it has. */
+export const KEEP_DATASOURCE = Symbol('keep datasource');
+
 /** Entity rows and their relation edges. Callers own the transaction. */
 export class EntityStore {
   private readonly db: DatabaseSync;
@@ -130,11 +133,12 @@ export class EntityStore {
     this.existsStatement = db.prepare('SELECT 1 AS found FROM entities WHERE blueprint = ? AND identifier = ?');
     this.upsertStatement = db.prepare(`
       INSERT INTO entities (blueprint, identifier, title, icon, team, properties, relations,
-        created_at, created_by, updated_at, updated_by)
-      VALUES (?, ?, ?, ?, ?, jsonb(?), ?, ?, ?, ?, ?)
+        created_at, created_by, updated_at, updated_by, datasource)
+      VALUES (?, ?, ?, ?, ?, jsonb(?), ?, ?, ?, ?, ?, ?)
       ON CONFLICT (blueprint, identifier) DO UPDATE SET title = excluded.title, icon = excluded.icon,
         team = excluded.team, properties = excluded.properties, relations = excluded.relations,
-        updated_at = excluded.updated_at, updated_by = excluded.updated_by`);
+        updated_at = excluded.updated_at, updated_by = excluded.updated_by,
+        datasource = CASE WHEN ? THEN entities.datasource ELSE excluded.datasource END`);
     this.deleteStatement = db.prepare('DELETE FROM entities WHERE blueprint = ? AND identifier = ?');
     this.deleteEdgesStatement = db.prepare('DELETE FROM entity_relations WHERE blueprint = ? AND identifier = ?');
     this.insertEdgeStatement = db.prepare(`
@@ -162,9 +166,11 @@ export class EntityStore {
 
   /**
    * Writes the entity row and replaces its outgoing edges. `targets` maps each relation id to its target
-   * blueprint, so edges can be stored without the blueprint at hand.
+   * blueprint, so edges can be stored without the blueprint at hand. `datasource` is the writer's (null for a
+   * writer that is not an integration); KEEP_DATASOURCE leaves an existing entity's as it was (a change the writer
+   * did not ask for, such as a relation cleared by a delete).
    */
-  save(entity: Entity, targets: Record<string, string>): void {
+  save(entity: Entity, targets: Record<string, string>, datasource: string | null | typeof KEEP_DATASOURCE): void {
     this.upsertStatement.run(
       entity.blueprint,
       entity.identifier,
@@ -177,6 +183,8 @@ export class EntityStore {
       entity.createdBy,
       entity.updatedAt,
       entity.updatedBy,
+      datasource === KEEP_DATASOURCE ? null : datasource,
+      datasource === KEEP_DATASOURCE ? 1 : 0,
     );
     this.deleteEdgesStatement.run(entity.blueprint, entity.identifier);
     for (const [relation, value] of Object.entries(entity.relations)) {

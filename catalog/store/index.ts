@@ -2,6 +2,7 @@ export { openCatalogDatabase, migrateCatalog, inTransaction, inSavepoint, DATABA
 export { BlueprintStore } from './blueprint-store.ts';
 export {
   EntityStore,
+  KEEP_DATASOURCE,
   entitySearchSql,
   SORTABLE_META_COLUMNS,
   type EntitySearch,

@@ -130,4 +130,10 @@ export const migrations: readonly string[] = [
   CREATE INDEX integration_runs_claimable ON integration_runs (installation_id, run_seq)
     WHERE acknowledged_at IS NULL;
   `,
+  // 4: the datasource of each entity: the User-Agent of the Ocean integration that wrote it last (NULL for any other
+  // writer, and for every entity written before this), searched as $datasource by prefix and suffix
+  `
+  ALTER TABLE entities ADD COLUMN datasource TEXT;
+  CREATE INDEX entities_datasource ON entities (datasource) WHERE datasource IS NOT NULL;
+  `,
 ];

@@ -86,7 +86,7 @@ describe('parseSearchQuery', () => {
   it('rejects unknown meta properties, unknown keys and non-rules', () => {
     expect(errorFor(oneRule({ property: '$owner', operator: 'isEmpty' }))).toBe(
       'query.rules[0].property: unknown meta property "$owner"; expected one of $identifier, $title, $icon, $team, ' +
-        '$blueprint, $createdAt, $createdBy, $updatedAt, $updatedBy',
+        '$blueprint, $createdAt, $createdBy, $updatedAt, $updatedBy, $datasource',
     );
     expect(errorFor(oneRule({ property: 'a', operator: 'isEmpty', value: 1 }))).toBe(
       'query.rules[0]: unknown key "value"',
