@@ -66,6 +66,25 @@ describe('actions', () => {
     expect(response.status).toBe(201);
   });
 
+  test('an input may be multi-line, a format only inputs have: a blueprint property may not', async () => {
+    const notes = { type: 'string', format: 'multi-line' };
+    const action = webhookAction('with_notes', {
+      trigger: { type: 'self-service', operation: 'CREATE', userInputs: { properties: { notes } } },
+    });
+    expect((await catalog.api('POST', '/v1/actions', action)).status).toBe(201);
+    const run = await catalog.api('POST', '/v1/actions/with_notes/runs', { properties: { notes: 'one\ntwo' } });
+    expect(run.status).toBe(202);
+    const blueprint = await catalog.api<Problem>('POST', '/v1/blueprints', {
+      identifier: 'with_notes',
+      title: 'With notes',
+      schema: { properties: { notes } },
+    });
+    expect(blueprint.status).toBe(422);
+    expect(blueprint.body.message).toMatch(
+      /^schema\.properties\.notes\.format: "multi-line" is not a format of type string/,
+    );
+  });
+
   test.each([
     ['a bad identifier', { identifier: 'has space' }, /^identifier: /],
     ['no title', { title: undefined }, /^title: /],

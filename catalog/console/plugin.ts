@@ -7,6 +7,7 @@ import type { Credentials } from '../auth/index.ts';
 import { ApiError } from '../errors.ts';
 import type { CatalogContext } from '../operations/index.ts';
 import { consolePaths } from './paths.ts';
+import { registerActionRoutes } from './routes/actions.ts';
 import { registerAssetRoutes } from './routes/assets.ts';
 import { registerBlueprintRoutes } from './routes/blueprints.ts';
 import { type ConsoleDeps, csrfTokenFor, sendPage } from './routes/deps.ts';
@@ -99,6 +100,7 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleOption
   registerSignInRoutes(app, deps);
   registerBlueprintRoutes(app, deps);
   registerEntityRoutes(app, deps);
+  registerActionRoutes(app, deps);
   app.get(consolePaths.home, async (_request, reply) => reply.redirect(consolePaths.blueprints, 303));
 }
 

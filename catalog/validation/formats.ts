@@ -32,6 +32,12 @@ export const FORMATS_BY_TYPE: Readonly<Record<PropertyType, readonly string[]>> 
   array: [],
 };
 
+/** A self-service input takes the formats of a property, and `multi-line` (a string the form asks for in a text area). */
+export const INPUT_FORMATS_BY_TYPE: Readonly<Record<PropertyType, readonly string[]>> = {
+  ...FORMATS_BY_TYPE,
+  string: [...FORMATS_BY_TYPE.string, 'multi-line'],
+};
+
 /**
  * ajv-formats' own `url` refuses localhost and private addresses (10.x, 127.x, 192.168.x), which are everyday
  * values in a catalog (internal dashboards, local receivers). Any absolute URL with a scheme and `//` passes here.
@@ -56,6 +62,7 @@ export const STRING_FORMAT_CHECKS: Readonly<Record<string, Format>> = {
   team: true,
   proto: true,
   blueprints: true,
+  'multi-line': true,
 };
 
 /** How messages describe what a format expects. */

@@ -11,7 +11,13 @@ export {
 export { mergeBlueprintPatch } from './blueprint-patch.ts';
 export { compileEntityValidator, type EntityToValidate, type EntityValidator } from './entity-validator.ts';
 export { entityIdentifierProblem } from './identifiers.ts';
-export { parseUserInputs, compileUserInputsValidator, type UserInputsValidator } from './user-inputs.ts';
+export {
+  parseUserInputs,
+  compileUserInputsValidator,
+  UserInputsError,
+  type UserInputProblem,
+  type UserInputsValidator,
+} from './user-inputs.ts';
 export { parseActionDefinition, type ActionDefinition } from './action-definition.ts';
 export { checkTemplates, MAX_ACTION_TEMPLATES } from './action-templates.ts';
 export { MAX_PATTERN_PROGRAM_SIZE } from './user-pattern.ts';

@@ -7,7 +7,7 @@
 import { invalidRequest } from '../errors.ts';
 import type { BlueprintProperty, PropertyType } from '../model.ts';
 import { describeList, describeValue, isPlainObject } from './describe.ts';
-import { FORMATS_BY_TYPE, PROPERTY_TYPES } from './formats.ts';
+import { FORMATS_BY_TYPE, INPUT_FORMATS_BY_TYPE, PROPERTY_TYPES } from './formats.ts';
 import { userPatternProblem } from './user-pattern.ts';
 import { compileValueCheck, type ValueCheck } from './value-check.ts';
 
@@ -15,13 +15,25 @@ const SPECS = ['open-api', 'embedded-url', 'async-api'];
 const NUMBER_KEYWORDS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'] as const;
 const COUNT_KEYWORDS = ['minLength', 'maxLength', 'minItems', 'maxItems'] as const;
 
+type FormatsByType = Readonly<Record<PropertyType, readonly string[]>>;
+
 /** `path` names the definition in messages (`schema.properties.replicas`). */
 export function parsePropertyDefinition(path: string, raw: unknown): BlueprintProperty {
-  return parseDefinition(path, raw, true) as BlueprintProperty;
+  return parseDefinition(path, raw, true, FORMATS_BY_TYPE) as BlueprintProperty;
+}
+
+/** A self-service action's input: written as a property, with the formats only a form has (`multi-line`). */
+export function parseInputDefinition(path: string, raw: unknown): BlueprintProperty {
+  return parseDefinition(path, raw, true, INPUT_FORMATS_BY_TYPE) as BlueprintProperty;
 }
 
 /** Array items may leave out the type (`{"type": "array"}` alone takes any items). */
-function parseDefinition(path: string, raw: unknown, typeRequired: boolean): Record<string, unknown> {
+function parseDefinition(
+  path: string,
+  raw: unknown,
+  typeRequired: boolean,
+  formats: FormatsByType,
+): Record<string, unknown> {
   if (!isPlainObject(raw)) throw invalidRequest(`${path}: must be an object (got ${describeValue(raw)})`);
   const definition = structuredClone(raw);
   const type = parseType(path, definition.type, typeRequired);
@@ -33,14 +45,14 @@ function parseDefinition(path: string, raw: unknown, typeRequired: boolean): Rec
   if (typeof definition.title === 'string' && definition.title.length > 100) {
     throw invalidRequest(`${path}.title: must be at most 100 characters long (got ${definition.title.length})`);
   }
-  checkFormat(path, definition.format, type);
+  checkFormat(path, definition.format, type, formats);
   if (definition.spec !== undefined && !SPECS.includes(definition.spec as string)) {
     throw invalidRequest(`${path}.spec: must be one of ${describeList(SPECS)} (got ${describeValue(definition.spec)})`);
   }
   checkConstraintKeywords(path, definition);
   if (definition.items !== undefined) {
     if (type !== 'array') throw invalidRequest(`${path}.items: only array properties have items (type is ${type})`);
-    definition.items = parseDefinition(`${path}.items`, definition.items, false);
+    definition.items = parseDefinition(`${path}.items`, definition.items, false, formats);
   }
   checkEnum(path, definition);
   // `default: null` sets nothing; dropping it keeps "absent" and "null" one thing for applyDefaults.
@@ -63,12 +75,12 @@ function parseType(path: string, type: unknown, required: boolean): PropertyType
   return type as PropertyType;
 }
 
-function checkFormat(path: string, format: unknown, type: PropertyType | undefined): void {
+function checkFormat(path: string, format: unknown, type: PropertyType | undefined, formats: FormatsByType): void {
   if (format === undefined) return;
   if (typeof format !== 'string')
     throw invalidRequest(`${path}.format: must be a string (got ${describeValue(format)})`);
   if (type === undefined) throw invalidRequest(`${path}.format: a format needs a type`);
-  const allowed = FORMATS_BY_TYPE[type];
+  const allowed = formats[type];
   if (!allowed.includes(format)) {
     const formats = allowed.length > 0 ? allowed.join(', ') : 'none';
     throw invalidRequest(

@@ -7,11 +7,26 @@ import { reservedKeyProblem } from '../../src/json/index.ts';
 import { ApiError, invalidRequest } from '../errors.ts';
 import type { UserInputs } from '../model.ts';
 import { describeNames, describeValue, isPlainObject } from './describe.ts';
-import { parsePropertyDefinition } from './property-definition.ts';
+import { parseInputDefinition } from './property-definition.ts';
 import { compileValueCheck, type ValueCheck } from './value-check.ts';
 
+export interface UserInputProblem {
+  /** The input the problem is in; the message names it too. */
+  input: string;
+  message: string;
+}
+
+/** A run's inputs refused: the message is the first problem's, as the API answers it; a form shows them all. */
+export class UserInputsError extends ApiError {
+  readonly problems: readonly UserInputProblem[];
+  constructor(problems: readonly UserInputProblem[]) {
+    super(422, 'user_inputs_schema_invalid', problems[0]!.message);
+    this.problems = problems;
+  }
+}
+
 export interface UserInputsValidator {
-  /** The inputs with defaults applied; throws 422 user_inputs_schema_invalid naming the input. */
+  /** The inputs with defaults applied; throws a UserInputsError (422 user_inputs_schema_invalid). */
   validate(inputs: Record<string, unknown>): Record<string, unknown>;
 }
 
@@ -36,7 +51,7 @@ export function parseUserInputs(path: string, raw: unknown): UserInputs {
       }
       continue;
     }
-    parsePropertyDefinition(field, definition);
+    parseInputDefinition(field, definition);
   }
   const { required } = raw;
   if (Array.isArray(required)) {
@@ -61,30 +76,43 @@ export function compileUserInputsValidator(actionIdentifier: string, userInputs:
   // A `required` written as a jq query (`{"jqQuery": ...}`) depends on the form's state; only a list is enforced.
   const required = Array.isArray(userInputs.required) ? userInputs.required : [];
   const defined = describeNames([...checks.keys()]);
-  const fail = (message: string): never => {
-    throw new ApiError(422, 'user_inputs_schema_invalid', message);
+
+  // Every input's problem (one per input), so that a form can show each beside its field.
+  const check = (
+    inputs: Record<string, unknown>,
+  ): { values: Record<string, unknown>; problems: UserInputProblem[] } => {
+    const values: Record<string, unknown> = { ...inputs };
+    for (const [name, definition] of Object.entries(userInputs.properties)) {
+      if (values[name] === undefined && definition.default !== undefined)
+        values[name] = structuredClone(definition.default);
+    }
+    const problems: UserInputProblem[] = [];
+    for (const [name, value] of Object.entries(values)) {
+      const valueCheck = checks.get(name);
+      if (!valueCheck) {
+        problems.push({
+          input: name,
+          message: `input "${name}" is not defined on action "${actionIdentifier}" (inputs: ${defined})`,
+        });
+        continue;
+      }
+      if (value === null || value === undefined) continue;
+      const problem = valueCheck(value);
+      if (problem) problems.push({ input: name, message: `input "${name}${problem.path}" ${problem.problem}` });
+    }
+    for (const name of required) {
+      if (values[name] === undefined || values[name] === null || values[name] === '') {
+        problems.push({ input: name, message: `input "${name}" is required` });
+      }
+    }
+    return { values, problems };
   };
 
   return {
     validate(inputs) {
-      const result: Record<string, unknown> = { ...inputs };
-      for (const [name, definition] of Object.entries(userInputs.properties)) {
-        if (result[name] === undefined && definition.default !== undefined)
-          result[name] = structuredClone(definition.default);
-      }
-      for (const [name, value] of Object.entries(result)) {
-        const check = checks.get(name);
-        if (!check) fail(`input "${name}" is not defined on action "${actionIdentifier}" (inputs: ${defined})`);
-        if (value === null || value === undefined) continue;
-        const problem = check!(value);
-        if (problem) fail(`input "${name}${problem.path}" ${problem.problem}`);
-      }
-      for (const name of required) {
-        if (result[name] === undefined || result[name] === null || result[name] === '') {
-          fail(`input "${name}" is required`);
-        }
-      }
-      return result;
+      const { values, problems } = check(inputs);
+      if (problems.length > 0) throw new UserInputsError(problems);
+      return values;
     },
   };
 }

@@ -13,6 +13,7 @@ import {
   PAGE_SIZE,
   parseTableRequest,
 } from '../entities/index.ts';
+import { actionsOffered } from '../actions/index.ts';
 import { CONSOLE_PATH } from '../paths.ts';
 import { entityPage } from '../views/entity-page.ts';
 import { entityTablePage } from '../views/entity-table-page.ts';
@@ -20,6 +21,9 @@ import { type ConsoleDeps, csrfTokenFor, sendPage } from './deps.ts';
 
 type BlueprintParams = { Params: { blueprint: string }; Querystring: Record<string, unknown> };
 type EntityParams = { Params: { blueprint: string; identifier: string } };
+
+const TABLE_OPERATIONS = new Set(['CREATE'] as const);
+const ENTITY_OPERATIONS = new Set(['DAY-2', 'DELETE'] as const);
 
 export function registerEntityRoutes(app: FastifyInstance, { ctx }: ConsoleDeps): void {
   app.get<BlueprintParams>(`${CONSOLE_PATH}/blueprints/:blueprint/entities`, async (request, reply) => {
@@ -56,6 +60,7 @@ export function registerEntityRoutes(app: FastifyInstance, { ctx }: ConsoleDeps)
       hasMore,
       problem,
       note,
+      actions: actionsOffered(ctx, blueprint.identifier, TABLE_OPERATIONS),
       csrfToken: csrfTokenFor(reply),
     });
     return sendPage(reply, document, problem ? 422 : 200);
@@ -70,6 +75,7 @@ export function registerEntityRoutes(app: FastifyInstance, { ctx }: ConsoleDeps)
       outgoing: outgoingRelations(ctx, blueprint, entity),
       incoming: incomingRelations(ctx, blueprint, entity),
       history: entityHistory(ctx, blueprint.identifier, entity.identifier),
+      actions: actionsOffered(ctx, blueprint.identifier, ENTITY_OPERATIONS),
       csrfToken: csrfTokenFor(reply),
     });
     return sendPage(reply, document);

@@ -1,7 +1,8 @@
-import type { Blueprint, Entity } from '../../model.ts';
+import type { Action, Blueprint, Entity } from '../../model.ts';
 import type { AuditRecord } from '../../store/index.ts';
 import type { IncomingRelation, OutgoingRelation, RelatedEntity } from '../entities/index.ts';
 import { consolePaths } from '../paths.ts';
+import { offeredActions } from './actions-page.ts';
 import { markup, type SafeHtml } from './markup.ts';
 import { page } from './layout.ts';
 import { propertyValue } from './property-value.ts';
@@ -12,6 +13,8 @@ export interface EntityView {
   outgoing: OutgoingRelation[];
   incoming: IncomingRelation[];
   history: AuditRecord[];
+  /** Its blueprint's DAY-2 and DELETE actions. */
+  actions: Action[];
   csrfToken: string;
 }
 
@@ -35,6 +38,7 @@ ${entity.team.length > 0 && markup`<dt>Team</dt><dd>${entity.team.map((team) => 
 <dt>Created</dt><dd>${propertyValue(entity.createdAt, DATE, 'page')} by ${entity.createdBy}</dd>
 <dt>Updated</dt><dd>${propertyValue(entity.updatedAt, DATE, 'page')} by ${entity.updatedBy}</dd>
 </dl>
+${offeredActions(view.actions, entity.identifier)}
 <section aria-labelledby="properties-heading">
 <h2 id="properties-heading">Properties</h2>
 ${properties(blueprint, entity)}

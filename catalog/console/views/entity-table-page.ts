@@ -1,4 +1,4 @@
-import type { Blueprint, Entity } from '../../model.ts';
+import type { Action, Blueprint, Entity } from '../../model.ts';
 import {
   FILTER_OPERATORS,
   filterFields,
@@ -10,6 +10,7 @@ import {
   toggledSort,
 } from '../entities/index.ts';
 import { consolePaths } from '../paths.ts';
+import { offeredActions } from './actions-page.ts';
 import { markup, type SafeHtml } from './markup.ts';
 import { page } from './layout.ts';
 import { propertyValue } from './property-value.ts';
@@ -26,6 +27,8 @@ export interface EntityTable {
   problem?: string | undefined;
   /** Something a person should know about the order shown. */
   note?: string | undefined;
+  /** Its blueprint's CREATE actions. */
+  actions: Action[];
   csrfToken: string;
 }
 
@@ -61,7 +64,8 @@ export function entityTablePage(table: EntityTable): SafeHtml {
     title: `${blueprint.title} entities`,
     csrfToken: table.csrfToken,
     crumbs: [{ label: 'Blueprints', href: consolePaths.blueprints }, { label: blueprint.title }],
-    body: markup`${filterForm(table)}
+    body: markup`${offeredActions(table.actions)}
+${filterForm(table)}
 ${table.note && markup`<p class="notice" role="status">${table.note}</p>`}
 ${table.entities && results(table, columns, table.entities)}`,
   });

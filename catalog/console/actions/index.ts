@@ -1,0 +1,3 @@
+export { formFieldsOf, type FieldKind, type FormField } from './form-fields.ts';
+export { controlName, readFormSubmission, type FormSubmission } from './form-values.ts';
+export { actionsOffered, entityOptions, MAX_PICKER_TEXT, type EntityOption } from './offered.ts';

@@ -1,0 +1,49 @@
+/* global document, fetch, URL, AbortController, setTimeout, clearTimeout, location */
+// The action form's helpers. Without this script the form still works: identifiers are typed, and the entities
+// offered first are in each picker's list from the server.
+
+// After a refusal, focus goes to the list of what to change, so that it is read first.
+document.getElementById('form-problems')?.focus();
+
+const SEARCH_DELAY_MS = 200;
+
+for (const picker of document.querySelectorAll('input[data-entity-options]')) {
+  const list = document.getElementById(picker.getAttribute('list'));
+  let timer;
+  let pending;
+  picker.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      pending?.abort();
+      pending = new AbortController();
+      const url = new URL(picker.dataset.entityOptions, location.href);
+      url.searchParams.set('q', picker.value.trim());
+      try {
+        const answer = await fetch(url, { signal: pending.signal, headers: { accept: 'application/json' } });
+        if (!answer.ok) return;
+        const { entities } = await answer.json();
+        // Options are built with textContent and value: an entity's title never becomes markup.
+        list.replaceChildren(
+          ...entities.map((entity) => {
+            const option = document.createElement('option');
+            option.value = entity.identifier;
+            option.textContent = entity.title ?? '';
+            return option;
+          }),
+        );
+      } catch {
+        // A search overtaken by the next keystroke, or the server gone: the typed text still counts.
+      }
+    }, SEARCH_DELAY_MS);
+  });
+  // A picker that adds to a list of identifiers (an array of entities): a chosen entity becomes a line of it.
+  const target = picker.dataset.addTo && document.getElementById(picker.dataset.addTo);
+  if (!target) continue;
+  picker.addEventListener('change', () => {
+    const chosen = picker.value.trim();
+    if (chosen === '') return;
+    const lines = target.value.split('\n').filter((line) => line.trim() !== '');
+    if (!lines.includes(chosen)) target.value = [...lines, chosen].join('\n');
+    picker.value = '';
+  });
+}

@@ -1,0 +1,171 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { ApiError } from '../../errors.ts';
+import type { Action, Entity } from '../../model.ts';
+import { createRun, requireAction, requireBlueprint, requireEntity } from '../../operations/index.ts';
+import { compileUserInputsValidator, type UserInputProblem, UserInputsError } from '../../validation/index.ts';
+import { entityOptions, type FormField, formFieldsOf, MAX_PICKER_TEXT, readFormSubmission } from '../actions/index.ts';
+import { consolePaths, CONSOLE_PATH } from '../paths.ts';
+import { actionFormPage } from '../views/action-form-page.ts';
+import { actionsPage } from '../views/actions-page.ts';
+import type { FieldState } from '../views/form-field.ts';
+import { type ConsoleDeps, csrfTokenFor, sendPage } from './deps.ts';
+
+type ActionParams = { Params: { action: string }; Querystring: { entity?: unknown }; Body: unknown };
+type OptionsParams = { Params: { blueprint: string }; Querystring: { q?: unknown } };
+
+/**
+ * For an entity action opened without its entity: the entity is asked for like an input. `$` is in no input name,
+ * so this field cannot clash with one.
+ */
+const ENTITY_FIELD_NAME = '$entity';
+
+export function registerActionRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
+  const { ctx } = deps;
+
+  app.get(consolePaths.actions, async (_request, reply) =>
+    sendPage(reply, actionsPage(ctx.actions.list(), ctx.blueprints.list(), csrfTokenFor(reply))),
+  );
+
+  app.get<ActionParams>(`${CONSOLE_PATH}/actions/:action/run`, async (request, reply) => {
+    const action = requireAction(ctx, request.params.action);
+    const entityId = typeof request.query.entity === 'string' ? request.query.entity : undefined;
+    const entity = entityOf(action, entityId);
+    return sendForm(reply, action, entity, { written: {}, problems: [] });
+  });
+
+  app.post<ActionParams>(
+    `${CONSOLE_PATH}/actions/:action/run`,
+    { preHandler: app.csrfProtection },
+    async (request, reply) => {
+      const action = requireAction(ctx, request.params.action);
+      const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
+        string,
+        unknown
+      >;
+      const fields = formFieldsOf(action);
+      const submission = readFormSubmission(fields, body);
+      const given = typeof body.entity === 'string' ? body.entity : undefined;
+      const entity = given === undefined ? undefined : ctx.entities.get(action.trigger.blueprintIdentifier!, given);
+      const picked = readFormSubmission([entityField(action)], body);
+      const entityId = given ?? (picked.inputs[ENTITY_FIELD_NAME] as string | undefined);
+      const written = { ...submission.written, ...(given === undefined ? picked.written : {}) };
+      if (submission.problems.length > 0) {
+        const problems = [...submission.problems, ...otherProblems(action, submission.inputs, submission.problems)];
+        return sendForm(reply, action, entity, { written, problems }, 422);
+      }
+      try {
+        // The API's own operation: the same checks, the same messages, the run invoked the same way.
+        const run = createRun(
+          ctx,
+          action.identifier,
+          { properties: submission.inputs, ...(entityId !== undefined && { entity: entityId }) },
+          { clientId: deps.credentials.clientId },
+        );
+        return await reply.redirect(consolePaths.run(run.id), 303);
+      } catch (error) {
+        if (error instanceof UserInputsError) {
+          return sendForm(reply, action, entity, { written, problems: error.problems }, 422);
+        }
+        if (!(error instanceof ApiError) || error.status >= 500) throw error;
+        // The entity it runs on is missing or gone: beside the picker when there is one, else above the form.
+        const aboutEntity = action.trigger.operation !== 'CREATE' && /\bentity\b/.test(error.message);
+        const problems =
+          aboutEntity && given === undefined ? [{ input: ENTITY_FIELD_NAME, message: error.message }] : [];
+        const formProblem = problems.length > 0 ? undefined : error.message;
+        return sendForm(reply, action, entity, { written, problems, formProblem }, error.status);
+      }
+    },
+  );
+
+  app.get<OptionsParams>(`${CONSOLE_PATH}/blueprints/:blueprint/entity-options`, async (request, reply) => {
+    const blueprint = requireBlueprint(ctx, request.params.blueprint);
+    const text = typeof request.query.q === 'string' ? request.query.q : '';
+    if (text.length > MAX_PICKER_TEXT) {
+      return reply.status(422).send({ ok: false, message: `q: at most ${MAX_PICKER_TEXT} characters` });
+    }
+    return { ok: true, entities: entityOptions(ctx, blueprint.identifier, text) };
+  });
+
+  interface FormState {
+    written: Record<string, string | string[]>;
+    problems: readonly UserInputProblem[];
+    formProblem?: string | undefined;
+  }
+
+  function sendForm(
+    reply: FastifyReply,
+    action: Action,
+    entity: Entity | undefined,
+    state: FormState,
+    status = 200,
+  ): FastifyReply {
+    const problemOf = (name: string): string | undefined =>
+      state.problems.find((problem) => problem.input === name)?.message;
+    const stateOf = (field: FormField): FieldState => ({
+      field,
+      written: Object.hasOwn(state.written, field.name) ? state.written[field.name] : undefined,
+      problem: problemOf(field.name),
+      options: field.blueprint ? optionsFor(field.blueprint) : undefined,
+    });
+    const blueprintId = action.trigger.blueprintIdentifier;
+    const asksEntity = action.trigger.operation !== 'CREATE' && entity === undefined;
+    const document = actionFormPage({
+      action,
+      blueprint: blueprintId ? ctx.blueprints.get(blueprintId) : undefined,
+      entity,
+      entityField: asksEntity ? stateOf(entityField(action)) : undefined,
+      fields: formFieldsOf(action).map(stateOf),
+      problems: state.problems,
+      formProblem: state.formProblem,
+      csrfToken: csrfTokenFor(reply),
+    });
+    return sendPage(reply, document, status);
+  }
+
+  /** The first entities a picker offers; a blueprint deleted since the action was written offers none. */
+  function optionsFor(blueprint: string): FieldState['options'] {
+    return ctx.blueprints.has(blueprint) ? entityOptions(ctx, blueprint, '') : [];
+  }
+
+  /** The entity a page was opened for; 404 when it is not in the catalog (a stale link says so). */
+  function entityOf(action: Action, entityId: string | undefined): Entity | undefined {
+    if (entityId === undefined || action.trigger.operation === 'CREATE') return undefined;
+    return requireEntity(ctx, action.trigger.blueprintIdentifier!, entityId);
+  }
+}
+
+/**
+ * With a field that could not be read, no run is created, but the rest is still checked (by the catalog's own
+ * check of a run's inputs) so that a person fixes everything in one go. A field already refused is not refused
+ * twice (left out, it would also be "required").
+ */
+function otherProblems(
+  action: Action,
+  inputs: Record<string, unknown>,
+  known: readonly UserInputProblem[],
+): UserInputProblem[] {
+  try {
+    compileUserInputsValidator(action.identifier, action.trigger.userInputs).validate(inputs);
+    return [];
+  } catch (error) {
+    if (!(error instanceof UserInputsError)) throw error;
+    return error.problems.filter((problem) => !known.some((other) => other.input === problem.input));
+  }
+}
+
+function entityField(action: Action): FormField {
+  const blueprint = action.trigger.blueprintIdentifier;
+  return {
+    name: ENTITY_FIELD_NAME,
+    label: 'Entity',
+    description: `The ${blueprint} entity the action runs on.`,
+    kind: 'entity',
+    initial: undefined,
+    required: true,
+    disabled: false,
+    options: [],
+    blueprint,
+    numberLines: false,
+    bounds: {},
+  };
+}
