@@ -139,7 +139,11 @@ export function deleteEntity(
   ctx: CatalogContext,
   blueprintId: string,
   identifier: string,
-  options: { deleteDependents: boolean },
+  options: {
+    deleteDependents: boolean;
+    /** Every entity of this blueprint is being deleted too: relations from them neither block nor are cleared. */
+    wholeBlueprint?: string;
+  },
   actor: Actor,
 ): { blueprint: string; identifier: string }[] {
   requireBlueprint(ctx, blueprintId);
@@ -153,7 +157,8 @@ export function deleteEntity(
     visited.add(key);
     const incoming = ctx.entities
       .edgesTo(blueprint, id)
-      .filter((edge) => !(edge.blueprint === blueprint && edge.identifier === id));
+      .filter((edge) => !(edge.blueprint === blueprint && edge.identifier === id))
+      .filter((edge) => edge.blueprint !== options.wholeBlueprint);
     if (!options.deleteDependents) {
       const blocking = incoming.filter(
         (edge) => ctx.blueprints.get(edge.blueprint)?.relations[edge.relation]?.required === true,

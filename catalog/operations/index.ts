@@ -14,6 +14,8 @@ export { parseEntityInput } from './entity-input.ts';
 export { datasourceOf, OCEAN_USER_AGENT_PREFIX, MAX_DATASOURCE_LENGTH } from './datasource.ts';
 export { createBlueprint, replaceBlueprint, patchBlueprint, deleteBlueprint } from './blueprints.ts';
 export { projectEntity, type Projection } from './entity-view.ts';
+export { datasourceEntities, type DatasourceEntitiesPage } from './datasource-entities.ts';
+export { deleteAllEntities } from './delete-all-entities.ts';
 export { searchBlueprintEntities, searchAllEntities, type SearchPage } from './search.ts';
 export {
   searchEntitiesPage,

@@ -82,7 +82,8 @@ export function searchAllEntities(ctx: CatalogContext, body: unknown): Entity[] 
   return ctx.entities.search(compiled);
 }
 
-function encodeCursor(entity: Entity): string {
+/** A page's `next` in (blueprint, identifier) order: where the next page starts. */
+export function encodeCursor(entity: Entity): string {
   return Buffer.from(JSON.stringify([entity.blueprint, entity.identifier])).toString('base64url');
 }
 
@@ -91,7 +92,17 @@ function encodeOffsetCursor(offset: number): string {
   return Buffer.from(JSON.stringify({ offset })).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { blueprint: string; identifier: string } | { offset: number } {
+/** A keyset cursor (encodeCursor); anything else is a 422 naming `field`. */
+export function decodeKeysetCursor(cursor: string, field: string): { blueprint: string; identifier: string } {
+  const decoded = decodeCursor(cursor, field);
+  if ('offset' in decoded) throw invalidRequest(`${field}: a cursor of a sorted search`);
+  return decoded;
+}
+
+function decodeCursor(
+  cursor: string,
+  field = 'body.from',
+): { blueprint: string; identifier: string } | { offset: number } {
   try {
     const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (Array.isArray(decoded)) {
@@ -104,5 +115,5 @@ function decodeCursor(cursor: string): { blueprint: string; identifier: string }
   } catch {
     // reported below
   }
-  throw invalidRequest('body.from: not a cursor this server returned as "next"');
+  throw invalidRequest(`${field}: not a cursor this server returned as "next"`);
 }

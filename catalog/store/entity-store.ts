@@ -123,6 +123,7 @@ export class EntityStore {
   private readonly insertEdgeStatement: StatementSync;
   private readonly edgesToStatement: StatementSync;
   private readonly countStatement: StatementSync;
+  private readonly identifiersStatement: StatementSync;
   private writesSinceStatistics = 0;
 
   constructor(db: DatabaseSync) {
@@ -149,6 +150,7 @@ export class EntityStore {
         target_identifier AS targetIdentifier
       FROM entity_relations WHERE target_blueprint = ? AND target_identifier = ?`);
     this.countStatement = db.prepare('SELECT count(*) AS n FROM entities WHERE blueprint = ?');
+    this.identifiersStatement = db.prepare('SELECT identifier FROM entities WHERE blueprint = ? ORDER BY identifier');
   }
 
   get(blueprint: string, identifier: string): Entity | undefined {
@@ -158,6 +160,11 @@ export class EntityStore {
 
   exists(blueprint: string, identifier: string): boolean {
     return this.existsStatement.get(blueprint, identifier) !== undefined;
+  }
+
+  /** The identifiers of every entity of the blueprint, in order. */
+  identifiers(blueprint: string): string[] {
+    return (this.identifiersStatement.all(blueprint) as { identifier: string }[]).map((row) => row.identifier);
   }
 
   count(blueprint: string): number {

@@ -5,6 +5,8 @@ import {
   type Actor,
   type CatalogContext,
   requireWritableRun,
+  datasourceEntities,
+  deleteAllEntities,
   deleteEntity,
   parseEntityInput,
   projectEntity,
@@ -101,6 +103,20 @@ export function registerEntityRoutes(app: FastifyInstance, ctx: CatalogContext):
     const actor = runActor(ctx, request);
     ctx.write(() => deleteEntity(ctx, blueprint, identifier, options, actor));
     return { ok: true };
+  });
+
+  // Ocean's resync reads its own entities here, of every blueprint, to delete those it no longer sees.
+  app.post('/v1/blueprints/entities/datasource-entities', async (request) => ({
+    ok: true,
+    ...datasourceEntities(ctx, request.body),
+  }));
+
+  // Done before the answer, so there is no migration to wait for: the vendor's answer names one, this one none.
+  app.delete<BlueprintParams>('/v1/blueprints/:blueprint/all-entities', async (request) => {
+    const options = { deleteBlueprint: booleanParam(request, 'delete_blueprint') };
+    const actor = runActor(ctx, request);
+    const deleted = ctx.write(() => deleteAllEntities(ctx, request.params.blueprint, options, actor));
+    return { ok: true, deletedCount: deleted };
   });
 
   // All or nothing: a bulk delete that cannot delete one of its entities deletes none and says which.
