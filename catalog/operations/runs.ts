@@ -22,6 +22,9 @@ const runPatchSchema = z.strictObject({
   link: z.union([z.string(), z.array(z.string())]).optional(),
   summary: z.string().nullable().optional(),
   externalRunId: z.string().nullable().optional(),
+  // Deprecated by the vendor and still accepted: an object that changes nothing (its run has no such field), so a
+  // PATCH carrying it applies the rest rather than failing whole.
+  message: z.record(z.string(), z.unknown()).optional(),
 });
 
 const runLogSchema = z.strictObject({
