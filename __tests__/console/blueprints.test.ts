@@ -66,6 +66,18 @@ describe('console blueprints', () => {
     // Laid out: every box has a position and a size, every arrow a path.
     expect(svg).toMatch(/<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="52"/);
     expect(svg).toMatch(/<path d="M[\d.]+,[\d.]+( L[\d.]+,[\d.]+)+" marker-end="url\(#arrow\)">/);
+    // A relation of a blueprint to itself is a loop that leaves and meets its own box's bottom edge.
+    const box =
+      /<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)" rx="6"><\/rect>\s*<text[^>]*>Deployment<\/text>/.exec(
+        svg,
+      )!;
+    const [left, top, width, height] = box.slice(1).map(Number) as [number, number, number, number];
+    const loop =
+      /<path d="M([\d.]+),([\d.]+) C[\d., ]+ ([\d.]+),([\d.]+)"[^>]*><\/path>\s*<text[^>]*>previous<\/text>/.exec(svg)!;
+    const [startX, startY, endX, endY] = loop.slice(1).map(Number) as [number, number, number, number];
+    for (const x of [startX, endX]) expect(x > left && x < left + width).toBe(true);
+    expect(startY).toBeCloseTo(top + height, 0);
+    expect(endY).toBeCloseTo(top + height, 0);
     const relations = textOf(/<ul id="relations">([\s\S]*?)<\/ul>/.exec(page.html)![1]!);
     expect(relations).toContain('Deployment → Deploys ( service , required, one) → Service <b>core</b>');
     expect(relations).toContain('Service <b>core</b> → Owned by ( owner , optional, one) → Team');

@@ -63,10 +63,12 @@ export function blueprintDiagram(blueprints: readonly Blueprint[]): SafeHtml {
   });
   const edges = graph.edges().map((edge: Edge) => {
     const layout = graph.edge(edge);
-    const points: Point[] = (layout.points ?? []) as Point[];
-    const path = points
-      .map((point, index) => `${index === 0 ? 'M' : 'L'}${round(point.x)},${round(point.y)}`)
-      .join(' ');
+    const path =
+      edge.v === edge.w
+        ? selfLoop(graph.node(edge.v), layout)
+        : ((layout.points ?? []) as Point[])
+            .map((point, index) => `${index === 0 ? 'M' : 'L'}${round(point.x)},${round(point.y)}`)
+            .join(' ');
     const relation = blueprints.find((blueprint) => blueprint.identifier === edge.v)?.relations[edge.name ?? ''];
     return markup`<g class="edge"><path d="${path}" marker-end="url(#arrow)"></path>
 <text x="${round(layout.x ?? 0)}" y="${round((layout.y ?? 0) + 4)}" text-anchor="middle">${relationName(edge.name ?? '', relation?.title)}</text></g>`;
@@ -82,4 +84,16 @@ export function blueprintDiagram(blueprints: readonly Blueprint[]): SafeHtml {
 ${edges}
 ${nodes}
 </svg>`;
+}
+
+/**
+ * A relation of a blueprint to itself, as a loop under its box down to its label. dagre's own points for a loop
+ * are wrong when it lays out left to right (a line beside the box, touching nothing), but the label's place it
+ * gives is right: below the box, with room kept for it.
+ */
+function selfLoop(node: NodeLabel, label: EdgeLabel): string {
+  const bottom = node.y! + node.height / 2;
+  const depth = Math.max((label.y ?? bottom + 24) - 12 - bottom, 12);
+  const x = node.x!;
+  return `M${round(x - 16)},${round(bottom)} C${round(x - 40)},${round(bottom + depth)} ${round(x + 40)},${round(bottom + depth)} ${round(x + 16)},${round(bottom)}`;
 }
