@@ -156,6 +156,18 @@ describe('console entity table', () => {
     const empty = await browser.get('/console/blueprints/service/entities?property=stars&operator=%3D&value=');
     expect(textOf(empty.html)).toContain('Enter a value to compare Stars with.');
     expect(empty.html).toContain('aria-describedby="filter-problem"');
+    // Words for a number would match nothing without a word: the form says what the property holds.
+    const words = await browser.get('/console/blueprints/service/entities?property=stars&operator=%3E&value=many');
+    expect(words.status).toBe(422);
+    expect(textOf(words.html)).toContain('Stars holds a number: "many" is not a number.');
+    const oneOf = await browser.get('/console/blueprints/service/entities?property=stars&operator=in&value=105%2C+x');
+    expect(textOf(oneOf.html)).toContain('Stars holds a number: "x" is not a number.');
+    const yesNo = await browser.get('/console/blueprints/service/entities?property=active&operator=%3D&value=yes');
+    expect(textOf(yesNo.html)).toContain('Active holds true or false: "yes" is not true or false.');
+    const contains = await browser.get('/console/blueprints/service/entities?property=stars&operator=contains&value=1');
+    // A text operator sends the text as written, whatever the property: no number, and so no type refusal.
+    expect(contains.status).toBe(200);
+    expect(textOf(contains.html)).toContain('No entity matches the filter.');
   });
 
   test('sorts by a column from its header, both ways, and keeps the order with a filter across pages', async () => {

@@ -69,16 +69,29 @@ export function filterQueryOf(blueprint: Blueprint, filter: EntityFilter | undef
   const rule: Record<string, unknown> = { property: field.name, operator: filter.operator };
   if (!WITHOUT_VALUE.has(filter.operator)) {
     if (filter.value === '') return { problem: `Enter a value to compare ${field.label} with.` };
-    rule.value =
-      filter.operator === 'in'
-        ? filter.value.split(',').map((item) => typedValue(item.trim(), field.type))
-        : typedValue(filter.value, field.type);
+    const texts = filter.operator === 'in' ? filter.value.split(',').map((item) => item.trim()) : [filter.value];
+    if (TYPED_OPERATORS.has(filter.operator)) {
+      const values = texts.map((text) => typedValue(text, field.type));
+      // A number or a yes/no compared with words would match nothing, silently: say so instead.
+      const untyped = texts.find((_, index) => values[index] === undefined);
+      if (untyped !== undefined) {
+        const expected = field.type === 'number' ? 'a number' : 'true or false';
+        return { problem: `${field.label} holds ${expected}: "${untyped}" is not ${expected}.` };
+      }
+      rule.value = filter.operator === 'in' ? values : values[0];
+    } else {
+      rule.value = filter.value;
+    }
   }
   return { query: { combinator: 'and', rules: [rule] } };
 }
 
-function typedValue(text: string, type: string): string | number | boolean {
-  if (type === 'number' && text.trim() !== '' && Number.isFinite(Number(text))) return Number(text);
-  if (type === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
+/** Operators that compare a value of the property's own type; text operators (contains...) take text. */
+const TYPED_OPERATORS = new Set(['=', '!=', '>', '>=', '<', '<=', 'in']);
+
+/** The value the text stands for in a property of `type`; undefined when it stands for none (words for a number). */
+function typedValue(text: string, type: string): string | number | boolean | undefined {
+  if (type === 'number') return text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : undefined;
+  if (type === 'boolean') return text === 'true' || text === 'false' ? text === 'true' : undefined;
   return text;
 }
