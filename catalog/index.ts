@@ -13,6 +13,7 @@ export { ApiError } from './errors.ts';
 export type { Blueprint, Entity, EntityInput, Action, Run, RunLog } from './model.ts';
 export type { Credentials } from './auth/index.ts';
 export { DATABASE_FILE } from './store/index.ts';
+export { CONSOLE_PATH } from './console/index.ts';
 
 /** How the outbox delivers invocations and changelog events. */
 export interface DeliverySettings {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { SmeeClient } from 'smee-client';
 import { githubAppEnv, probotFromEnv, SETUP_PATH, STORED_APP_FILE, WEBHOOKS_PATH } from '../app/index.ts';
 import { APP_STATE_FILE } from '../app/state/index.ts';
+import { CONSOLE_PATH } from '../catalog/index.ts';
 import { configureJq } from '../src/jq/index.ts';
 import { describeDatabaseUrl, githubAppStatus, readServerConfig } from './config.ts';
 import { startServer } from './server.ts';
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
   if (server.catalog) {
     const { credentials } = server.catalog;
     console.log(`embedded catalog: ${server.url}/v1 (data in ${config.dataDir})`);
+    console.log(`console: ${server.url}${CONSOLE_PATH} (sign in with the catalog's client id and secret)`);
     if (credentials.source === 'environment') {
       console.log('credentials: PORT_CLIENT_ID / PORT_CLIENT_SECRET from the environment');
     } else if (credentials.source === 'generated') {

@@ -566,6 +566,9 @@ describe('the data directory', () => {
       const first = await startedFully();
       const stored = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8')) as typeof TEST_CREDENTIALS;
       expect(first.output()).toContain(`PORT_CLIENT_SECRET=${stored.clientSecret}`);
+      expect(first.output()).toMatch(
+        /^console: http:\/\/\S+\/console \(sign in with the catalog's client id and secret\)$/m,
+      );
       expect(modeOf(join(dataDir, 'credentials.json'))).toBe(0o600);
 
       const second = await startedFully();

@@ -57,6 +57,7 @@ describe('with the GitHub App off', () => {
     expect(status).toBe(200);
     expect(type).toMatch(/^text\/html/);
     expect(text).toContain(`Embedded catalog on, at <a href="${catalog.url}/v1">`);
+    expect(text).toContain('run its actions in the <a href="/console">console</a>.');
     expect(text).toMatch(/Off: it needs <code>APP_ID<\/code>\./);
     expect(text).not.toContain('<code>WEBHOOK_SECRET</code>');
     expect(text).toContain('<a href="/setup">Register the GitHub App</a>');

@@ -1,3 +1,4 @@
+import { CONSOLE_PATH } from '../../catalog/index.ts';
 import { escapeHtml } from '../../src/html/index.ts';
 import type { DatabaseCheck, InstallationStatus, OutboxStatus, StatusReport } from './status-report.ts';
 
@@ -115,7 +116,7 @@ function configErrors(errors: StatusReport['configErrors']): string {
 /** The status page: plain HTML, no script, every value escaped. */
 export function renderStatusPage(report: StatusReport): string {
   const catalog = report.catalog.embedded
-    ? `<p class="good">Embedded catalog on, at ${link(report.catalog.url, report.catalog.url)}.</p>`
+    ? `<p class="good">Embedded catalog on, at ${link(report.catalog.url, report.catalog.url)}; browse it and run its actions in the ${link(CONSOLE_PATH, 'console')}.</p>`
     : `<p>Embedded catalog off: reporting to the Port API at ${link(report.catalog.portApi, report.catalog.portApi)}.</p>`;
   const docs = report.docs.map((doc) => `<li>${link(doc.href, doc.title)}</li>`).join('');
   return `<!doctype html>
