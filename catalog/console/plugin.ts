@@ -12,6 +12,7 @@ import { registerAssetRoutes } from './routes/assets.ts';
 import { registerBlueprintRoutes } from './routes/blueprints.ts';
 import { type ConsoleDeps, csrfTokenFor, sendPage } from './routes/deps.ts';
 import { registerEntityRoutes } from './routes/entities.ts';
+import { registerRunRoutes } from './routes/runs.ts';
 import { registerSignInRoutes } from './routes/sign-in.ts';
 import { CSRF_COOKIE, sessionIdOf, SessionStore } from './session/index.ts';
 import { messagePage } from './views/message-page.ts';
@@ -100,6 +101,7 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleOption
   registerSignInRoutes(app, deps);
   registerBlueprintRoutes(app, deps);
   registerEntityRoutes(app, deps);
+  registerRunRoutes(app, deps);
   registerActionRoutes(app, deps);
   app.get(consolePaths.home, async (_request, reply) => reply.redirect(consolePaths.blueprints, 303));
 }

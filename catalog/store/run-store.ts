@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { InvocationMethod, Run, RunLog } from '../model.ts';
+import type { InvocationMethod, Run, RunLog, RunStatus } from '../model.ts';
 import { StatementCache, whereOf } from './where.ts';
 
 /** What invoking a run needs beyond the run itself: the action and entity as they were when it started. */
@@ -15,13 +15,24 @@ export interface StoredRun {
   invocation: RunInvocation;
 }
 
+/** A run's place in the newest-first order: where a page of runs starts or ends. */
+export interface RunCursor {
+  createdAt: string;
+  id: string;
+}
+
 export interface RunFilter {
   entity?: string | undefined;
   blueprint?: string | undefined;
   action?: string | undefined;
   externalRunId?: string | undefined;
   active?: boolean | undefined;
+  status?: RunStatus | undefined;
   createdBy?: string | undefined;
+  /** Only runs after this one in the newest-first order (the next page). */
+  olderThan?: RunCursor | undefined;
+  /** Only runs before this one in the newest-first order, the nearest `limit` of them (the previous page). */
+  newerThan?: RunCursor | undefined;
   limit: number;
 }
 
@@ -46,6 +57,7 @@ export class RunStore {
   private readonly indexedAsRead = new WeakMap<StoredRun, { status: string; externalRunId: string | null }>();
   private readonly insertLogStatement: StatementSync;
   private readonly logsStatement: StatementSync;
+  private readonly logsAfterStatement: StatementSync;
   /** An ended run leaves the queue of integration runs (migration 3): it is never claimable again. */
   private readonly unqueueStatement: StatementSync;
   private readonly listStatements: StatementCache;
@@ -67,6 +79,7 @@ export class RunStore {
       INSERT INTO run_logs (run_id, message, status_label, termination_status, created_at, created_by)
       VALUES (?, ?, ?, ?, ?, ?)`);
     this.logsStatement = db.prepare('SELECT * FROM run_logs WHERE run_id = ? ORDER BY id');
+    this.logsAfterStatement = db.prepare('SELECT * FROM run_logs WHERE run_id = ? AND id > ? ORDER BY id LIMIT ?');
     this.unqueueStatement = db.prepare('DELETE FROM integration_runs WHERE run_id = ?');
   }
 
@@ -113,25 +126,35 @@ export class RunStore {
     if (statusChanged && (run.status === 'SUCCESS' || run.status === 'FAILURE')) this.unqueueStatement.run(run.id);
   }
 
-  /** Newest first. */
+  /** Newest first. A page is (created_at, id) keyset: no row is skipped or shown twice while runs are added. */
   list(filter: RunFilter): Run[] {
+    const keyset = [keysetOf(filter.olderThan, '<'), keysetOf(filter.newerThan, '>')].filter(
+      (part) => part !== undefined,
+    );
     const { where, params } = whereOf(
       [
         ['entity = ?', filter.entity],
         ['blueprint = ?', filter.blueprint],
         ['action = ?', filter.action],
+        ['status = ?', filter.status],
         ['external_run_id = ?', filter.externalRunId],
         ['created_by = ?', filter.createdBy],
       ],
-      filter.active === undefined
-        ? []
-        : [filter.active ? "status IN ('IN_PROGRESS', 'WAITING_FOR_APPROVAL')" : "status IN ('SUCCESS', 'FAILURE')"],
+      [
+        ...(filter.active === undefined
+          ? []
+          : [filter.active ? "status IN ('IN_PROGRESS', 'WAITING_FOR_APPROVAL')" : "status IN ('SUCCESS', 'FAILURE')"]),
+        ...keyset.map((part) => part.sql),
+      ],
     );
+    // The page before a cursor is the nearest runs above it: read upwards, then turned back to newest first.
+    const direction = filter.newerThan ? 'ASC' : 'DESC';
     const statement = this.listStatements.get(
-      `SELECT data FROM runs ${where} ORDER BY created_at DESC, id DESC LIMIT ?`,
+      `SELECT data FROM runs ${where} ORDER BY created_at ${direction}, id ${direction} LIMIT ?`,
     );
-    const rows = statement.all(...params, filter.limit) as RunRow[];
-    return rows.map((row) => (JSON.parse(row.data) as StoredRun).run);
+    const rows = statement.all(...params, ...keyset.flatMap((part) => part.params), filter.limit) as RunRow[];
+    const runs = rows.map((row) => (JSON.parse(row.data) as StoredRun).run);
+    return filter.newerThan ? runs.reverse() : runs;
   }
 
   addLog(log: Omit<RunLog, 'id'>): RunLog {
@@ -147,17 +170,37 @@ export class RunStore {
   }
 
   logs(runId: string): RunLog[] {
-    return (this.logsStatement.all(runId) as LogRow[]).map((row) => {
-      const log: RunLog = {
-        id: String(row.id),
-        runId: row.run_id,
-        message: row.message,
-        createdAt: row.created_at,
-        createdBy: row.created_by,
-      };
-      if (row.status_label !== null) log.statusLabel = row.status_label;
-      if (row.termination_status !== null) log.terminationStatus = row.termination_status as 'SUCCESS' | 'FAILURE';
-      return log;
-    });
+    return (this.logsStatement.all(runId) as LogRow[]).map(logOf);
   }
+
+  /** Up to `limit` log lines written after line `afterId` (0: from the first), oldest first. */
+  logsAfter(runId: string, afterId: number, limit: number): RunLog[] {
+    return (this.logsAfterStatement.all(runId, afterId, limit) as LogRow[]).map(logOf);
+  }
+}
+
+function logOf(row: LogRow): RunLog {
+  const log: RunLog = {
+    id: String(row.id),
+    runId: row.run_id,
+    message: row.message,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+  };
+  if (row.status_label !== null) log.statusLabel = row.status_label;
+  if (row.termination_status !== null) log.terminationStatus = row.termination_status as 'SUCCESS' | 'FAILURE';
+  return log;
+}
+
+/**
+ * The rows on one side of a cursor. `created_at <= ?` alone is a range of the (column, created_at) indexes; the rest
+ * breaks ties between runs created in the same millisecond.
+ */
+function keysetOf(cursor: RunCursor | undefined, side: '<' | '>'): { sql: string; params: string[] } | undefined {
+  if (!cursor) return undefined;
+  const inclusive = side === '<' ? '<=' : '>=';
+  return {
+    sql: `created_at ${inclusive} ? AND (created_at ${side} ? OR id ${side} ?)`,
+    params: [cursor.createdAt, cursor.createdAt, cursor.id],
+  };
 }
