@@ -9,6 +9,7 @@ import { registerAuditRoutes } from './routes/audit.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerBlueprintRoutes } from './routes/blueprints.ts';
 import { registerEntityRoutes } from './routes/entities.ts';
+import { registerIntegrationRoutes } from './routes/integrations.ts';
 import { registerRunRoutes } from './routes/runs.ts';
 import { registerSearchRoutes } from './routes/search.ts';
 
@@ -84,6 +85,7 @@ export async function catalogRoutes(app: FastifyInstance, options: CatalogHttpOp
   registerAuditRoutes(app, ctx);
   registerActionRoutes(app, ctx);
   registerRunRoutes(app, ctx);
+  registerIntegrationRoutes(app, ctx);
 }
 
 /**

@@ -8,7 +8,9 @@ import {
   EntityStore,
   inTransaction,
   IntegrationRunStore,
+  IntegrationStore,
   RunStore,
+  SettingsStore,
   TokenStore,
 } from '../store/index.ts';
 import { OutboxStore } from '../../src/outbox/index.ts';
@@ -33,6 +35,8 @@ export class CatalogContext {
   readonly actions: ActionStore;
   readonly runs: RunStore;
   readonly integrationRuns: IntegrationRunStore;
+  readonly integrations: IntegrationStore;
+  readonly settings: SettingsStore;
   readonly deliveries: OutboxStore;
   /** Called after a transaction that enqueued deliveries commits, so they go out at once. */
   onDeliveriesEnqueued: () => void = () => {};
@@ -53,6 +57,8 @@ export class CatalogContext {
     this.actions = new ActionStore(db);
     this.runs = new RunStore(db);
     this.integrationRuns = new IntegrationRunStore(db);
+    this.integrations = new IntegrationStore(db);
+    this.settings = new SettingsStore(db);
     this.deliveries = new OutboxStore(db);
   }
 

@@ -45,3 +45,13 @@ export {
   VISIBILITY_TIMEOUT_MS,
   MAX_EXCLUDED_RUNS,
 } from './integration-runs.ts';
+export {
+  integrationView,
+  requireIntegration,
+  createIntegration,
+  patchIntegration,
+  updateResyncState,
+  deleteIntegration,
+  ingestLogs,
+  ingestKindExamples,
+} from './integrations.ts';

@@ -11,7 +11,9 @@ export {
   type EntitySort,
 } from './entity-store.ts';
 export { AuditStore, type AuditAction, type AuditEntry, type AuditRecord, type AuditQuery } from './audit-store.ts';
-export { TokenStore, type IssuedToken } from './token-store.ts';
+export { TokenStore, TOKEN_ISSUER, type IssuedToken } from './token-store.ts';
+export { SettingsStore } from './settings-store.ts';
+export { IntegrationStore, MAX_LOGS_PER_INTEGRATION, type StoredIntegration } from './integration-store.ts';
 export { ActionStore } from './action-store.ts';
 export { RunStore, type StoredRun, type RunInvocation, type RunFilter } from './run-store.ts';
 export { IntegrationRunStore, type IntegrationRunState, type ClaimRequest } from './integration-run-store.ts';

@@ -136,4 +136,40 @@ export const migrations: readonly string[] = [
   ALTER TABLE entities ADD COLUMN datasource TEXT;
   CREATE INDEX entities_datasource ON entities (datasource) WHERE datasource IS NOT NULL;
   `,
+  // 5: the catalog's own settings (its organization id), and the Ocean integrations registered with it: each one's
+  // settings and resync state, the logs it ingests and the raw examples of its kinds
+  `
+  CREATE TABLE catalog_settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+
+  -- data holds what the integration registered (installationAppType, version, config, changelogDestination).
+  CREATE TABLE integrations (
+    identifier TEXT PRIMARY KEY,
+    data TEXT NOT NULL,
+    resync_state TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL
+  );
+
+  -- record is one log record as the integration sent it; the oldest are dropped past a limit per integration.
+  CREATE TABLE integration_logs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    integration TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    record TEXT NOT NULL
+  );
+  CREATE INDEX integration_logs_integration ON integration_logs (integration, id);
+
+  CREATE TABLE integration_kind_examples (
+    integration TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    examples TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (integration, kind)
+  ) WITHOUT ROWID;
+  `,
 ];
