@@ -372,6 +372,22 @@ describe("a run's page", () => {
     expect(textOf(refused.html)).toContain('after must be the id of a log line');
   });
 
+  test('a long log is paged: a thousand lines, then "Later lines"; the stream starts after the last one shown', async () => {
+    const long = await run('inspect', { entity: 'api', properties: {} });
+    const ids: string[] = [];
+    for (let index = 0; index < 1_003; index++) ids.push(await log(long.id, `line ${index}`));
+    const page = await browser.get(`/console/runs/${long.id}`);
+    const shown = [...page.html.matchAll(/<li data-log-id="(\d+)">/g)].map((line) => line[1]);
+    expect(shown).toEqual(ids.slice(0, 1_000));
+    expect(page.html).toContain(`data-last-log-id="${ids[999]}"`);
+    const later = /<a href="([^"]*)" rel="next">Later lines<\/a>/.exec(page.html)![1]!;
+    expect(decodeEntities(later)).toBe(`/console/runs/${long.id}?after=${ids[999]}`);
+    const rest = await browser.get(decodeEntities(later));
+    expect([...rest.html.matchAll(/<li data-log-id="(\d+)">/g)].map((line) => line[1])).toEqual(ids.slice(1_000));
+    expect(rest.html).not.toContain('rel="next"');
+    await patch(long.id, { status: 'SUCCESS' });
+  });
+
   test("a run in progress carries its stream's address and last line, and a Reload link", async () => {
     const live = await run('inspect', { entity: 'api', properties: {} });
     const lastId = await log(live.id, 'first');
