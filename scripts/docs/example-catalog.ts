@@ -124,3 +124,50 @@ function readme(title: string, team: string, does: string): string {
     '\n',
   );
 }
+
+/** Self-service actions of the example catalog; the screenshot script points their webhook at a local receiver. */
+export function exampleActions(webhookUrl: string): Record<string, unknown>[] {
+  const invocationMethod = { type: 'WEBHOOK', url: webhookUrl, body: { runId: '{{ .run.id }}' } };
+  return [
+    {
+      identifier: 'scaffold_service',
+      title: 'Scaffold a service',
+      description: 'Creates a repository from the team’s template and registers the service.',
+      trigger: {
+        type: 'self-service',
+        operation: 'CREATE',
+        blueprintIdentifier: 'service',
+        userInputs: {
+          properties: {
+            name: { title: 'Name', type: 'string', pattern: '^[a-z][a-z0-9-]*$', description: 'The repository’s name' },
+            language: { title: 'Language', type: 'string', enum: ['Go', 'TypeScript', 'Python', 'Rust'] },
+            team: { title: 'Team', type: 'string', format: 'entity', blueprint: 'team' },
+            private: { title: 'Private repository', type: 'boolean', default: true },
+            replicas: { title: 'Replicas', type: 'number', minimum: 1, maximum: 10, default: 2 },
+            notes: { title: 'Notes for the reviewers', type: 'string', format: 'multi-line' },
+          },
+          required: ['name', 'language', 'team'],
+        },
+      },
+      invocationMethod,
+    },
+    {
+      identifier: 'deploy',
+      title: 'Deploy',
+      description: 'Deploys a version of the service to an environment.',
+      trigger: {
+        type: 'self-service',
+        operation: 'DAY-2',
+        blueprintIdentifier: 'service',
+        userInputs: {
+          properties: {
+            environment: { title: 'Environment', type: 'string', enum: ['production', 'staging'], default: 'staging' },
+            version: { title: 'Version', type: 'string' },
+          },
+          required: ['environment', 'version'],
+        },
+      },
+      invocationMethod,
+    },
+  ];
+}

@@ -5,11 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../../__tests__/helpers/chromium.ts';
 import { type Product, startProduct } from '../../__tests__/helpers/product.ts';
-import { EXAMPLE_BLUEPRINTS, EXAMPLE_ENTITIES } from './example-catalog.ts';
+import { EXAMPLE_BLUEPRINTS, EXAMPLE_ENTITIES, exampleActions } from './example-catalog.ts';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 /** A laptop's window: what most readers of the README see the console in. */
@@ -22,6 +24,40 @@ async function loadExampleCatalog(product: Product): Promise<void> {
       await product.api('POST', `/v1/blueprints/${blueprint.identifier}/entities`, entity);
     }
   }
+}
+
+/**
+ * The job behind the example actions: a local webhook that answers at once, then writes its run's log lines and
+ * ends it through the API, as a workflow would.
+ */
+async function startExampleJob(product: Product): Promise<{ url: string; close: () => void; done: Promise<void> }> {
+  let finished!: () => void;
+  const done = new Promise<void>((resolve) => (finished = resolve));
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      response.end('{}');
+      const { runId } = JSON.parse(body) as { runId: string };
+      void (async () => {
+        const log = (message: string, statusLabel?: string) =>
+          product.api('POST', `/v1/actions/runs/${runId}/logs`, { message, ...(statusLabel && { statusLabel }) });
+        await log('Building image example-org/checkout:2.5.0', 'Building');
+        await log('Pushed example-org/checkout:2.5.0 (sha256:4f2a…)');
+        await log('Rolling out to staging: 3 of 3 pods ready', 'Rolling out');
+        await product.api('PATCH', `/v1/actions/runs/${runId}`, {
+          status: 'SUCCESS',
+          statusLabel: 'Deployed',
+          summary: 'Deployed **2.5.0** to _staging_.',
+          link: 'https://github.com/example-org/checkout/actions/runs/1201',
+        });
+        finished();
+      })();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/deploy`, close: () => server.close(), done };
 }
 
 async function save(page: Page, name: string): Promise<void> {
@@ -40,6 +76,8 @@ async function main(): Promise<void> {
   });
   try {
     await loadExampleCatalog(product);
+    const job = await startExampleJob(product);
+    for (const action of exampleActions(job.url)) await product.api('POST', '/v1/actions', action);
     // A reader in UTC: the pictures show the dates as stored, and a new run on another machine changes only what
     // changed in the console.
     const chromium = await launchChromium({ reader: { locale: 'en-GB', timezoneId: 'UTC' } });
@@ -63,9 +101,35 @@ async function main(): Promise<void> {
       await page.getByRole('link', { name: 'storefront', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: 'Storefront' }).waitFor();
       await save(page, 'entity');
+
+      await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Self-service' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Self-service' }).waitFor();
+      await save(page, 'actions');
+
+      // The form as a person sees it after one refused value: the message beside the field and above the form.
+      await page.getByRole('link', { name: 'Scaffold a service' }).click();
+      await page.getByLabel('Name').fill('Checkout API');
+      await page.getByLabel('Language').selectOption('Go');
+      await page.getByLabel('Team').fill('payments');
+      await page.getByRole('button', { name: 'Run' }).click();
+      await page.locator('#form-problems').waitFor();
+      await save(page, 'action-form');
+
+      await page.goto(`${product.url}/console/actions/deploy/run?entity=checkout`);
+      await page.getByLabel('Version').fill('2.5.0');
+      await page.getByRole('button', { name: 'Run' }).click();
+      await page.waitForURL(/\/console\/runs\/r_/);
+      await job.done;
+      await page.locator('#run-status[data-status="SUCCESS"]').waitFor();
+      await save(page, 'run');
+
+      await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Runs' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Runs' }).waitFor();
+      await save(page, 'runs');
     } finally {
       await chromium.close();
     }
+    job.close();
   } finally {
     await product.stop();
   }

@@ -116,7 +116,7 @@ function entityDatalist(state: FieldState): SafeHtml {
 
 function hintOf(field: FormField): SafeHtml {
   const parts: string[] = [];
-  if (field.description) parts.push(field.description);
+  if (field.description) parts.push(/[.!?:]$/.test(field.description) ? field.description : `${field.description}.`);
   if (field.kind === 'entity') parts.push(`The identifier of a ${field.blueprint} entity; type to search.`);
   if (field.kind === 'entities') parts.push(`Identifiers of ${field.blueprint} entities, one per line.`);
   if (field.kind === 'lines') parts.push(field.numberLines ? 'Numbers, one per line.' : 'One value per line.');
