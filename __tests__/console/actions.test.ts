@@ -309,6 +309,12 @@ describe('entity options for pickers', () => {
     expect((await options('team', "' OR 1=1 --")).body.entities).toEqual([]);
   });
 
+  test("a picker's search without a session is refused with 401, not sent to the sign-in page", async () => {
+    const answer = await fetch(`${catalog.url}/console/blueprints/team/entity-options?q=pay`, { redirect: 'manual' });
+    expect(answer.status).toBe(401);
+    expect(await answer.text()).not.toContain('payments');
+  });
+
   test('refuses a text too long, and an unknown blueprint', async () => {
     const long = await options('team', 'x'.repeat(201));
     expect(long.status).toBe(422);

@@ -21,6 +21,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** A console route that answers without a session: the sign-in page and the stylesheet and script it uses. */
     consolePublic?: boolean;
+    /**
+     * A console route that a page's script calls (a live run's events, an entity picker's search): without a
+     * session it is refused with 401, not sent to the sign-in page, which a script could not show.
+     */
+    consoleData?: boolean;
   }
 }
 
@@ -76,7 +81,7 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleOption
     });
     if (request.routeOptions.config?.consolePublic) return;
     if (deps.sessions.isLive(sessionIdOf(request, reply), Date.now())) return;
-    if (request.method === 'GET' || request.method === 'HEAD') {
+    if ((request.method === 'GET' || request.method === 'HEAD') && !request.routeOptions.config?.consoleData) {
       return reply.redirect(`${consolePaths.signIn}?next=${encodeURIComponent(request.url)}`, 303);
     }
     return sendPage(reply, messagePage('Not signed in', 'Sign in to the console first.'), 401);

@@ -77,14 +77,18 @@ export function registerActionRoutes(app: FastifyInstance, deps: ConsoleDeps): v
     },
   );
 
-  app.get<OptionsParams>(`${CONSOLE_PATH}/blueprints/:blueprint/entity-options`, async (request, reply) => {
-    const blueprint = requireBlueprint(ctx, request.params.blueprint);
-    const text = typeof request.query.q === 'string' ? request.query.q : '';
-    if (text.length > MAX_PICKER_TEXT) {
-      return reply.status(422).send({ ok: false, message: `q: at most ${MAX_PICKER_TEXT} characters` });
-    }
-    return { ok: true, entities: entityOptions(ctx, blueprint.identifier, text) };
-  });
+  app.get<OptionsParams>(
+    `${CONSOLE_PATH}/blueprints/:blueprint/entity-options`,
+    { config: { consoleData: true } },
+    async (request, reply) => {
+      const blueprint = requireBlueprint(ctx, request.params.blueprint);
+      const text = typeof request.query.q === 'string' ? request.query.q : '';
+      if (text.length > MAX_PICKER_TEXT) {
+        return reply.status(422).send({ ok: false, message: `q: at most ${MAX_PICKER_TEXT} characters` });
+      }
+      return { ok: true, entities: entityOptions(ctx, blueprint.identifier, text) };
+    },
+  );
 
   interface FormState {
     written: Record<string, string | string[]>;

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { requireRun } from '../../operations/index.ts';
 import { CONSOLE_PATH, consolePaths } from '../paths.ts';
 import { findRunPage, parseLogId, parseRunListRequest, RunStreams, statusProblem } from '../runs/index.ts';
@@ -49,18 +49,9 @@ export function registerRunRoutes(app: FastifyInstance, deps: ConsoleDeps): void
     return sendPage(reply, document);
   });
 
-  /**
-   * A script's request, not a page: without a session it is refused (401) rather than sent to the sign-in page, so
-   * it is public to the console's own check and checks the session itself.
-   */
-  const refuseWithoutSession = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (sessions.isLive(sessionIdOf(request, reply), Date.now())) return;
-    return sendPage(reply, messagePage('Not signed in', 'Sign in to the console first.'), 401);
-  };
-
   app.get<RunParams>(
     `${CONSOLE_PATH}/runs/:id/events`,
-    { config: { consolePublic: true }, onRequest: refuseWithoutSession, exposeHeadRoute: false },
+    { config: { consoleData: true }, exposeHeadRoute: false },
     async (request, reply) => {
       const { run } = requireRun(ctx, request.params.id);
       // A browser reconnecting says the last event it had; the page's first request says the last line it shows.
