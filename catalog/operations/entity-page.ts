@@ -5,6 +5,7 @@ import { compileSearchQuery, parseSearchQuery } from '../search/index.ts';
 import { SORTABLE_META_COLUMNS, type EntitySort } from '../store/index.ts';
 import type { CatalogContext } from './context.ts';
 import { requireBlueprint } from './entities.ts';
+import { indexPropertiesOf } from './searched-properties.ts';
 
 /** A page of a blueprint's entities as a table shows it: filtered, sorted, skipping `offset`. */
 export interface EntityPageRequest {
@@ -57,8 +58,9 @@ export function searchEntitiesPage(
   }
   const compiled =
     request.query === undefined
-      ? { where: '1', params: [] }
+      ? { where: '1', params: [], comparedProperties: [] }
       : compileSearchQuery(parseSearchQuery(request.query, `${fieldPrefix}query`), { now: ctx.nowDate() });
+  indexPropertiesOf(ctx, { ...compiled, sort });
   const rows = ctx.entities.search({
     ...compiled,
     blueprint: blueprint.identifier,

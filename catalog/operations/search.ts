@@ -5,6 +5,7 @@ import { compileSearchQuery, parseSearchQuery } from '../search/index.ts';
 import type { CatalogContext } from './context.ts';
 import { requireBlueprint } from './entities.ts';
 import { entitySortSchema, searchEntitiesPage } from './entity-page.ts';
+import { indexPropertiesOf } from './searched-properties.ts';
 
 /** Each path is applied to every entity of the page: bounded, as the query string bounds them on other routes. */
 export const MAX_PROJECTION_PATHS = 1000;
@@ -57,8 +58,9 @@ export function searchBlueprintEntities(ctx: CatalogContext, blueprint: string, 
   }
   const compiled =
     query === undefined
-      ? { where: '1', params: [] }
+      ? { where: '1', params: [], comparedProperties: [] }
       : compileSearchQuery(parseSearchQuery(query, 'body.query'), { now: ctx.nowDate() });
+  indexPropertiesOf(ctx, compiled);
   const rows = ctx.entities.search({
     ...compiled,
     blueprint,
@@ -79,6 +81,7 @@ export function searchBlueprintEntities(ctx: CatalogContext, blueprint: string, 
 /** `POST /v1/entities/search`: every entity of any blueprint that matches. */
 export function searchAllEntities(ctx: CatalogContext, body: unknown): Entity[] {
   const compiled = compileSearchQuery(parseSearchQuery(body, 'body'), { now: ctx.nowDate() });
+  indexPropertiesOf(ctx, compiled);
   return ctx.entities.search(compiled);
 }
 

@@ -12,22 +12,22 @@ export const DATABASE_FILE = 'catalog.sqlite';
 /** The catalog's database in `dataDir`, its schema up to date. */
 export function openCatalogDatabase(dataDir: string): DatabaseSync {
   const db = openDatabase(join(dataDir, DATABASE_FILE), migrations);
-  indexSearchedProperties(db);
+  tidyPropertyIndexes(db);
   return db;
 }
 
 /** Brings an already open database (an in-memory one in tests) to the catalog's schema. */
 export function migrateCatalog(db: DatabaseSync): void {
   migrate(db, migrations);
-  indexSearchedProperties(db);
+  tidyPropertyIndexes(db);
 }
 
 /**
- * A catalog written before property indexes existed (or by a version that indexed other properties) gets the indexes
- * its blueprints want now; when they are all there this is one read of sqlite_schema. The planner's statistics are
- * brought up to date too (as SQLite advises at open): entity writes refresh them only every so many.
+ * Indexes of properties no blueprint has any more are dropped (a catalog written by a version that kept others);
+ * the indexes searches made stay. The planner's statistics are brought up to date too (as SQLite advises at open):
+ * entity writes refresh them only every so many.
  */
-function indexSearchedProperties(db: DatabaseSync): void {
+function tidyPropertyIndexes(db: DatabaseSync): void {
   inTransaction(db, () => {
     syncPropertyIndexes(db, new BlueprintStore(db).list());
     refreshPlannerStatistics(db);

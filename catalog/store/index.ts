@@ -20,6 +20,7 @@ export { IntegrationRunStore, type IntegrationRunState, type ClaimRequest } from
 export { propertyPath, propertyPathLiteral } from './property-path.ts';
 export {
   syncPropertyIndexes,
+  indexSearchedProperties,
   propertyIndexName,
   isIndexedProperty,
   MAX_PROPERTY_INDEXES,

@@ -8,14 +8,18 @@ import { propertyPathLiteral } from './property-path.ts';
  * '$."key"'))`, one per property key, shared by every blueprint that has a property of that key (the blueprint
  * column keeps each blueprint's entries together). Without them an equality search or a sorted table page reads every
  * entity of the blueprint. Search SQL writes the same path as a literal, so the planner matches the index.
+ *
+ * A property gets its index the first time a search compares it (=, in, <, >...) or sorts by it, not when its
+ * blueprint is made: every index costs every entity write, and most properties are never searched. The first such
+ * search builds the index (reading the blueprint's entities once); every later one uses it.
  */
 
 /** Index names start with this; anything else on `entities` is the migrations' and is never touched here. */
 const INDEX_PREFIX = 'entities_property_';
 
 /**
- * Every index is updated by every entity write, so their number is bounded: properties beyond this many keys (in
- * blueprint order, then schema order) are searched without an index.
+ * Every index is updated by every entity write, so their number is bounded: properties searched after this many
+ * have indexes are searched without one.
  */
 export const MAX_PROPERTY_INDEXES = 64;
 
@@ -39,43 +43,65 @@ export function propertyIndexName(key: string): string {
   return INDEX_PREFIX + createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 16);
 }
 
-/** The property keys the blueprints' searches want indexed, at most MAX_PROPERTY_INDEXES. */
-export function indexedKeys(blueprints: readonly Blueprint[]): string[] {
+/** The keys some blueprint has as a scalar property: those an index may be made for. */
+function indexableKeys(blueprints: readonly Blueprint[]): Set<string> {
   const keys = new Set<string>();
   for (const blueprint of blueprints) {
     for (const [key, property] of Object.entries(blueprint.schema.properties)) {
-      if (keys.size >= MAX_PROPERTY_INDEXES) return [...keys];
       if (isIndexedProperty(property)) keys.add(key);
     }
   }
-  return [...keys];
+  return keys;
+}
+
+function existingIndexes(db: DatabaseSync): Set<string> {
+  const rows = db
+    .prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'entities' AND name LIKE ?`)
+    .all(`${INDEX_PREFIX}%`) as { name: string }[];
+  return new Set(rows.map((row) => row.name));
 }
 
 /**
- * Creates the indexes the blueprints want and drops those no blueprint wants any more. Inside the caller's
- * transaction, so a blueprint change that rolls back takes its index changes with it. Creating an index reads every
- * entity once; a blueprint change is rare, a search is not.
+ * Drops the indexes of keys no blueprint has as a scalar property any more (a property removed, or made an array).
+ * Inside the caller's transaction, so a blueprint change that rolls back takes its index changes with it.
  */
 export function syncPropertyIndexes(db: DatabaseSync, blueprints: readonly Blueprint[]): void {
-  const wanted = new Map(indexedKeys(blueprints).map((key) => [propertyIndexName(key), key]));
-  const existing = new Set(
-    (
-      db
-        .prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'entities' AND name LIKE ?`)
-        .all(`${INDEX_PREFIX}%`) as { name: string }[]
-    ).map((row) => row.name),
-  );
-  for (const name of existing) {
+  const wanted = new Set([...indexableKeys(blueprints)].map(propertyIndexName));
+  for (const name of existingIndexes(db)) {
     if (!wanted.has(name)) db.exec(`DROP INDEX "${name}"`);
   }
+}
+
+/**
+ * Makes the index of each key a search compares or sorts by, when some blueprint has it as a scalar property and
+ * fewer than MAX_PROPERTY_INDEXES exist. Answers whether it made any (the planner's statistics are then refreshed,
+ * so that it uses them at once). When they all exist, as for every search but a property's first, this is one read
+ * of sqlite_schema.
+ */
+export function indexSearchedProperties(
+  db: DatabaseSync,
+  blueprints: readonly Blueprint[],
+  keys: readonly string[],
+): boolean {
+  if (keys.length === 0) return false;
+  const existing = existingIndexes(db);
+  const missing = keys.filter((key) => !existing.has(propertyIndexName(key)));
+  if (missing.length === 0) return false;
+  const indexable = indexableKeys(blueprints);
+  let count = existing.size;
   let created = false;
-  for (const [name, key] of wanted) {
-    if (existing.has(name)) continue;
+  for (const key of new Set(missing)) {
+    if (count >= MAX_PROPERTY_INDEXES) break;
+    if (!indexable.has(key)) continue;
     // The name is hex from propertyIndexName; the key enters only as an escaped string literal.
-    db.exec(`CREATE INDEX "${name}" ON entities (blueprint, json_extract(properties, ${propertyPathLiteral(key)}))`);
+    db.exec(
+      `CREATE INDEX "${propertyIndexName(key)}" ON entities (blueprint, json_extract(properties, ${propertyPathLiteral(key)}))`,
+    );
+    count += 1;
     created = true;
   }
   if (created) refreshPlannerStatistics(db);
+  return created;
 }
 
 /**
