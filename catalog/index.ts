@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DatabaseSync } from 'node:sqlite';
 import { type Credentials, loadCredentials } from './auth/index.ts';
 import { OutboxWorker } from '../src/outbox/index.ts';
+import { DEFAULT_FAILED_ATTEMPTS, FailedAttempts } from '../src/throttle/index.ts';
 import { consoleRoutes } from './console/index.ts';
 import { changelogHandler } from './delivery/index.ts';
 import { catalogRoutes, type RateLimitSettings } from './http/index.ts';
@@ -104,14 +105,17 @@ export function openCatalog(options: CatalogOptions): Catalog {
     credentials,
     db,
     register: async (app) => {
+      // One count of wrong credentials per address for the token route and the console's sign-in.
+      const failedAttempts = new FailedAttempts(DEFAULT_FAILED_ATTEMPTS);
       await app.register(catalogRoutes, {
         ctx,
         credentials,
         rateLimit: options.rateLimit ?? DEFAULT_RATE_LIMIT,
         warn,
+        failedAttempts,
       });
       // The web console (/console): its own cookies, forms and HTML errors, beside the /v1 API's context.
-      await app.register(consoleRoutes, { ctx, credentials, warn });
+      await app.register(consoleRoutes, { ctx, credentials, warn, failedAttempts });
     },
     startDeliveries: () => worker.start(),
     pendingDeliveries: () => worker.pending(),

@@ -127,4 +127,30 @@ describe('console sign-in', () => {
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(textOf(limited.html)).toMatch(/Too many failed sign-ins from this address: try again in \d+ s\./);
   });
+
+  test('the token route and the console count one allowance of failures per address, not one each', async () => {
+    const fresh = await startTestCatalog();
+    try {
+      const tokenAttempt = async (clientSecret: string) =>
+        (
+          await fetch(`${fresh.url}/v1/auth/access_token`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ clientId: fresh.credentials.clientId, clientSecret }),
+          })
+        ).status;
+      const browser = new ConsoleBrowser(fresh.url);
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 5; attempt += 1) statuses.push(await tokenAttempt('wrong'));
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        statuses.push((await browser.signIn({ clientId: 'x', clientSecret: 'y' })).status);
+      }
+      expect(statuses).toEqual(Array(10).fill(401));
+      // The eleventh, on either route, is refused before the credentials are compared, right ones included.
+      expect((await browser.signIn(fresh.credentials)).status).toBe(429);
+      expect(await tokenAttempt(fresh.credentials.clientSecret)).toBe(429);
+    } finally {
+      await fresh.close();
+    }
+  });
 });

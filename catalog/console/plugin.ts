@@ -3,6 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCsrfProtection from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DEFAULT_FAILED_ATTEMPTS, FailedAttempts } from '../../src/throttle/index.ts';
 import type { Credentials } from '../auth/index.ts';
 import { ApiError } from '../errors.ts';
 import type { CatalogContext } from '../operations/index.ts';
@@ -33,6 +34,8 @@ export interface ConsoleOptions {
   ctx: CatalogContext;
   credentials: Credentials;
   warn?: ((message: string) => void) | undefined;
+  /** Failed credential attempts per address, shared with the token route; a counter of its own when absent. */
+  failedAttempts?: FailedAttempts | undefined;
 }
 
 /**
@@ -62,6 +65,7 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleOption
     credentials: options.credentials,
     sessions: new SessionStore(),
     warn: options.warn ?? ((message) => app.log.warn(message)),
+    failedAttempts: options.failedAttempts ?? new FailedAttempts(DEFAULT_FAILED_ATTEMPTS),
   };
   // Sessions live in this process's memory, so a key of this process signs their cookies.
   await app.register(fastifyCookie, { secret: randomBytes(32) });

@@ -12,6 +12,7 @@ import { registerEntityRoutes } from './routes/entities.ts';
 import { registerIntegrationRoutes } from './routes/integrations.ts';
 import { registerRunRoutes } from './routes/runs.ts';
 import { registerSearchRoutes } from './routes/search.ts';
+import { DEFAULT_FAILED_ATTEMPTS, FailedAttempts } from '../../src/throttle/index.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -21,6 +22,8 @@ export interface CatalogHttpOptions {
   rateLimit: RateLimitSettings;
   /** Where failed credential attempts are reported (never with the secret). */
   warn?: ((message: string) => void) | undefined;
+  /** Failed credential attempts per address, shared with the console's sign-in; a counter of its own when absent. */
+  failedAttempts?: FailedAttempts | undefined;
 }
 
 declare module 'fastify' {
@@ -78,7 +81,13 @@ export async function catalogRoutes(app: FastifyInstance, options: CatalogHttpOp
     { prefix: '/v1' },
   );
 
-  registerAuthRoutes(app, ctx, options.credentials, options.warn ?? ((message) => app.log.warn(message)));
+  registerAuthRoutes(
+    app,
+    ctx,
+    options.credentials,
+    options.warn ?? ((message) => app.log.warn(message)),
+    options.failedAttempts ?? new FailedAttempts(DEFAULT_FAILED_ATTEMPTS),
+  );
   registerBlueprintRoutes(app, ctx);
   registerEntityRoutes(app, ctx);
   registerSearchRoutes(app, ctx);

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import type { FailedAttempts } from '../../../src/throttle/index.ts';
 import type { Credentials } from '../../auth/index.ts';
 import type { CatalogContext } from '../../operations/index.ts';
 import { cameOverHttps, type SessionStore } from '../session/index.ts';
@@ -10,6 +11,8 @@ export interface ConsoleDeps {
   credentials: Credentials;
   sessions: SessionStore;
   warn: (message: string) => void;
+  /** Failed sign-ins per address, the same counter as the token route's. */
+  failedAttempts: FailedAttempts;
 }
 
 /** A CSRF token for the forms of the page about to be sent (its secret cookie set on first use). */

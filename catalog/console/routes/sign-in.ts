@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { DEFAULT_FAILED_ATTEMPTS, FailedAttempts } from '../../../src/throttle/index.ts';
 import { secretsEqual } from '../../auth/index.ts';
 import { consolePaths, consoleReturnPath } from '../paths.ts';
 import { clearConsoleCookies, sessionIdOf, setSessionCookie } from '../session/index.ts';
@@ -18,8 +17,8 @@ const signInFormSchema = z.object({
 
 /** Sign-in (public: the only page that answers without a session) and sign-out. */
 export function registerSignInRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
-  // Same rule as POST /v1/auth/access_token (src/throttle): a source over the limit is refused before comparing.
-  const failures = new FailedAttempts(DEFAULT_FAILED_ATTEMPTS);
+  // The token route's counter (src/throttle): a source over the limit is refused before comparing, on either route.
+  const failures = deps.failedAttempts;
 
   app.get<{ Querystring: { next?: string; signedOut?: string } }>(
     consolePaths.signIn,

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { FailedAttempts } from '../../../src/throttle/index.ts';
+import type { FailedAttempts } from '../../../src/throttle/index.ts';
 import { type Credentials, secretsEqual } from '../../auth/index.ts';
 import { ApiError, parseOrInvalid } from '../../errors.ts';
 import type { CatalogContext } from '../../operations/index.ts';
@@ -14,9 +14,9 @@ export function registerAuthRoutes(
   ctx: CatalogContext,
   credentials: Credentials,
   warn: (message: string) => void,
+  /** Failed attempts per address, shared with the console's sign-in: a guesser gets one allowance, not two. */
+  failures: FailedAttempts,
 ): void {
-  const failures = new FailedAttempts();
-
   app.post('/v1/auth/access_token', async (request, reply) => {
     // Refused before the credential is compared, so a source over its limit learns nothing from further guesses.
     const retryAfter = failures.retryAfter(request.ip, Date.now());
