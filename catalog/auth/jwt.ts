@@ -1,11 +1,11 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { errors, jwtVerify, SignJWT } from 'jose';
 
 /**
  * Access tokens as JSON Web Tokens (RFC 7519) signed with HMAC-SHA256, the form the vendor's tokens have and its
- * clients decode. Only tokens this catalog signed are ever verified, so the header is one fixed string: a token
- * naming another algorithm (`none` included) does not match it and is refused before its signature is looked at.
+ * clients decode. Signing and verifying are jose's; only HS256 is accepted, so a token naming another algorithm
+ * (`none` included) is refused whatever its signature.
  */
-const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+const ALGORITHM = 'HS256';
 
 /** The claims wharf puts in an access token; `exp` and `iat` in seconds since the epoch, as RFC 7519 has them. */
 export interface AccessTokenClaims {
@@ -18,32 +18,28 @@ export interface AccessTokenClaims {
   jti: string;
 }
 
-function signature(signingInput: string, key: Buffer): Buffer {
-  return createHmac('sha256', key).update(signingInput).digest();
+export function signJwt(claims: AccessTokenClaims, key: Uint8Array): Promise<string> {
+  return new SignJWT({ ...claims }).setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' }).sign(key);
 }
 
-export function signJwt(claims: AccessTokenClaims, key: Buffer): string {
-  const signingInput = `${HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-  return `${signingInput}.${signature(signingInput, key).toString('base64url')}`;
-}
-
-/** The claims of a token `key` signed that has not expired at `nowMs`; undefined for anything else. */
-export function verifyJwt(token: string, key: Buffer, nowMs: number): AccessTokenClaims | undefined {
-  const parts = token.split('.');
-  if (parts.length !== 3 || parts[0] !== HEADER) return undefined;
-  const given = Buffer.from(parts[2]!, 'base64url');
-  const expected = signature(`${parts[0]}.${parts[1]}`, key);
-  // base64url decoding skips characters outside its alphabet; re-encoding catches a signature padded with them.
-  if (given.length !== expected.length || given.toString('base64url') !== parts[2]) return undefined;
-  if (!timingSafeEqual(given, expected)) return undefined;
-  let claims: unknown;
+/** The claims of a token `key` signed, issued by `issuer`, that has not expired at `nowMs`; undefined for anything else. */
+export async function verifyJwt(
+  token: string,
+  key: Uint8Array,
+  issuer: string,
+  nowMs: number,
+): Promise<AccessTokenClaims | undefined> {
   try {
-    claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
+    const { payload } = await jwtVerify<AccessTokenClaims>(token, key, {
+      algorithms: [ALGORITHM],
+      issuer,
+      currentDate: new Date(nowMs),
+      requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+    });
+    return payload as AccessTokenClaims;
+  } catch (error) {
+    // A token that is not one of ours (malformed, forged, expired, another algorithm) is simply not valid.
+    if (error instanceof errors.JOSEError) return undefined;
+    throw error;
   }
-  if (typeof claims !== 'object' || claims === null) return undefined;
-  const { exp, sub } = claims as Partial<AccessTokenClaims>;
-  if (typeof exp !== 'number' || typeof sub !== 'string' || exp * 1000 <= nowMs) return undefined;
-  return claims as AccessTokenClaims;
 }

@@ -60,7 +60,7 @@ export async function catalogRoutes(app: FastifyInstance, options: CatalogHttpOp
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-trace-id', request.id);
     const routeKey = `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`;
-    if (!PUBLIC_ROUTES.has(routeKey)) request.clientId = authenticate(ctx, options.credentials, request);
+    if (!PUBLIC_ROUTES.has(routeKey)) request.clientId = await authenticate(ctx, options.credentials, request);
     const state = limiter.take(request.clientId || `ip:${request.ip}`, Date.now());
     reply.headers(state.headers);
     if (!state.allowed) {
@@ -127,7 +127,7 @@ export function actorOf(request: FastifyRequest, runId?: string): Actor {
   return { clientId: request.clientId, runId, datasource: datasourceOf(request.headers['user-agent']) };
 }
 
-function authenticate(ctx: CatalogContext, credentials: Credentials, request: FastifyRequest): string {
+async function authenticate(ctx: CatalogContext, credentials: Credentials, request: FastifyRequest): Promise<string> {
   const header = request.headers.authorization;
   if (!header) {
     throw new ApiError(
@@ -137,7 +137,7 @@ function authenticate(ctx: CatalogContext, credentials: Credentials, request: Fa
     );
   }
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  const clientId = match ? ctx.tokens.verify(match[1]!, credentials, Date.now()) : undefined;
+  const clientId = match ? await ctx.tokens.verify(match[1]!, credentials, Date.now()) : undefined;
   if (!clientId) {
     throw new ApiError(
       401,

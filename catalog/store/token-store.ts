@@ -60,7 +60,7 @@ export class TokenStore {
   }
 
   /** A token for the credential, with `orgId` among its claims; the live one again while it lasts. */
-  issue(credential: TokenCredential, lifetimeMs: number, now: number, orgId: string): IssuedToken {
+  async issue(credential: TokenCredential, lifetimeMs: number, now: number, orgId: string): Promise<IssuedToken> {
     const current = this.active.get(credential.clientId);
     if (current && current.expiresAt > now) return current;
     this.purgeStatement.run(now);
@@ -76,19 +76,22 @@ export class TokenStore {
       exp: expiresAt / 1000,
       jti: randomBytes(16).toString('base64url'),
     };
-    const issued = { accessToken: signJwt(claims, signingKey(credential)), expiresAt };
+    const issued = { accessToken: await signJwt(claims, signingKey(credential)), expiresAt };
+    // Two requests at once may both have signed one: the first stored stays the live one.
+    const raced = this.active.get(credential.clientId);
+    if (raced && raced.expiresAt > now) return raced;
     this.insertStatement.run(tokenKey(issued.accessToken, credential), credential.clientId, issued.expiresAt);
     this.active.set(credential.clientId, issued);
     return issued;
   }
 
   /** The client the token was issued to, when `credential` issued it and it has not expired. */
-  verify(token: string, credential: TokenCredential, now: number): string | undefined {
+  async verify(token: string, credential: TokenCredential, now: number): Promise<string | undefined> {
     // Every request carries a token: the live ones are answered from memory, without hashing or a query. The
     // process serves one credential, so a token verified once stays bound to it.
     const known = this.verified.get(token);
     if (known) return known.expiresAt > now ? known.clientId : undefined;
-    const claims = verifyJwt(token, signingKey(credential), now);
+    const claims = await verifyJwt(token, signingKey(credential), TOKEN_ISSUER, now);
     if (!claims || claims.sub !== credential.clientId) return undefined;
     const row = this.findStatement.get(tokenKey(token, credential)) as
       { clientId: string; expiresAt: number } | undefined;

@@ -36,7 +36,12 @@ export function registerAuthRoutes(
       throw new ApiError(401, 'unauthorized', 'clientId or clientSecret is wrong');
     }
     const now = Date.now();
-    const issued = ctx.tokens.issue(credentials, TOKEN_LIFETIME_SECONDS * 1000, now, ctx.settings.organizationId());
+    const issued = await ctx.tokens.issue(
+      credentials,
+      TOKEN_LIFETIME_SECONDS * 1000,
+      now,
+      ctx.settings.organizationId(),
+    );
     return {
       ok: true,
       accessToken: issued.accessToken,
