@@ -66,6 +66,59 @@ describe('actions', () => {
     expect(response.status).toBe(201);
   });
 
+  test('a default, visible or required written as a jq query is kept; over the API no jq default is applied', async () => {
+    const userInputs = {
+      properties: {
+        version: { type: 'string', default: { jqQuery: '.entity.properties.version' } },
+        region: { type: 'string', visible: { jqQuery: '.form.version != null' }, default: 'eu' },
+      },
+      required: { jqQuery: '["version"]' },
+    };
+    const action = webhookAction('with_queries', {
+      trigger: { type: 'self-service', operation: 'CREATE', userInputs },
+    });
+    const created = await catalog.api<{ action: { trigger: { userInputs: unknown } } }>('POST', '/v1/actions', action);
+    expect(created.status).toBe(201);
+    expect(created.body.action.trigger.userInputs).toEqual(userInputs);
+    const run = await catalog.api<{ run: { properties: unknown } }>('POST', '/v1/actions/with_queries/runs', {});
+    expect(run.status).toBe(202);
+    expect(run.body.run.properties).toEqual({ region: 'eu' });
+  });
+
+  test.each([
+    [
+      'a default query that does not compile',
+      { default: { jqQuery: '.entity |' } },
+      /^trigger\.userInputs\.properties\.version\.default\.jqQuery: \.entity \| is not valid jq: /,
+    ],
+    [
+      'a default query that is not a string',
+      { default: { jqQuery: 5 } },
+      /^trigger\.userInputs\.properties\.version\.default\.jqQuery: must be a jq program as a string \(got 5\)/,
+    ],
+    [
+      'a default query with other keys',
+      { default: { jqQuery: '.x', value: 1 } },
+      /^trigger\.userInputs\.properties\.version\.default: a jq query has only "jqQuery" \(got "value"\)/,
+    ],
+    [
+      'a visible query that does not compile',
+      { visible: { jqQuery: 'if' } },
+      /^trigger\.userInputs\.properties\.version\.visible\.jqQuery: if is not valid jq: /,
+    ],
+  ])('refuses %s with 422 naming it', async (_name, extra, message) => {
+    const action = webhookAction('bad_query', {
+      trigger: {
+        type: 'self-service',
+        operation: 'CREATE',
+        userInputs: { properties: { version: { type: 'string', ...extra } } },
+      },
+    });
+    const answer = await catalog.api<Problem>('POST', '/v1/actions', action);
+    expect(answer.status).toBe(422);
+    expect(answer.body.message).toMatch(message);
+  });
+
   test('an input may be multi-line, a format only inputs have: a blueprint property may not', async () => {
     const notes = { type: 'string', format: 'multi-line' };
     const action = webhookAction('with_notes', {

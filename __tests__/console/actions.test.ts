@@ -296,6 +296,60 @@ describe('the form of an action', () => {
   });
 });
 
+describe('defaults written as jq queries', () => {
+  beforeAll(async () => {
+    await create('/v1/blueprints', {
+      identifier: 'app',
+      title: 'App',
+      schema: { properties: { version: { type: 'string' }, replicas: { type: 'number' } } },
+    });
+    await create('/v1/blueprints/app/entities', { identifier: 'shop', properties: { version: '1.4.2', replicas: 3 } });
+    await create('/v1/actions', {
+      identifier: 'redeploy',
+      title: 'Redeploy',
+      trigger: {
+        type: 'self-service',
+        operation: 'DAY-2',
+        blueprintIdentifier: 'app',
+        userInputs: {
+          properties: {
+            version: { type: 'string', title: 'Version', default: { jqQuery: '.entity.properties.version' } },
+            replicas: { type: 'number', title: 'Replicas', default: { jqQuery: '.entity.properties.replicas * 2' } },
+            requester: { type: 'string', title: 'Requester', default: { jqQuery: '.user.firstName' } },
+            region: { type: 'string', title: 'Region', default: 'eu' },
+            where: { type: 'string', title: 'Where', default: { jqQuery: '.form.region + "-1"' } },
+            broken: { type: 'string', title: 'Broken', default: { jqQuery: 'error("no such thing")' } },
+            endless: { type: 'string', title: 'Endless', default: { jqQuery: 'def f: f; f' } },
+          },
+        },
+      },
+      invocationMethod: { type: 'WEBHOOK', url: `${receiver.url}/redeploy` },
+    });
+  });
+
+  test("are worked out from the entity, the user and the form's plain defaults when the form opens; one that fails or runs too long says why and the rest is filled", async () => {
+    const page = await browser.get('/console/actions/redeploy/run?entity=shop');
+    expect(page.status).toBe(200);
+    expect(fieldHtml(page.html, 'version')).toContain('value="1.4.2"');
+    expect(fieldHtml(page.html, 'replicas')).toContain('value="6"');
+    expect(fieldHtml(page.html, 'requester')).toContain(`value="${catalog.credentials.clientId}"`);
+    expect(fieldHtml(page.html, 'where')).toContain('value="eu-1"');
+    expect(textOf(fieldHtml(page.html, 'broken'))).toContain('Its default could not be worked out: ');
+    expect(textOf(fieldHtml(page.html, 'broken'))).toContain('no such thing');
+    expect(textOf(fieldHtml(page.html, 'endless'))).toMatch(
+      /Its default could not be worked out: jq ran longer than \d+ ms and was stopped \(limit: WHARF_JQ_TIMEOUT_MS\)/,
+    );
+    expect(fieldHtml(page.html, 'endless')).toContain('value=""');
+  }, 20_000);
+
+  test('opened without its entity, the entity queries have nothing to read and the form still opens', async () => {
+    const page = await browser.get('/console/actions/redeploy/run');
+    expect(page.status).toBe(200);
+    expect(fieldHtml(page.html, 'version')).toContain('value=""');
+    expect(fieldHtml(page.html, 'where')).toContain('value="eu-1"');
+  }, 20_000);
+});
+
 describe('entity options for pickers', () => {
   const options = async (blueprint: string, q: string): Promise<{ status: number; body: Record<string, unknown> }> => {
     const page = await browser.get(`/console/blueprints/${blueprint}/entity-options?q=${encodeURIComponent(q)}`);

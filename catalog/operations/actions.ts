@@ -1,6 +1,11 @@
 import { ApiError, invalidRequest, notFound } from '../errors.ts';
 import type { Action } from '../model.ts';
-import { type ActionDefinition, checkTemplates, parseActionDefinition } from '../validation/index.ts';
+import {
+  type ActionDefinition,
+  checkInputQueries,
+  checkTemplates,
+  parseActionDefinition,
+} from '../validation/index.ts';
 import type { Actor, CatalogContext } from './context.ts';
 
 export function requireAction(ctx: CatalogContext, identifier: string): Action {
@@ -42,8 +47,9 @@ function parseAction(ctx: CatalogContext, body: unknown): ActionDefinition {
   return parseActionDefinition(body, { blueprintExists: (id) => ctx.blueprints.has(id) });
 }
 
-function checkActionTemplates(definition: ActionDefinition): Promise<void> {
-  return checkTemplates(definition.invocationMethod, 'invocationMethod');
+async function checkActionTemplates(definition: ActionDefinition): Promise<void> {
+  await checkTemplates(definition.invocationMethod, 'invocationMethod');
+  await checkInputQueries(definition.trigger.userInputs, 'trigger.userInputs');
 }
 
 /** Runs keep what they need of their action, so deleting it leaves them readable and reportable. */

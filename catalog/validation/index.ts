@@ -19,6 +19,7 @@ export {
   type UserInputsValidator,
 } from './user-inputs.ts';
 export { parseActionDefinition, type ActionDefinition } from './action-definition.ts';
-export { checkTemplates, MAX_ACTION_TEMPLATES } from './action-templates.ts';
+export { checkInputQueries, checkTemplates, MAX_ACTION_TEMPLATES } from './action-templates.ts';
+export { isJqQuery } from './property-definition.ts';
 export { MAX_PATTERN_PROGRAM_SIZE } from './user-pattern.ts';
 export { describeValue, isPlainObject } from './describe.ts';

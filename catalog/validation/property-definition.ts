@@ -22,10 +22,38 @@ export function parsePropertyDefinition(path: string, raw: unknown): BlueprintPr
   return parseDefinition(path, raw, true, FORMATS_BY_TYPE) as BlueprintProperty;
 }
 
-/** A self-service action's input: written as a property, with the formats only a form has (`multi-line`). */
+/**
+ * A self-service action's input: written as a property, with what only a form has: the `multi-line` format, and a
+ * `default` that is a jq query (`{"jqQuery": "..."}`) the form works out from the entity and the user.
+ */
 export function parseInputDefinition(path: string, raw: unknown): BlueprintProperty {
+  if (isPlainObject(raw) && isJqQuery(raw.default)) {
+    const { default: jqDefault, ...rest } = raw;
+    checkJqQuery(`${path}.default`, jqDefault);
+    return { ...parseDefinition(path, rest, true, INPUT_FORMATS_BY_TYPE), default: jqDefault } as BlueprintProperty;
+  }
   return parseDefinition(path, raw, true, INPUT_FORMATS_BY_TYPE) as BlueprintProperty;
 }
+
+/** A value written as `{"jqQuery": ...}`: Port's form of "work this out with jq". */
+export function isJqQuery(value: unknown): value is { jqQuery: unknown } {
+  return isPlainObject(value) && Object.hasOwn(value, 'jqQuery');
+}
+
+/** A jq query is a non-empty string of bounded length; whether it compiles is checked with the action's templates. */
+function checkJqQuery(path: string, query: { jqQuery: unknown }): void {
+  const program = query.jqQuery;
+  if (typeof program !== 'string' || program.trim() === '') {
+    throw invalidRequest(`${path}.jqQuery: must be a jq program as a string (got ${describeValue(program)})`);
+  }
+  if (program.length > MAX_JQ_QUERY_LENGTH) {
+    throw invalidRequest(`${path}.jqQuery: at most ${MAX_JQ_QUERY_LENGTH} characters (got ${program.length})`);
+  }
+  const extra = Object.keys(query).filter((key) => key !== 'jqQuery');
+  if (extra.length > 0) throw invalidRequest(`${path}: a jq query has only "jqQuery" (got "${extra[0]}")`);
+}
+
+export const MAX_JQ_QUERY_LENGTH = 10_000;
 
 /** Array items may leave out the type (`{"type": "array"}` alone takes any items). */
 function parseDefinition(

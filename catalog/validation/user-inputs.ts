@@ -7,7 +7,7 @@ import { reservedKeyProblem } from '../../src/json/index.ts';
 import { ApiError, invalidRequest } from '../errors.ts';
 import type { UserInputs } from '../model.ts';
 import { describeNames, describeValue, isPlainObject } from './describe.ts';
-import { parseInputDefinition } from './property-definition.ts';
+import { isJqQuery, parseInputDefinition } from './property-definition.ts';
 import { compileValueCheck, type ValueCheck } from './value-check.ts';
 
 export interface UserInputProblem {
@@ -83,7 +83,9 @@ export function compileUserInputsValidator(actionIdentifier: string, userInputs:
   ): { values: Record<string, unknown>; problems: UserInputProblem[] } => {
     const values: Record<string, unknown> = { ...inputs };
     for (const [name, definition] of Object.entries(userInputs.properties)) {
-      if (values[name] === undefined && definition.default !== undefined)
+      // A default written as a jq query is the form's to work out (from the entity and the user); over the API
+      // the caller gives the value.
+      if (values[name] === undefined && definition.default !== undefined && !isJqQuery(definition.default))
         values[name] = structuredClone(definition.default);
     }
     const problems: UserInputProblem[] = [];

@@ -1,5 +1,5 @@
 import type { Action } from '../../model.ts';
-import { isPlainObject } from '../../validation/index.ts';
+import { isJqQuery, isPlainObject } from '../../validation/index.ts';
 
 /** How a form asks for one input, chosen from its type and format as Port's own form does. */
 export type FieldKind =
@@ -13,6 +13,8 @@ export interface FormField {
   kind: FieldKind;
   /** The value a new form starts with (the input's default), as the form shows it. */
   initial: unknown;
+  /** A default written as a jq query: the program that works it out (see jq-defaults.ts). */
+  jqDefault?: string | undefined;
   required: boolean;
   disabled: boolean;
   /** For `choice` and `choices`: the values offered. */
@@ -33,9 +35,9 @@ const BOUND_KEYWORDS = ['minimum', 'maximum', 'minLength', 'maxLength', 'minItem
 
 /**
  * The fields of an action's form, in the action's `order` when it has one (inputs it leaves out follow, as
- * written). Inputs with `visible: false` are left out: Port hides them, and their defaults still apply. A `visible`
- * or `default` written as a jq query depends on the form's state, which this form does not evaluate: such an input
- * is shown, with no value filled in.
+ * written). Inputs with `visible: false` are left out: Port hides them, and their defaults still apply. A default
+ * written as a jq query is worked out when the form is opened (jq-defaults.ts); a `visible` written as one depends
+ * on the form's state as it is filled in, which this form does not follow: such an input is shown.
  */
 export function formFieldsOf(action: Action): FormField[] {
   const { userInputs } = action.trigger;
@@ -72,6 +74,7 @@ function fieldOf(name: string, definition: Record<string, unknown>, required: bo
     description: typeof definition.description === 'string' ? definition.description : undefined,
     kind,
     initial: isJqQuery(definition.default) ? undefined : definition.default,
+    jqDefault: isJqQuery(definition.default) ? String(definition.default.jqQuery) : undefined,
     required,
     disabled: definition.disabled === true,
     options: kind === 'choices' ? enumOf(items) : enumOf(definition),
@@ -101,5 +104,3 @@ function kindOf(definition: Record<string, unknown>, items: Record<string, unkno
       return MULTI_LINE_FORMATS.has(definition.format as string) ? 'multi-line' : 'text';
   }
 }
-
-const isJqQuery = (value: unknown): boolean => isPlainObject(value) && 'jqQuery' in value;

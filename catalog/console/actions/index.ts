@@ -1,3 +1,4 @@
 export { formFieldsOf, type FieldKind, type FormField } from './form-fields.ts';
 export { controlName, readFormSubmission, type FormSubmission } from './form-values.ts';
 export { actionsOffered, entityOptions, MAX_PICKER_TEXT, type EntityOption } from './offered.ts';
+export { workOutDefaults, type DefaultContext, type WorkedOutDefault } from './jq-defaults.ts';

@@ -3,7 +3,15 @@ import { ApiError } from '../../errors.ts';
 import type { Action, Entity } from '../../model.ts';
 import { createRun, requireAction, requireBlueprint, requireEntity } from '../../operations/index.ts';
 import { compileUserInputsValidator, type UserInputProblem, UserInputsError } from '../../validation/index.ts';
-import { entityOptions, type FormField, formFieldsOf, MAX_PICKER_TEXT, readFormSubmission } from '../actions/index.ts';
+import {
+  entityOptions,
+  type FormField,
+  formFieldsOf,
+  MAX_PICKER_TEXT,
+  readFormSubmission,
+  type WorkedOutDefault,
+  workOutDefaults,
+} from '../actions/index.ts';
 import { consolePaths, CONSOLE_PATH } from '../paths.ts';
 import { actionFormPage } from '../views/action-form-page.ts';
 import { actionsPage } from '../views/actions-page.ts';
@@ -30,7 +38,11 @@ export function registerActionRoutes(app: FastifyInstance, deps: ConsoleDeps): v
     const action = requireAction(ctx, request.params.action);
     const entityId = typeof request.query.entity === 'string' ? request.query.entity : undefined;
     const entity = entityOf(action, entityId);
-    return sendForm(reply, action, entity, { written: {}, problems: [] });
+    const defaults = await workOutDefaults(formFieldsOf(action), {
+      entity: entity ?? null,
+      clientId: deps.credentials.clientId,
+    });
+    return sendForm(reply, action, entity, { written: {}, problems: [], defaults });
   });
 
   app.post<ActionParams>(
@@ -94,6 +106,8 @@ export function registerActionRoutes(app: FastifyInstance, deps: ConsoleDeps): v
     written: Record<string, string | string[]>;
     problems: readonly UserInputProblem[];
     formProblem?: string | undefined;
+    /** Defaults written as jq queries, worked out as the form opens. */
+    defaults?: Map<string, WorkedOutDefault>;
   }
 
   function sendForm(
@@ -105,12 +119,16 @@ export function registerActionRoutes(app: FastifyInstance, deps: ConsoleDeps): v
   ): FastifyReply {
     const problemOf = (name: string): string | undefined =>
       state.problems.find((problem) => problem.input === name)?.message;
-    const stateOf = (field: FormField): FieldState => ({
-      field,
-      written: Object.hasOwn(state.written, field.name) ? state.written[field.name] : undefined,
-      problem: problemOf(field.name),
-      options: field.blueprint ? optionsFor(field.blueprint) : undefined,
-    });
+    const stateOf = (field: FormField): FieldState => {
+      const worked = state.defaults?.get(field.name);
+      return {
+        field: worked && 'value' in worked ? { ...field, initial: worked.value } : field,
+        written: Object.hasOwn(state.written, field.name) ? state.written[field.name] : undefined,
+        problem: problemOf(field.name),
+        defaultProblem: worked && 'problem' in worked ? worked.problem : undefined,
+        options: field.blueprint ? optionsFor(field.blueprint) : undefined,
+      };
+    };
     const blueprintId = action.trigger.blueprintIdentifier;
     const asksEntity = action.trigger.operation !== 'CREATE' && entity === undefined;
     const document = actionFormPage({

@@ -8,6 +8,8 @@ export interface FieldState {
   /** What the person wrote (after a refusal), else undefined: the input's default is shown. */
   written: string | string[] | undefined;
   problem?: string | undefined;
+  /** Why the input's default, a jq query, could not be worked out. */
+  defaultProblem?: string | undefined;
   /** For entity pickers: entities offered before anything is typed. */
   options?: readonly { identifier: string; title: string | null }[];
 }
@@ -40,7 +42,10 @@ export function formFieldMarkup(state: FieldState): SafeHtml {
   const shared = markup`id="${fieldId(field.name)}" name="${controlName(field)}" aria-describedby="${describedBy}"${
     problem ? markup` aria-invalid="true"` : ''
   }${field.required ? markup` required aria-required="true"` : ''}${field.disabled ? markup` disabled` : ''}`;
-  const hint = markup`<p class="hint" id="${hintId(field.name)}">${hintOf(field)}</p>`;
+  const hint = markup`<p class="hint" id="${hintId(field.name)}">${hintOf(field)}${
+    state.defaultProblem &&
+    markup` <span class="default-problem">Its default could not be worked out: ${state.defaultProblem}</span>`
+  }</p>`;
   const problemText = problem && markup`<p class="field-problem" id="${problemId(field.name)}">${problem}</p>`;
   const required = field.required ? markup` <span class="required">(required)</span>` : '';
 

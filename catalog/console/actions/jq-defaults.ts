@@ -1,0 +1,46 @@
+import { evaluateJq, JqError } from '../../../src/jq/index.ts';
+import type { Entity } from '../../model.ts';
+import type { FormField } from './form-fields.ts';
+
+/** What a default's jq query reads, as Port's form gives it: the entity the action runs on, the user, the form. */
+export interface DefaultContext {
+  entity: Entity | null;
+  /** Who opens the form: the console signs in with the catalog's client, as the API's runs name it. */
+  clientId: string;
+}
+
+export type WorkedOutDefault = { value: unknown } | { problem: string };
+
+/**
+ * Works out the defaults written as jq queries (`{"jqQuery": ".entity.properties.version"}`) when a form is opened,
+ * in jq's bounded workers: a query that fails, runs too long or needs too much memory leaves its field empty with
+ * the reason, and the rest of the form is unaffected. `.form` holds the other inputs' plain defaults: the form's
+ * state as it opens.
+ */
+export async function workOutDefaults(
+  fields: readonly FormField[],
+  context: DefaultContext,
+): Promise<Map<string, WorkedOutDefault>> {
+  const form = Object.fromEntries(
+    fields.filter((field) => field.initial !== undefined).map((field) => [field.name, field.initial]),
+  );
+  const input = {
+    entity: context.entity,
+    user: { email: null, firstName: context.clientId, lastName: null, teams: [] },
+    form,
+  };
+  const worked = await Promise.all(
+    fields
+      .filter((field) => field.jqDefault !== undefined)
+      .map(async (field): Promise<[string, WorkedOutDefault]> => {
+        try {
+          const [value] = await evaluateJq(field.jqDefault!, input);
+          return [field.name, { value: value ?? undefined }];
+        } catch (error) {
+          if (!(error instanceof JqError)) throw error;
+          return [field.name, { problem: error.message }];
+        }
+      }),
+  );
+  return new Map(worked);
+}
