@@ -342,6 +342,26 @@ describe('defaults written as jq queries', () => {
     expect(fieldHtml(page.html, 'endless')).toContain('value=""');
   }, 20_000);
 
+  test('many endless queries share one budget: the form opens with each saying why, not after each in turn', async () => {
+    const endless = Object.fromEntries(
+      Array.from({ length: 6 }, (_, i) => [`loop${i}`, { type: 'string', default: { jqQuery: 'def f: f; f' } }]),
+    );
+    await create('/v1/actions', {
+      identifier: 'hostile_defaults',
+      title: 'Hostile defaults',
+      trigger: { type: 'self-service', operation: 'CREATE', userInputs: { properties: endless } },
+      invocationMethod: { type: 'WEBHOOK', url: `${receiver.url}/hostile` },
+    });
+    const page = await browser.get('/console/actions/hostile_defaults/run');
+    expect(page.status).toBe(200);
+    const hints = Object.keys(endless).map((name) => textOf(fieldHtml(page.html, name)));
+    for (const hint of hints) expect(hint).toContain('Its default could not be worked out: ');
+    // Two workers: the last pair could not even start before the form's time was up.
+    expect(hints.filter((hint) => /not worked out within \d+ ms/.test(hint)).length).toBeGreaterThanOrEqual(2);
+    // The catalog still answers at once afterwards.
+    expect((await browser.get('/console/actions')).status).toBe(200);
+  }, 30_000);
+
   test('opened without its entity, the entity queries have nothing to read and the form still opens', async () => {
     const page = await browser.get('/console/actions/redeploy/run');
     expect(page.status).toBe(200);

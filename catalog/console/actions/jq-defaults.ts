@@ -1,4 +1,5 @@
-import { evaluateJq, JqError } from '../../../src/jq/index.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { evaluateJq, JqError, jqLimits } from '../../../src/jq/index.ts';
 import type { Entity } from '../../model.ts';
 import type { FormField } from './form-fields.ts';
 
@@ -29,18 +30,38 @@ export async function workOutDefaults(
     user: { email: null, firstName: context.clientId, lastName: null, teams: [] },
     form,
   };
-  const worked = await Promise.all(
-    fields
-      .filter((field) => field.jqDefault !== undefined)
-      .map(async (field): Promise<[string, WorkedOutDefault]> => {
-        try {
-          const [value] = await evaluateJq(field.jqDefault!, input);
-          return [field.name, { value: value ?? undefined }];
-        } catch (error) {
-          if (!(error instanceof JqError)) throw error;
-          return [field.name, { problem: error.message }];
-        }
-      }),
+  // One budget for the whole form: many slow queries queue behind jq's few workers, and the page must not wait for
+  // each in turn. What is not worked out by then is left empty, saying so.
+  const budgetMs = jqLimits().timeoutMs + FORM_BUDGET_MARGIN_MS;
+  const abandon = new AbortController();
+  const outOfTime = sleep(budgetMs, undefined, { signal: abandon.signal }).then(
+    (): WorkedOutDefault => ({ problem: `not worked out within ${budgetMs} ms (the form's time for its jq defaults)` }),
+    () => ({ problem: 'abandoned' }),
   );
-  return new Map(worked);
+  try {
+    const worked = await Promise.all(
+      fields
+        .filter((field) => field.jqDefault !== undefined)
+        .map(async (field): Promise<[string, WorkedOutDefault]> => {
+          const result = await Promise.race([evaluate(field.jqDefault!, input), outOfTime]);
+          return [field.name, result];
+        }),
+    );
+    return new Map(worked);
+  } finally {
+    abandon.abort();
+  }
+}
+
+/** Beyond one evaluation's own limit: the time a form gives all of its jq defaults together. */
+const FORM_BUDGET_MARGIN_MS = 500;
+
+async function evaluate(program: string, input: unknown): Promise<WorkedOutDefault> {
+  try {
+    const [value] = await evaluateJq(program, input);
+    return { value: value ?? undefined };
+  } catch (error) {
+    if (!(error instanceof JqError)) throw error;
+    return { problem: error.message };
+  }
 }
