@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startTestCatalog, type TestCatalog } from '../helpers/catalog-server.ts';
+import { placeAction } from '../helpers/place-action.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
 import { type ConsoleBrowser, csrfTokenOf, decodeEntities, textOf } from './console-browser.ts';
 import { createThroughApi, signedInBrowser } from './console-setup.ts';
@@ -163,7 +164,7 @@ describe('the form of an action', () => {
     expect(fieldHtml(page.html, 'homepage')).toContain('type="url"');
     // The entity picker offers the team's entities before anything is typed, and searches for more.
     const owner = fieldHtml(page.html, 'owner');
-    expect(owner).toContain('data-entity-options="/console/blueprints/team/entity-options"');
+    expect(owner).toContain('data-entity-options="/console/actions/provision/inputs/owner/entity-options"');
     expect(owner).toContain('<option value="payments">Team payments</option>');
     expect(fieldHtml(page.html, 'dependsOn')).toContain('data-add-to="in-dependsOn"');
     expect(page.html).not.toContain('secretFlag');
@@ -368,6 +369,90 @@ describe('defaults written as jq queries', () => {
     expect(fieldHtml(page.html, 'version')).toContain('value=""');
     expect(fieldHtml(page.html, 'where')).toContain('value="eu-1"');
   }, 20_000);
+});
+
+describe("an entity input's dataset and sort", () => {
+  const options = async (query: string): Promise<{ status: number; body: Record<string, unknown> }> => {
+    const page = await browser.get(`/console/actions/place/inputs/cluster/entity-options?${query}`);
+    return { status: page.status, body: JSON.parse(page.html) as Record<string, unknown> };
+  };
+  const identifiers = (body: Record<string, unknown>): string[] =>
+    (body.entities as { identifier: string }[]).map((entity) => entity.identifier);
+
+  beforeAll(async () => {
+    await create('/v1/blueprints', {
+      identifier: 'cluster',
+      title: 'Cluster',
+      schema: { properties: { env: { type: 'string' }, size: { type: 'number' } } },
+    });
+    for (const [identifier, env, size] of [
+      ['prod-a', 'prod', 3],
+      ['prod-b', 'prod', 9],
+      ['stage-a', 'staging', 5],
+      ['dev-a', 'dev', 1],
+    ] as const) {
+      await create('/v1/blueprints/cluster/entities', { identifier, properties: { env, size } });
+    }
+    await create(
+      '/v1/actions',
+      placeAction(`${receiver.url}/place`, ['prod', 'staging', 'dev'], {
+        sort: { property: 'size', order: 'DESC' },
+        inputs: {
+          big: {
+            type: 'array',
+            title: 'Big clusters',
+            items: { type: 'string', format: 'entity', blueprint: 'cluster' },
+            dataset: { combinator: 'and', rules: [{ property: 'size', operator: '>', value: 4 }] },
+          },
+          broken: {
+            type: 'string',
+            title: 'Broken',
+            format: 'entity',
+            blueprint: 'cluster',
+            dataset: {
+              combinator: 'and',
+              rules: [{ property: 'env', operator: '=', value: { jqQuery: 'error("nope")' } }],
+            },
+          },
+        },
+      }),
+    );
+  });
+
+  test("the form offers only the dataset's entities, in its sort, reading the form's defaults", async () => {
+    const page = await browser.get('/console/actions/place/run');
+    const cluster = fieldHtml(page.html, 'cluster');
+    expect([...cluster.matchAll(/<option value="([^"]+)">/g)].map((match) => match[1])).toEqual(['prod-b', 'prod-a']);
+    const big = fieldHtml(page.html, 'big');
+    expect([...big.matchAll(/<option value="([^"]+)">/g)].map((match) => match[1])).toEqual(['prod-b', 'stage-a']);
+    expect(textOf(fieldHtml(page.html, 'broken'))).toContain('Its choices could not be worked out: ');
+    expect(textOf(fieldHtml(page.html, 'broken'))).toContain('nope');
+  });
+
+  test('a search reads the form as the person has it, and still searches by text within the dataset', async () => {
+    const staging = await options(`form=${encodeURIComponent(JSON.stringify({ env: 'staging' }))}`);
+    expect(identifiers(staging.body)).toEqual(['stage-a']);
+    const prodB = await options(`q=b&form=${encodeURIComponent(JSON.stringify({ env: 'prod' }))}`);
+    expect(identifiers(prodB.body)).toEqual(['prod-b']);
+    expect(identifiers((await options('form=%7B%7D')).body)).toEqual([]);
+  });
+
+  test('a bad form value, a failing dataset query and an input that is no entity input are refused, saying why', async () => {
+    const notJson = await options('form=%7Bnope');
+    expect(notJson.status).toBe(422);
+    expect(notJson.body.message).toMatch(/^form: not JSON/);
+    expect((await options('form=%5B1%5D')).body.message).toBe('form: must be a JSON object');
+    const broken = await browser.get('/console/actions/place/inputs/broken/entity-options');
+    expect(broken.status).toBe(422);
+    expect((JSON.parse(broken.html) as { message: string }).message).toMatch(
+      /^a jq query of the dataset failed: .*nope/,
+    );
+    const notEntity = await browser.get('/console/actions/place/inputs/env/entity-options');
+    expect(notEntity.status).toBe(404);
+    expect((JSON.parse(notEntity.html) as { message: string }).message).toBe(
+      'input "env" of action "place" is not an entity input',
+    );
+  });
 });
 
 describe('entity options for pickers', () => {

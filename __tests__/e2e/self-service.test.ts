@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { placeAction } from '../helpers/place-action.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
 import { BROWSER_TEST_MS, consoleInChromium, signIn, tabTo } from './browser.ts';
 
@@ -52,6 +53,19 @@ beforeAll(async () => {
   }
   await api('POST', '/v1/blueprints/team/entities', { identifier: 'web-payments', title: 'Payments' });
   await api('POST', '/v1/blueprints/service/entities', { identifier: 'ledger', title: 'Ledger' });
+  await api('POST', '/v1/blueprints', {
+    identifier: 'cluster',
+    title: 'Cluster',
+    schema: { properties: { env: { type: 'string' } } },
+  });
+  for (const [identifier, env] of [
+    ['eu-prod-1', 'prod'],
+    ['eu-prod-2', 'prod'],
+    ['eu-stage-1', 'staging'],
+  ]) {
+    await api('POST', '/v1/blueprints/cluster/entities', { identifier, properties: { env } });
+  }
+  await api('POST', '/v1/actions', placeAction('http://127.0.0.1:9/place', ['prod', 'staging']));
   await api('POST', '/v1/actions', {
     ...PROVISION,
     invocationMethod: { ...PROVISION.invocationMethod, url: `${receiver.url}/provision` },
@@ -164,6 +178,23 @@ describe('self-service in Chromium', () => {
       await page.locator('#run-summary strong').filter({ hasText: 'checkout' }).waitFor();
       await page.getByRole('link', { name: 'https://github.com/acme/checkout/actions/runs/1' }).waitFor();
       expect(await page.evaluate('window.notReloaded')).toBe(true);
+    },
+    BROWSER_TEST_MS,
+  );
+
+  test(
+    "an entity picker whose dataset reads the form offers the entities of the form's current values",
+    async () => {
+      const { page, product } = inChromium;
+      await signIn(page, product, '/console/actions/place/run');
+      const offered = () =>
+        page.locator('#options-cluster option').evaluateAll((options) => options.map((o) => o.getAttribute('value')));
+      // As the form opens: the default environment's clusters.
+      expect(await offered()).toEqual(['eu-prod-1', 'eu-prod-2']);
+      await page.getByLabel('Environment').selectOption('staging');
+      await page.getByLabel('Cluster').pressSequentially('eu');
+      await page.locator('#options-cluster option[value="eu-stage-1"]').waitFor({ state: 'attached' });
+      expect(await offered()).toEqual(['eu-stage-1']);
     },
     BROWSER_TEST_MS,
   );

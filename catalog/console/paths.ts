@@ -20,6 +20,9 @@ export const consolePaths = {
   /** An action's form; a DAY-2 or DELETE action names the entity it runs on. */
   actionForm: (action: string, entity?: string): string =>
     `${CONSOLE_PATH}/actions/${segment(action)}/run${entity === undefined ? '' : `?entity=${segment(entity)}`}`,
+  /** The entities an action's entity input offers matching a text (JSON), within its dataset. */
+  inputEntityOptions: (action: string, input: string): string =>
+    `${CONSOLE_PATH}/actions/${segment(action)}/inputs/${segment(input)}/entity-options`,
   /** Entities of a blueprint matching a text, for an entity picker (JSON). */
   entityOptions: (blueprint: string): string => `${CONSOLE_PATH}/blueprints/${segment(blueprint)}/entity-options`,
   runs: `${CONSOLE_PATH}/runs`,

@@ -1,4 +1,5 @@
 export { formFieldsOf, type FieldKind, type FormField } from './form-fields.ts';
 export { controlName, readFormSubmission, type FormSubmission } from './form-values.ts';
-export { actionsOffered, entityOptions, MAX_PICKER_TEXT, type EntityOption } from './offered.ts';
+export { actionsOffered, entityOptions, MAX_PICKER_TEXT, type EntityOption, type PickerScope } from './offered.ts';
 export { workOutDefaults, type DefaultContext, type WorkedOutDefault } from './jq-defaults.ts';
+export { entityInputOf, pickerScopeOf, PickerScopeError, type PickerContext } from './picker-scope.ts';

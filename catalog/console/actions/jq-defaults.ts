@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { evaluateJq, JqError, jqLimits } from '../../../src/jq/index.ts';
 import type { Entity } from '../../model.ts';
+import { formJqInput } from './form-context.ts';
 import type { FormField } from './form-fields.ts';
 
 /** What a default's jq query reads, as Port's form gives it: the entity the action runs on, the user, the form. */
@@ -25,11 +26,7 @@ export async function workOutDefaults(
   const form = Object.fromEntries(
     fields.filter((field) => field.initial !== undefined).map((field) => [field.name, field.initial]),
   );
-  const input = {
-    entity: context.entity,
-    user: { email: null, firstName: context.clientId, lastName: null, teams: [] },
-    form,
-  };
+  const input = formJqInput(context.entity, context.clientId, form);
   // One budget for the whole form: many slow queries queue behind jq's few workers, and the page must not wait for
   // each in turn. What is not worked out by then is left empty, saying so.
   const budgetMs = jqLimits().timeoutMs + FORM_BUDGET_MARGIN_MS;

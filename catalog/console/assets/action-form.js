@@ -1,4 +1,4 @@
-/* global document, fetch, URL, AbortController, setTimeout, clearTimeout, location */
+/* global document, fetch, URL, AbortController, setTimeout, clearTimeout, location, FormData */
 // The action form's helpers. Without this script the form still works: identifiers are typed, and the entities
 // offered first are in each picker's list from the server.
 
@@ -6,6 +6,19 @@
 document.getElementById('form-problems')?.focus();
 
 const SEARCH_DELAY_MS = 200;
+const MAX_FORM_CHARS = 16 * 1024;
+
+/** The inputs' values as the form holds them (text; a control sent several times, a list), as JSON. */
+function formValues(form) {
+  const values = {};
+  if (!form) return '{}';
+  for (const [name, value] of new FormData(form)) {
+    if (!name.startsWith('input.') || typeof value !== 'string') continue;
+    const input = name.slice('input.'.length);
+    values[input] = Object.hasOwn(values, input) ? [].concat(values[input], value) : value;
+  }
+  return JSON.stringify(values);
+}
 
 for (const picker of document.querySelectorAll('input[data-entity-options]')) {
   const list = document.getElementById(picker.getAttribute('list'));
@@ -18,6 +31,9 @@ for (const picker of document.querySelectorAll('input[data-entity-options]')) {
       pending = new AbortController();
       const url = new URL(picker.dataset.entityOptions, location.href);
       url.searchParams.set('q', picker.value.trim());
+      // An input's dataset may read the form as it stands (`.form.environment`): its values go with the search.
+      const form = formValues(picker.form);
+      if (form.length <= MAX_FORM_CHARS) url.searchParams.set('form', form);
       try {
         const answer = await fetch(url, { signal: pending.signal, headers: { accept: 'application/json' } });
         if (!answer.ok) return;

@@ -4,10 +4,13 @@ import type { Action, Entity } from '../../model.ts';
 import { createRun, requireAction, requireBlueprint, requireEntity } from '../../operations/index.ts';
 import { compileUserInputsValidator, type UserInputProblem, UserInputsError } from '../../validation/index.ts';
 import {
+  entityInputOf,
   entityOptions,
   type FormField,
   formFieldsOf,
   MAX_PICKER_TEXT,
+  pickerScopeOf,
+  PickerScopeError,
   readFormSubmission,
   type WorkedOutDefault,
   workOutDefaults,
@@ -20,6 +23,29 @@ import { type ConsoleDeps, csrfTokenFor, sendPage } from './deps.ts';
 
 type ActionParams = { Params: { action: string }; Querystring: { entity?: unknown }; Body: unknown };
 type OptionsParams = { Params: { blueprint: string }; Querystring: { q?: unknown } };
+type InputOptionsParams = {
+  Params: { action: string; input: string };
+  Querystring: { q?: unknown; entity?: unknown; form?: unknown };
+};
+
+/** The form's values a picker sends for its dataset's `.form`: a person's inputs, not a document. */
+const MAX_FORM_PARAM = 16 * 1024;
+
+/** The `form` parameter as an object (none: empty), or what is wrong with it. */
+function formParam(raw: unknown): Record<string, unknown> | string {
+  if (raw === undefined || raw === '') return {};
+  if (typeof raw !== 'string') return 'form: give it once, as a JSON object';
+  if (raw.length > MAX_FORM_PARAM) return `form: at most ${MAX_FORM_PARAM} characters (got ${raw.length})`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (error) {
+    return `form: not JSON (${(error as Error).message})`;
+  }
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+    ? (parsed as Record<string, unknown>)
+    : 'form: must be a JSON object';
+}
 
 /**
  * For an entity action opened without its entity: the entity is asked for like an input. `$` is in no input name,
@@ -63,7 +89,7 @@ export function registerActionRoutes(app: FastifyInstance, deps: ConsoleDeps): v
       const written = { ...submission.written, ...(given === undefined ? picked.written : {}) };
       if (submission.problems.length > 0) {
         const problems = [...submission.problems, ...otherProblems(action, submission.inputs, submission.problems)];
-        return sendForm(reply, action, entity, { written, problems }, 422);
+        return sendForm(reply, action, entity, { written, problems, values: submission.inputs }, 422);
       }
       try {
         // The API's own operation: the same checks, the same messages, the run invoked the same way.
@@ -76,7 +102,7 @@ export function registerActionRoutes(app: FastifyInstance, deps: ConsoleDeps): v
         return await reply.redirect(consolePaths.run(run.id), 303);
       } catch (error) {
         if (error instanceof UserInputsError) {
-          return sendForm(reply, action, entity, { written, problems: error.problems }, 422);
+          return sendForm(reply, action, entity, { written, problems: error.problems, values: submission.inputs }, 422);
         }
         if (!(error instanceof ApiError) || error.status >= 500) throw error;
         // The entity it runs on is missing or gone: beside the picker when there is one, else above the form.
@@ -84,7 +110,13 @@ export function registerActionRoutes(app: FastifyInstance, deps: ConsoleDeps): v
         const problems =
           aboutEntity && given === undefined ? [{ input: ENTITY_FIELD_NAME, message: error.message }] : [];
         const formProblem = problems.length > 0 ? undefined : error.message;
-        return sendForm(reply, action, entity, { written, problems, formProblem }, error.status);
+        return sendForm(
+          reply,
+          action,
+          entity,
+          { written, problems, formProblem, values: submission.inputs },
+          error.status,
+        );
       }
     },
   );
@@ -102,31 +134,78 @@ export function registerActionRoutes(app: FastifyInstance, deps: ConsoleDeps): v
     },
   );
 
+  app.get<InputOptionsParams>(
+    `${CONSOLE_PATH}/actions/:action/inputs/:input/entity-options`,
+    { config: { consoleData: true } },
+    async (request, reply) => {
+      const action = requireAction(ctx, request.params.action);
+      const definition = entityInputOf(action, request.params.input);
+      const refuse = (status: number, message: string) => reply.status(status).send({ ok: false, message });
+      if (!definition || typeof definition.blueprint !== 'string') {
+        return refuse(404, `input "${request.params.input}" of action "${action.identifier}" is not an entity input`);
+      }
+      const text = typeof request.query.q === 'string' ? request.query.q : '';
+      if (text.length > MAX_PICKER_TEXT) return refuse(422, `q: at most ${MAX_PICKER_TEXT} characters`);
+      const form = formParam(request.query.form);
+      if (typeof form === 'string') return refuse(422, form);
+      const entityId = typeof request.query.entity === 'string' ? request.query.entity : undefined;
+      const blueprintId = action.trigger.blueprintIdentifier;
+      const entity =
+        entityId !== undefined && blueprintId && action.trigger.operation !== 'CREATE'
+          ? (ctx.entities.get(blueprintId, entityId) ?? null)
+          : null;
+      try {
+        const scope = await pickerScopeOf(definition, { entity, clientId: deps.credentials.clientId, form });
+        const blueprint = requireBlueprint(ctx, definition.blueprint);
+        return { ok: true, entities: entityOptions(ctx, blueprint.identifier, text, scope) };
+      } catch (error) {
+        if (error instanceof PickerScopeError) return refuse(422, error.message);
+        // The dataset's rules are the catalog's search: what it refuses is said the same way.
+        if (error instanceof ApiError && error.status < 500) return refuse(error.status, error.message);
+        throw error;
+      }
+    },
+  );
+
   interface FormState {
     written: Record<string, string | string[]>;
     problems: readonly UserInputProblem[];
     formProblem?: string | undefined;
     /** Defaults written as jq queries, worked out as the form opens. */
     defaults?: Map<string, WorkedOutDefault>;
+    /** The values a refused form sent. */
+    values?: Record<string, unknown>;
   }
 
-  function sendForm(
+  async function sendForm(
     reply: FastifyReply,
     action: Action,
     entity: Entity | undefined,
     state: FormState,
     status = 200,
-  ): FastifyReply {
+  ): Promise<FastifyReply> {
     const problemOf = (name: string): string | undefined =>
       state.problems.find((problem) => problem.input === name)?.message;
+    const fields = formFieldsOf(action).map((field) => {
+      const worked = state.defaults?.get(field.name);
+      return worked && 'value' in worked ? { ...field, initial: worked.value } : field;
+    });
+    // The form as it stands, for the pickers' datasets: the values sent, else the defaults.
+    const form = Object.fromEntries(fields.map((field) => [field.name, state.values?.[field.name] ?? field.initial]));
+    const pickers = new Map<string, Picker>();
+    for (const field of fields) {
+      if (field.kind !== 'entity' && field.kind !== 'entities') continue;
+      pickers.set(field.name, await pickerOf(action, field, entity, form));
+    }
     const stateOf = (field: FormField): FieldState => {
       const worked = state.defaults?.get(field.name);
+      const picker = pickers.get(field.name);
       return {
-        field: worked && 'value' in worked ? { ...field, initial: worked.value } : field,
+        field,
         written: Object.hasOwn(state.written, field.name) ? state.written[field.name] : undefined,
         problem: problemOf(field.name),
         defaultProblem: worked && 'problem' in worked ? worked.problem : undefined,
-        options: field.blueprint ? optionsFor(field.blueprint) : undefined,
+        ...picker,
       };
     };
     const blueprintId = action.trigger.blueprintIdentifier;
@@ -135,8 +214,8 @@ export function registerActionRoutes(app: FastifyInstance, deps: ConsoleDeps): v
       action,
       blueprint: blueprintId ? ctx.blueprints.get(blueprintId) : undefined,
       entity,
-      entityField: asksEntity ? stateOf(entityField(action)) : undefined,
-      fields: formFieldsOf(action).map(stateOf),
+      entityField: asksEntity ? { ...stateOf(entityField(action)), ...entityPicker(blueprintId!) } : undefined,
+      fields: fields.map(stateOf),
       problems: state.problems,
       formProblem: state.formProblem,
       csrfToken: csrfTokenFor(reply),
@@ -144,9 +223,43 @@ export function registerActionRoutes(app: FastifyInstance, deps: ConsoleDeps): v
     return sendPage(reply, document, status);
   }
 
-  /** The first entities a picker offers; a blueprint deleted since the action was written offers none. */
-  function optionsFor(blueprint: string): FieldState['options'] {
-    return ctx.blueprints.has(blueprint) ? entityOptions(ctx, blueprint, '') : [];
+  type Picker = Pick<FieldState, 'options' | 'optionsUrl' | 'pickerProblem'>;
+
+  /**
+   * An entity input's picker: where it searches (its own route, which applies the input's dataset and sort), and
+   * the entities it offers before anything is typed. A dataset that cannot be worked out offers none, saying why.
+   */
+  async function pickerOf(
+    action: Action,
+    field: FormField,
+    entity: Entity | undefined,
+    form: Record<string, unknown>,
+  ): Promise<Picker> {
+    const base = consolePaths.inputEntityOptions(action.identifier, field.name);
+    const optionsUrl = entity ? `${base}?entity=${encodeURIComponent(entity.identifier)}` : base;
+    const definition = entityInputOf(action, field.name);
+    if (!definition || !field.blueprint || !ctx.blueprints.has(field.blueprint)) return { options: [], optionsUrl };
+    try {
+      const scope = await pickerScopeOf(definition, {
+        entity: entity ?? null,
+        clientId: deps.credentials.clientId,
+        form,
+      });
+      return { options: entityOptions(ctx, field.blueprint, '', scope), optionsUrl };
+    } catch (error) {
+      if (error instanceof PickerScopeError || (error instanceof ApiError && error.status < 500)) {
+        return { options: [], optionsUrl, pickerProblem: error.message };
+      }
+      throw error;
+    }
+  }
+
+  /** The picker of the entity a DAY-2 or DELETE action runs on: any entity of its blueprint. */
+  function entityPicker(blueprint: string): Picker {
+    return {
+      options: ctx.blueprints.has(blueprint) ? entityOptions(ctx, blueprint, '') : [],
+      optionsUrl: consolePaths.entityOptions(blueprint),
+    };
   }
 
   /** The entity a page was opened for; 404 when it is not in the catalog (a stale link says so). */

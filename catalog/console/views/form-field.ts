@@ -11,7 +11,11 @@ export interface FieldState {
   /** Why the input's default, a jq query, could not be worked out. */
   defaultProblem?: string | undefined;
   /** For entity pickers: entities offered before anything is typed. */
-  options?: readonly { identifier: string; title: string | null }[];
+  options?: readonly { identifier: string; title: string | null }[] | undefined;
+  /** For entity pickers: where the script searches as one types. */
+  optionsUrl?: string | undefined;
+  /** For entity pickers: why the input's dataset could not be worked out (no entity is offered). */
+  pickerProblem?: string | undefined;
 }
 
 export const fieldId = (name: string): string => `in-${name}`;
@@ -45,6 +49,9 @@ export function formFieldMarkup(state: FieldState): SafeHtml {
   const hint = markup`<p class="hint" id="${hintId(field.name)}">${hintOf(field)}${
     state.defaultProblem &&
     markup` <span class="default-problem">Its default could not be worked out: ${state.defaultProblem}</span>`
+  }${
+    state.pickerProblem &&
+    markup` <span class="default-problem">Its choices could not be worked out: ${state.pickerProblem}</span>`
   }</p>`;
   const problemText = problem && markup`<p class="field-problem" id="${problemId(field.name)}">${problem}</p>`;
   const required = field.required ? markup` <span class="required">(required)</span>` : '';
@@ -100,13 +107,13 @@ ${field.options.map((option) => markup`<option value="${String(option)}"${text =
       return markup`<textarea rows="${field.kind === 'json' ? 6 : 4}" ${shared}>
 ${text}</textarea>`;
     case 'entity':
-      return markup`<input type="text" value="${text}" list="options-${field.name}" autocomplete="off" data-entity-options="${consolePaths.entityOptions(field.blueprint!)}" ${shared} />
+      return markup`<input type="text" value="${text}" list="options-${field.name}" autocomplete="off" data-entity-options="${state.optionsUrl ?? consolePaths.entityOptions(field.blueprint!)}" ${shared} />
 ${entityDatalist(state)}`;
     case 'entities':
       return markup`<textarea rows="4" ${shared}>
 ${text}</textarea>
 <label class="picker-label" for="pick-${field.name}">Find a ${field.blueprint} entity to add</label>
-<input type="text" id="pick-${field.name}" list="options-${field.name}" autocomplete="off" data-entity-options="${consolePaths.entityOptions(field.blueprint!)}" data-add-to="${fieldId(field.name)}"${field.disabled ? markup` disabled` : ''} />
+<input type="text" id="pick-${field.name}" list="options-${field.name}" autocomplete="off" data-entity-options="${state.optionsUrl ?? consolePaths.entityOptions(field.blueprint!)}" data-add-to="${fieldId(field.name)}"${field.disabled ? markup` disabled` : ''} />
 ${entityDatalist(state)}`;
     default:
       return markup`<input type="${INPUT_TYPES[field.format ?? ''] ?? 'text'}" value="${text}" ${shared} />`;
