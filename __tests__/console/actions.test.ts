@@ -455,6 +455,62 @@ describe("an entity input's dataset and sort", () => {
   });
 });
 
+describe('inputs shown for some values of others', () => {
+  beforeAll(async () => {
+    await create('/v1/actions', {
+      identifier: 'gated',
+      title: 'Gated',
+      trigger: {
+        type: 'self-service',
+        operation: 'CREATE',
+        userInputs: {
+          properties: {
+            env: { type: 'string', title: 'Environment', enum: ['prod', 'staging'], default: 'prod' },
+            approver: { type: 'string', title: 'Approver', visible: { jqQuery: '.form.env == "prod"' } },
+            ticket: { type: 'string', title: 'Ticket', visible: { jqQuery: '.form.env == "staging"' } },
+            odd: { type: 'string', title: 'Odd', visible: { jqQuery: 'error("cannot tell")' } },
+          },
+        },
+      },
+      invocationMethod: { type: 'WEBHOOK', url: `${receiver.url}/gated` },
+    });
+  });
+
+  test('the form opens with each input shown or hidden for its defaults; a failing query shows its input', async () => {
+    const page = await browser.get('/console/actions/gated/run');
+    expect(page.html).toContain('data-form-state="/console/actions/gated/form-state"');
+    expect(page.html).toMatch(/<div class="field" id="field-approver" data-conditional>/);
+    expect(page.html).toMatch(/<div class="field" id="field-ticket" data-conditional hidden>/);
+    expect(page.html).toMatch(/<div class="field" id="field-odd" data-conditional>/);
+    expect(textOf(fieldHtml(page.html, 'odd'))).toContain('Whether to show it could not be worked out: ');
+    expect(page.html).toMatch(/<div class="field" id="field-env">/);
+  });
+
+  test("the form's state for other values, as the script asks for it", async () => {
+    const state = async (form: unknown) =>
+      JSON.parse(
+        (await browser.get(`/console/actions/gated/form-state?form=${encodeURIComponent(JSON.stringify(form))}`)).html,
+      ) as { hidden: string[]; problems: Record<string, string> };
+    expect((await state({ env: 'staging' })).hidden).toEqual(['approver']);
+    expect((await state({ env: 'prod' })).hidden).toEqual(['ticket']);
+    expect(Object.keys((await state({})).problems)).toEqual(['odd']);
+    const refused = await browser.get('/console/actions/gated/form-state?form=nope');
+    expect(refused.status).toBe(422);
+  });
+
+  test('a hidden input is left out of the run, whatever was written in it', async () => {
+    const form = await browser.get('/console/actions/gated/run');
+    const created = await browser.post('/console/actions/gated/run', {
+      _csrf: csrfTokenOf(form.html),
+      'input.env': 'staging',
+      'input.approver': 'bob',
+      'input.ticket': 'T-1',
+    });
+    expect(created.status).toBe(303);
+    expect((await runById(runIdOf(created.location))).properties).toEqual({ env: 'staging', ticket: 'T-1' });
+  });
+});
+
 describe('entity options for pickers', () => {
   const options = async (blueprint: string, q: string): Promise<{ status: number; body: Record<string, unknown> }> => {
     const page = await browser.get(`/console/blueprints/${blueprint}/entity-options?q=${encodeURIComponent(q)}`);

@@ -65,7 +65,13 @@ beforeAll(async () => {
   ]) {
     await api('POST', '/v1/blueprints/cluster/entities', { identifier, properties: { env } });
   }
-  await api('POST', '/v1/actions', placeAction('http://127.0.0.1:9/place', ['prod', 'staging']));
+  await api(
+    'POST',
+    '/v1/actions',
+    placeAction('http://127.0.0.1:9/place', ['prod', 'staging'], {
+      inputs: { approver: { type: 'string', title: 'Approver', visible: { jqQuery: '.form.env == "prod"' } } },
+    }),
+  );
   await api('POST', '/v1/actions', {
     ...PROVISION,
     invocationMethod: { ...PROVISION.invocationMethod, url: `${receiver.url}/provision` },
@@ -183,7 +189,7 @@ describe('self-service in Chromium', () => {
   );
 
   test(
-    "an entity picker whose dataset reads the form offers the entities of the form's current values",
+    "an entity picker whose dataset reads the form offers the entities of the form's current values; an input whose visible query reads it comes and goes",
     async () => {
       const { page, product } = inChromium;
       await signIn(page, product, '/console/actions/place/run');
@@ -195,6 +201,10 @@ describe('self-service in Chromium', () => {
       await page.getByLabel('Cluster').pressSequentially('eu');
       await page.locator('#options-cluster option[value="eu-stage-1"]').waitFor({ state: 'attached' });
       expect(await offered()).toEqual(['eu-stage-1']);
+      // Approver is asked for in production only: hidden as staging is chosen, shown again for prod.
+      await page.locator('#field-approver').waitFor({ state: 'hidden' });
+      await page.getByLabel('Environment').selectOption('prod');
+      await page.locator('#field-approver').waitFor({ state: 'visible' });
     },
     BROWSER_TEST_MS,
   );

@@ -20,6 +20,8 @@ export const consolePaths = {
   /** An action's form; a DAY-2 or DELETE action names the entity it runs on. */
   actionForm: (action: string, entity?: string): string =>
     `${CONSOLE_PATH}/actions/${segment(action)}/run${entity === undefined ? '' : `?entity=${segment(entity)}`}`,
+  /** Which inputs an action's form hides for the values it holds (JSON), from their `visible` queries. */
+  formState: (action: string): string => `${CONSOLE_PATH}/actions/${segment(action)}/form-state`,
   /** The entities an action's entity input offers matching a text (JSON), within its dataset. */
   inputEntityOptions: (action: string, input: string): string =>
     `${CONSOLE_PATH}/actions/${segment(action)}/inputs/${segment(input)}/entity-options`,

@@ -15,6 +15,8 @@ export interface FormField {
   initial: unknown;
   /** A default written as a jq query: the program that works it out (see jq-defaults.ts). */
   jqDefault?: string | undefined;
+  /** A `visible` written as a jq query: whether the input is shown for the form's values (see visibility.ts). */
+  jqVisible?: string | undefined;
   required: boolean;
   disabled: boolean;
   /** For `choice` and `choices`: the values offered. */
@@ -36,8 +38,8 @@ const BOUND_KEYWORDS = ['minimum', 'maximum', 'minLength', 'maxLength', 'minItem
 /**
  * The fields of an action's form, in the action's `order` when it has one (inputs it leaves out follow, as
  * written). Inputs with `visible: false` are left out: Port hides them, and their defaults still apply. A default
- * written as a jq query is worked out when the form is opened (jq-defaults.ts); a `visible` written as one depends
- * on the form's state as it is filled in, which this form does not follow: such an input is shown.
+ * written as a jq query is worked out when the form is opened (jq-defaults.ts); a `visible` written as one is
+ * worked out for the form's values as they change (visibility.ts).
  */
 export function formFieldsOf(action: Action): FormField[] {
   const { userInputs } = action.trigger;
@@ -75,6 +77,7 @@ function fieldOf(name: string, definition: Record<string, unknown>, required: bo
     kind,
     initial: isJqQuery(definition.default) ? undefined : definition.default,
     jqDefault: isJqQuery(definition.default) ? String(definition.default.jqQuery) : undefined,
+    jqVisible: isJqQuery(definition.visible) ? String(definition.visible.jqQuery) : undefined,
     required,
     disabled: definition.disabled === true,
     options: kind === 'choices' ? enumOf(items) : enumOf(definition),

@@ -3,3 +3,4 @@ export { controlName, readFormSubmission, type FormSubmission } from './form-val
 export { actionsOffered, entityOptions, MAX_PICKER_TEXT, type EntityOption, type PickerScope } from './offered.ts';
 export { workOutDefaults, type DefaultContext, type WorkedOutDefault } from './jq-defaults.ts';
 export { entityInputOf, pickerScopeOf, PickerScopeError, type PickerContext } from './picker-scope.ts';
+export { visibilityOf, type Visibility } from './visibility.ts';

@@ -63,3 +63,34 @@ for (const picker of document.querySelectorAll('input[data-entity-options]')) {
     picker.value = '';
   });
 }
+
+// Inputs shown only for some values of others (`visible` written as a jq query): the server works it out for the
+// form as it stands, and the inputs it hides are hidden here; it leaves them out of the run when the form is sent.
+const conditionalForm = document.querySelector('form[data-form-state]');
+if (conditionalForm) {
+  let timer;
+  let pending;
+  const refresh = () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      pending?.abort();
+      pending = new AbortController();
+      const url = new URL(conditionalForm.dataset.formState, location.href);
+      const form = formValues(conditionalForm);
+      if (form.length > MAX_FORM_CHARS) return;
+      url.searchParams.set('form', form);
+      try {
+        const answer = await fetch(url, { signal: pending.signal, headers: { accept: 'application/json' } });
+        if (!answer.ok) return;
+        const { hidden } = await answer.json();
+        for (const field of conditionalForm.querySelectorAll('[data-conditional]')) {
+          field.hidden = hidden.includes(field.id.slice('field-'.length));
+        }
+      } catch {
+        // Overtaken by the next change, or the server gone: the server decides again when the form is sent.
+      }
+    }, SEARCH_DELAY_MS);
+  };
+  conditionalForm.addEventListener('change', refresh);
+  conditionalForm.addEventListener('input', refresh);
+}

@@ -12,6 +12,7 @@ import {
   pickerScopeOf,
   PickerScopeError,
   readFormSubmission,
+  visibilityOf,
   type WorkedOutDefault,
   workOutDefaults,
 } from '../actions/index.ts';
@@ -23,6 +24,7 @@ import { type ConsoleDeps, csrfTokenFor, sendPage } from './deps.ts';
 
 type ActionParams = { Params: { action: string }; Querystring: { entity?: unknown }; Body: unknown };
 type OptionsParams = { Params: { blueprint: string }; Querystring: { q?: unknown } };
+type FormStateParams = { Params: { action: string }; Querystring: { entity?: unknown; form?: unknown } };
 type InputOptionsParams = {
   Params: { action: string; input: string };
   Querystring: { q?: unknown; entity?: unknown; form?: unknown };
@@ -87,6 +89,14 @@ export function registerActionRoutes(app: FastifyInstance, deps: ConsoleDeps): v
       const picked = readFormSubmission([entityField(action)], body);
       const entityId = given ?? (picked.inputs[ENTITY_FIELD_NAME] as string | undefined);
       const written = { ...submission.written, ...(given === undefined ? picked.written : {}) };
+      // An input its `visible` query hides for these values is not sent, as in Port's form (the script hides it too).
+      const { hidden } = await visibilityOf(fields, {
+        entity: entity ?? null,
+        clientId: deps.credentials.clientId,
+        form: submission.inputs,
+      });
+      for (const name of hidden) delete submission.inputs[name];
+      submission.problems = submission.problems.filter((problem) => !hidden.has(problem.input));
       if (submission.problems.length > 0) {
         const problems = [...submission.problems, ...otherProblems(action, submission.inputs, submission.problems)];
         return sendForm(reply, action, entity, { written, problems, values: submission.inputs }, 422);
@@ -146,14 +156,9 @@ export function registerActionRoutes(app: FastifyInstance, deps: ConsoleDeps): v
       }
       const text = typeof request.query.q === 'string' ? request.query.q : '';
       if (text.length > MAX_PICKER_TEXT) return refuse(422, `q: at most ${MAX_PICKER_TEXT} characters`);
-      const form = formParam(request.query.form);
+      const form = typedForm(action, request.query.form);
       if (typeof form === 'string') return refuse(422, form);
-      const entityId = typeof request.query.entity === 'string' ? request.query.entity : undefined;
-      const blueprintId = action.trigger.blueprintIdentifier;
-      const entity =
-        entityId !== undefined && blueprintId && action.trigger.operation !== 'CREATE'
-          ? (ctx.entities.get(blueprintId, entityId) ?? null)
-          : null;
+      const entity = pageEntity(action, request.query.entity);
       try {
         const scope = await pickerScopeOf(definition, { entity, clientId: deps.credentials.clientId, form });
         const blueprint = requireBlueprint(ctx, definition.blueprint);
@@ -166,6 +171,40 @@ export function registerActionRoutes(app: FastifyInstance, deps: ConsoleDeps): v
       }
     },
   );
+
+  app.get<FormStateParams>(
+    `${CONSOLE_PATH}/actions/:action/form-state`,
+    { config: { consoleData: true } },
+    async (request, reply) => {
+      const action = requireAction(ctx, request.params.action);
+      const form = typedForm(action, request.query.form);
+      if (typeof form === 'string') return reply.status(422).send({ ok: false, message: form });
+      const { hidden, problems } = await visibilityOf(formFieldsOf(action), {
+        entity: pageEntity(action, request.query.entity),
+        clientId: deps.credentials.clientId,
+        form,
+      });
+      return { ok: true, hidden: [...hidden], problems: Object.fromEntries(problems) };
+    },
+  );
+
+  /**
+   * The form's values a script sent (`{"env": "prod", "tags": "a\nb"}`, as the controls hold them), typed as a
+   * submitted form would be, so that `.form` reads the same in the script's requests as when the form is sent.
+   */
+  function typedForm(action: Action, raw: unknown): Record<string, unknown> | string {
+    const texts = formParam(raw);
+    if (typeof texts === 'string') return texts;
+    const body = Object.fromEntries(Object.entries(texts).map(([name, value]) => [`input.${name}`, value]));
+    return readFormSubmission(formFieldsOf(action), body).inputs;
+  }
+
+  /** The entity a script's request names (the page's), for an entity action; null when none or gone. */
+  function pageEntity(action: Action, raw: unknown): Entity | null {
+    const blueprintId = action.trigger.blueprintIdentifier;
+    if (typeof raw !== 'string' || !blueprintId || action.trigger.operation === 'CREATE') return null;
+    return ctx.entities.get(blueprintId, raw) ?? null;
+  }
 
   interface FormState {
     written: Record<string, string | string[]>;
@@ -197,6 +236,11 @@ export function registerActionRoutes(app: FastifyInstance, deps: ConsoleDeps): v
       if (field.kind !== 'entity' && field.kind !== 'entities') continue;
       pickers.set(field.name, await pickerOf(action, field, entity, form));
     }
+    const visibility = await visibilityOf(fields, {
+      entity: entity ?? null,
+      clientId: deps.credentials.clientId,
+      form,
+    });
     const stateOf = (field: FormField): FieldState => {
       const worked = state.defaults?.get(field.name);
       const picker = pickers.get(field.name);
@@ -205,6 +249,9 @@ export function registerActionRoutes(app: FastifyInstance, deps: ConsoleDeps): v
         written: Object.hasOwn(state.written, field.name) ? state.written[field.name] : undefined,
         problem: problemOf(field.name),
         defaultProblem: worked && 'problem' in worked ? worked.problem : undefined,
+        conditional: field.jqVisible !== undefined,
+        hidden: visibility.hidden.has(field.name),
+        visibleProblem: visibility.problems.get(field.name),
         ...picker,
       };
     };

@@ -38,7 +38,7 @@ export function actionFormPage(form: ActionForm): SafeHtml {
     scripts: ['action-form.js'],
     body: markup`${action.description && markup`<p class="lead">${action.description}</p>`}
 ${problemSummary(form)}
-<form class="action-form" method="post" action="${consolePaths.actionForm(action.identifier)}" novalidate>
+<form class="action-form" method="post" action="${consolePaths.actionForm(action.identifier)}" novalidate${formStateAttribute(form)}>
 <input type="hidden" name="_csrf" value="${form.csrfToken}" />
 ${
   entity &&
@@ -68,4 +68,11 @@ ${count > 0 && markup`<ul>${form.problems.map((problem) => markup`<li><a href="#
 
 function operationVerb(action: Action): string {
   return action.trigger.operation === 'DELETE' ? 'Run (deletes the entity)' : 'Run';
+}
+
+/** Where the script asks which inputs to show as the form changes; only a form with `visible` queries has one. */
+function formStateAttribute(form: ActionForm): SafeHtml | '' {
+  if (!form.fields.some((field) => field.conditional)) return '';
+  const url = consolePaths.formState(form.action.identifier);
+  return markup` data-form-state="${form.entity ? `${url}?entity=${encodeURIComponent(form.entity.identifier)}` : url}"`;
 }

@@ -10,6 +10,12 @@ export interface FieldState {
   problem?: string | undefined;
   /** Why the input's default, a jq query, could not be worked out. */
   defaultProblem?: string | undefined;
+  /** Whether the input has a `visible` query: the script shows and hides it as the form changes. */
+  conditional?: boolean | undefined;
+  /** Hidden for the form's values: not sent with the run. */
+  hidden?: boolean | undefined;
+  /** Why the input's `visible` query failed (it is shown). */
+  visibleProblem?: string | undefined;
   /** For entity pickers: entities offered before anything is typed. */
   options?: readonly { identifier: string; title: string | null }[] | undefined;
   /** For entity pickers: where the script searches as one types. */
@@ -52,13 +58,16 @@ export function formFieldMarkup(state: FieldState): SafeHtml {
   }${
     state.pickerProblem &&
     markup` <span class="default-problem">Its choices could not be worked out: ${state.pickerProblem}</span>`
+  }${
+    state.visibleProblem &&
+    markup` <span class="default-problem">Whether to show it could not be worked out: ${state.visibleProblem}</span>`
   }</p>`;
   const problemText = problem && markup`<p class="field-problem" id="${problemId(field.name)}">${problem}</p>`;
   const required = field.required ? markup` <span class="required">(required)</span>` : '';
 
   if (field.kind === 'choices') {
     const chosen = new Set(valuesShown(state));
-    return markup`<fieldset class="field" id="field-${field.name}" aria-describedby="${describedBy}">
+    return markup`<fieldset class="field" id="field-${field.name}" aria-describedby="${describedBy}"${shown(state)}>
 <legend>${field.label}${required}</legend>
 ${hint}
 ${field.options.map(
@@ -72,14 +81,14 @@ ${problemText}
   }
   if (field.kind === 'boolean') {
     const checked = state.written === undefined ? field.initial === true : state.written === 'true';
-    return markup`<div class="field field-boolean" id="field-${field.name}">
+    return markup`<div class="field field-boolean" id="field-${field.name}"${shown(state)}>
 <input type="checkbox" value="true" ${shared}${checked ? markup` checked` : ''} />
 <label for="${fieldId(field.name)}">${field.label}${required}</label>
 ${hint}
 ${problemText}
 </div>`;
   }
-  return markup`<div class="field" id="field-${field.name}">
+  return markup`<div class="field" id="field-${field.name}"${shown(state)}>
 <label for="${fieldId(field.name)}">${field.label}${required}</label>
 ${hint}
 ${control(state, shared)}
@@ -167,4 +176,10 @@ function textShown(state: FieldState): string {
 function valuesShown(state: FieldState): string[] {
   if (state.written !== undefined) return Array.isArray(state.written) ? state.written : [state.written];
   return Array.isArray(state.field.initial) ? state.field.initial.map(String) : [];
+}
+
+/** A conditional input's wrapper: marked for the script, and hidden while its `visible` query says so. */
+function shown(state: FieldState): SafeHtml | '' {
+  if (!state.conditional) return '';
+  return state.hidden ? markup` data-conditional hidden` : markup` data-conditional`;
 }
