@@ -470,6 +470,7 @@ describe('inputs shown for some values of others', () => {
             ticket: { type: 'string', title: 'Ticket', visible: { jqQuery: '.form.env == "staging"' } },
             odd: { type: 'string', title: 'Odd', visible: { jqQuery: 'error("cannot tell")' } },
           },
+          required: ['approver'],
         },
       },
       invocationMethod: { type: 'WEBHOOK', url: `${receiver.url}/gated` },
@@ -508,6 +509,25 @@ describe('inputs shown for some values of others', () => {
     });
     expect(created.status).toBe(303);
     expect((await runById(runIdOf(created.location))).properties).toEqual({ env: 'staging', ticket: 'T-1' });
+  });
+
+  test('a required input is required only while it is shown', async () => {
+    const form = await browser.get('/console/actions/gated/run');
+    const refused = await browser.post('/console/actions/gated/run', {
+      _csrf: csrfTokenOf(form.html),
+      'input.env': 'prod',
+    });
+    expect(refused.status).toBe(422);
+    expect(textOf(fieldHtml(refused.html, 'approver'))).toContain('input "approver" is required');
+    const created = await browser.post('/console/actions/gated/run', {
+      _csrf: csrfTokenOf(refused.html),
+      'input.env': 'staging',
+    });
+    expect(created.status).toBe(303);
+    expect((await runById(runIdOf(created.location))).properties).toEqual({ env: 'staging' });
+    // Over the API the form's visibility is not known: the input is required.
+    const api = await catalog.api('POST', '/v1/actions/gated/runs', { properties: { env: 'staging' } });
+    expect(api.status).toBe(422);
   });
 });
 

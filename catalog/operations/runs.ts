@@ -66,12 +66,15 @@ export function createRun(
   actionId: string,
   body: unknown,
   actor: Actor & { userEmail?: string | undefined },
+  /** Inputs the console's form hid (their `visible` query said so): not required, as in Port's form. */
+  hiddenInputs?: ReadonlySet<string>,
 ): Run {
   const action = requireAction(ctx, actionId);
   const request = parseOrInvalid(runRequestSchema, body ?? {}, 'body');
   const { trigger } = action;
   const properties = compileUserInputsValidator(action.identifier, trigger.userInputs).validate(
     request.properties ?? {},
+    hiddenInputs,
   );
 
   const blueprint = trigger.blueprintIdentifier ? ctx.blueprints.get(trigger.blueprintIdentifier) : undefined;

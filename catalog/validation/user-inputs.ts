@@ -26,8 +26,11 @@ export class UserInputsError extends ApiError {
 }
 
 export interface UserInputsValidator {
-  /** The inputs with defaults applied; throws a UserInputsError (422 user_inputs_schema_invalid). */
-  validate(inputs: Record<string, unknown>): Record<string, unknown>;
+  /**
+   * The inputs with defaults applied; throws a UserInputsError (422 user_inputs_schema_invalid). `hidden`: inputs a
+   * form hid (their `visible` query said so), which are then not required.
+   */
+  validate(inputs: Record<string, unknown>, hidden?: ReadonlySet<string>): Record<string, unknown>;
 }
 
 const isEntityFormat = (definition: Record<string, unknown>): boolean =>
@@ -80,6 +83,7 @@ export function compileUserInputsValidator(actionIdentifier: string, userInputs:
   // Every input's problem (one per input), so that a form can show each beside its field.
   const check = (
     inputs: Record<string, unknown>,
+    hidden: ReadonlySet<string>,
   ): { values: Record<string, unknown>; problems: UserInputProblem[] } => {
     const values: Record<string, unknown> = { ...inputs };
     for (const [name, definition] of Object.entries(userInputs.properties)) {
@@ -103,6 +107,7 @@ export function compileUserInputsValidator(actionIdentifier: string, userInputs:
       if (problem) problems.push({ input: name, message: `input "${name}${problem.path}" ${problem.problem}` });
     }
     for (const name of required) {
+      if (hidden.has(name)) continue;
       if (values[name] === undefined || values[name] === null || values[name] === '') {
         problems.push({ input: name, message: `input "${name}" is required` });
       }
@@ -111,8 +116,8 @@ export function compileUserInputsValidator(actionIdentifier: string, userInputs:
   };
 
   return {
-    validate(inputs) {
-      const { values, problems } = check(inputs);
+    validate(inputs, hidden = new Set()) {
+      const { values, problems } = check(inputs, hidden);
       if (problems.length > 0) throw new UserInputsError(problems);
       return values;
     },

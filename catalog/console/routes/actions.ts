@@ -98,7 +98,8 @@ export function registerActionRoutes(app: FastifyInstance, deps: ConsoleDeps): v
       for (const name of hidden) delete submission.inputs[name];
       submission.problems = submission.problems.filter((problem) => !hidden.has(problem.input));
       if (submission.problems.length > 0) {
-        const problems = [...submission.problems, ...otherProblems(action, submission.inputs, submission.problems)];
+        const others = otherProblems(action, submission.inputs, submission.problems, hidden);
+        const problems = [...submission.problems, ...others];
         return sendForm(reply, action, entity, { written, problems, values: submission.inputs }, 422);
       }
       try {
@@ -108,6 +109,7 @@ export function registerActionRoutes(app: FastifyInstance, deps: ConsoleDeps): v
           action.identifier,
           { properties: submission.inputs, ...(entityId !== undefined && { entity: entityId }) },
           { clientId: deps.credentials.clientId },
+          hidden,
         );
         return await reply.redirect(consolePaths.run(run.id), 303);
       } catch (error) {
@@ -325,9 +327,10 @@ function otherProblems(
   action: Action,
   inputs: Record<string, unknown>,
   known: readonly UserInputProblem[],
+  hidden: ReadonlySet<string>,
 ): UserInputProblem[] {
   try {
-    compileUserInputsValidator(action.identifier, action.trigger.userInputs).validate(inputs);
+    compileUserInputsValidator(action.identifier, action.trigger.userInputs).validate(inputs, hidden);
     return [];
   } catch (error) {
     if (!(error instanceof UserInputsError)) throw error;
