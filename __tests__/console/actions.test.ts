@@ -469,8 +469,9 @@ describe('inputs shown for some values of others', () => {
             approver: { type: 'string', title: 'Approver', visible: { jqQuery: '.form.env == "prod"' } },
             ticket: { type: 'string', title: 'Ticket', visible: { jqQuery: '.form.env == "staging"' } },
             odd: { type: 'string', title: 'Odd', visible: { jqQuery: 'error("cannot tell")' } },
+            frozen: { type: 'string', title: 'Frozen', disabled: true },
           },
-          required: ['approver'],
+          required: ['approver', 'frozen'],
         },
       },
       invocationMethod: { type: 'WEBHOOK', url: `${receiver.url}/gated` },
@@ -511,7 +512,7 @@ describe('inputs shown for some values of others', () => {
     expect((await runById(runIdOf(created.location))).properties).toEqual({ env: 'staging', ticket: 'T-1' });
   });
 
-  test('a required input is required only while it is shown', async () => {
+  test('a required input is required only while it is shown; a disabled one is never sent nor required', async () => {
     const form = await browser.get('/console/actions/gated/run');
     const refused = await browser.post('/console/actions/gated/run', {
       _csrf: csrfTokenOf(form.html),
@@ -519,9 +520,12 @@ describe('inputs shown for some values of others', () => {
     });
     expect(refused.status).toBe(422);
     expect(textOf(fieldHtml(refused.html, 'approver'))).toContain('input "approver" is required');
+    expect(textOf(refused.html)).not.toContain('input "frozen" is required');
+    expect(fieldHtml(refused.html, 'frozen')).toMatch(/<input type="text" [^>]*disabled/);
     const created = await browser.post('/console/actions/gated/run', {
       _csrf: csrfTokenOf(refused.html),
       'input.env': 'staging',
+      'input.frozen': 'sent anyway',
     });
     expect(created.status).toBe(303);
     expect((await runById(runIdOf(created.location))).properties).toEqual({ env: 'staging' });

@@ -89,12 +89,14 @@ export function registerActionRoutes(app: FastifyInstance, deps: ConsoleDeps): v
       const picked = readFormSubmission([entityField(action)], body);
       const entityId = given ?? (picked.inputs[ENTITY_FIELD_NAME] as string | undefined);
       const written = { ...submission.written, ...(given === undefined ? picked.written : {}) };
-      // An input its `visible` query hides for these values is not sent, as in Port's form (the script hides it too).
-      const { hidden } = await visibilityOf(fields, {
+      // An input its `visible` query hides for these values is not sent, as in Port's form (the script hides it too);
+      // neither is a disabled one. Neither is required.
+      const visibility = await visibilityOf(fields, {
         entity: entity ?? null,
         clientId: deps.credentials.clientId,
         form: submission.inputs,
       });
+      const hidden = new Set([...visibility.hidden, ...fields.filter((field) => field.disabled).map((f) => f.name)]);
       for (const name of hidden) delete submission.inputs[name];
       submission.problems = submission.problems.filter((problem) => !hidden.has(problem.input));
       if (submission.problems.length > 0) {
