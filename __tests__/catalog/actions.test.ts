@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { example, startTestCatalog, type TestCatalog } from '../helpers/catalog-server.ts';
+import { MAX_ACTION_TEMPLATES } from '../../catalog/validation/index.ts';
 
 let catalog: TestCatalog;
 type Problem = { ok: false; error: string; message: string };
@@ -83,6 +84,23 @@ describe('actions', () => {
     const run = await catalog.api<{ run: { properties: unknown } }>('POST', '/v1/actions/with_queries/runs', {});
     expect(run.status).toBe(202);
     expect(run.body.run.properties).toEqual({ region: 'eu' });
+  });
+
+  test('refuses an action with more jq queries in its inputs than an action may have, before compiling them', async () => {
+    const properties = Object.fromEntries(
+      Array.from({ length: MAX_ACTION_TEMPLATES + 1 }, (_, i) => [
+        `i${i}`,
+        { type: 'string', default: { jqQuery: '.x' } },
+      ]),
+    );
+    const action = webhookAction('many_queries', {
+      trigger: { type: 'self-service', operation: 'CREATE', userInputs: { properties } },
+    });
+    const answer = await catalog.api<Problem>('POST', '/v1/actions', action);
+    expect(answer.status).toBe(422);
+    expect(answer.body.message).toBe(
+      `trigger.userInputs: holds ${MAX_ACTION_TEMPLATES + 1} jq queries, more than the ${MAX_ACTION_TEMPLATES} an action may have`,
+    );
   });
 
   test.each([

@@ -44,6 +44,11 @@ export async function checkInputQueries(userInputs: UserInputs, root: string): P
     collect(`${root}.properties.${name}.visible`, definition.visible);
   }
   collect(`${root}.required`, userInputs.required);
+  if (queries.length > MAX_ACTION_TEMPLATES) {
+    throw invalidRequest(
+      `${root}: holds ${queries.length} jq queries, more than the ${MAX_ACTION_TEMPLATES} an action may have`,
+    );
+  }
   for (const { path, program } of queries) {
     const problem = await jqCompileProblem(program);
     if (problem) throw invalidRequest(`${path}.jqQuery: ${describeExpression(program)} is not valid jq: ${problem}`);
