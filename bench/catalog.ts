@@ -48,7 +48,16 @@ export async function runCatalogBenchmark(): Promise<void> {
         'table page 21 (language = Go, sort stars desc, limit 50, offset 1000)',
         { query: goRule, sort: byStars, limit: 50, offset: 1000 },
       ],
-      // A filter no index answers: the page is read along the sort's index until 50 match, or all are sorted.
+      // Filters no index answers: the first entities in the sort's order are tried; when they do not hold the page
+      // (few matches), every entity is filtered and the matches sorted.
+      [
+        'table page (description contains "unit 4", many matches, sort stars desc, limit 50)',
+        {
+          query: { combinator: 'and', rules: [{ property: 'description', operator: 'contains', value: 'unit 4' }] },
+          sort: byStars,
+          limit: 50,
+        },
+      ],
       [
         'table page (description contains "unit 4242", sort stars desc, limit 50)',
         {

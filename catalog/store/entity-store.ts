@@ -50,11 +50,13 @@ export const SORTABLE_META_COLUMNS: ReadonlyMap<string, string> = new Map([
  * property's index (blueprint, value, identifier) is read in one direction. A property is read with its path as a
  * literal, the expression of its index. SQLite's order: missing values first, then numbers, then strings.
  */
-function orderByOf(sort: EntitySort): string {
-  const value =
+function orderByOf(sort: EntitySort, useIndex = true): string {
+  const column =
     SORTABLE_META_COLUMNS.get(sort.property) ?? `json_extract(e.properties, ${propertyPathLiteral(sort.property)})`;
   const direction = sort.order === 'desc' ? 'DESC' : 'ASC';
-  return value === 'e.identifier' ? `e.identifier ${direction}` : `${value} ${direction}, e.identifier ${direction}`;
+  // SQLite's unary + changes no value but keeps the planner from reading an index for the order.
+  const [value, identifier] = useIndex ? [column, 'e.identifier'] : [`+${column}`, '+e.identifier'];
+  return column === 'e.identifier' ? `${identifier} ${direction}` : `${value} ${direction}, ${identifier} ${direction}`;
 }
 
 /**
@@ -69,6 +71,13 @@ export interface EntitySearch {
   sort?: EntitySort;
   limit?: number;
   offset?: number;
+  /**
+   * How a sorted search of one blueprint reads (entity-page.ts chooses): `ordered`, along the sort's index until the
+   * page is full (the planner's choice; quick when matches are many); `first` with `readAtMost`, only that many
+   * entities in sort order, then the condition (bounded; a page only when enough of them match); `filtered`, every
+   * entity through the condition, then the matches sorted (quick when they are few).
+   */
+  strategy?: { read: 'ordered' } | { read: 'first'; readAtMost: number } | { read: 'filtered' };
 }
 
 /** The SELECT of a search; apart from running it, for tests that ask SQLite how it would (EXPLAIN QUERY PLAN). */
@@ -83,8 +92,15 @@ export function entitySearchSql(options: EntitySearch): { sql: string; params: S
     conditions.push('(e.blueprint, e.identifier) > (?, ?)');
     params.push(options.after.blueprint, options.after.identifier);
   }
-  const orderBy = options.sort ? orderByOf(options.sort) : 'e.blueprint, e.identifier';
+  const strategy = options.strategy?.read ?? 'ordered';
+  const orderBy = options.sort ? orderByOf(options.sort, strategy !== 'filtered') : 'e.blueprint, e.identifier';
   let sql = `SELECT ${ENTITY_COLUMNS} FROM entities e WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy}`;
+  if (options.strategy?.read === 'first' && options.sort && options.blueprint !== undefined && !options.after) {
+    // The inner LIMIT keeps SQLite from merging the two (its flattening rules): the condition runs on those rows only.
+    const first = `SELECT * FROM entities e WHERE e.blueprint = ? ORDER BY ${orderBy} LIMIT ?`;
+    sql = `SELECT ${ENTITY_COLUMNS} FROM (${first}) e WHERE (${options.where}) ORDER BY ${orderBy}`;
+    params.splice(0, params.length, options.blueprint, options.strategy.readAtMost, ...options.params);
+  }
   if (options.limit !== undefined || options.offset !== undefined) {
     sql += ' LIMIT ? OFFSET ?';
     params.push(options.limit ?? -1, options.offset ?? 0);
