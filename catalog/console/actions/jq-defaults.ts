@@ -1,14 +1,9 @@
-import type { Entity } from '../../model.ts';
-import { formJqInput } from './form-context.ts';
+import { type FormContext, formJqInput } from './form-context.ts';
 import type { FormField } from './form-fields.ts';
 import { type QueryOutcome, runFormQueries } from './form-queries.ts';
 
-/** What a default's jq query reads, as Port's form gives it: the entity the action runs on, the user, the form. */
-export interface DefaultContext {
-  entity: Entity | null;
-  /** Who opens the form: the console signs in with the catalog's client, as the API's runs name it. */
-  clientId: string;
-}
+/** Where defaults are worked out: `.form` is made of the other inputs' plain defaults. */
+export type DefaultContext = Omit<FormContext, 'form'>;
 
 export type WorkedOutDefault = QueryOutcome;
 
@@ -27,5 +22,5 @@ export function workOutDefaults(
   const queries = new Map(
     fields.flatMap((field) => (field.jqDefault === undefined ? [] : [[field.name, field.jqDefault] as const])),
   );
-  return runFormQueries(queries, formJqInput(context.entity, context.clientId, form));
+  return runFormQueries(queries, formJqInput({ ...context, form }));
 }

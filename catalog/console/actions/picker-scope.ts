@@ -1,16 +1,9 @@
-import { evaluateJq, JqError } from '../../../src/jq/index.ts';
-import type { Action, Entity } from '../../model.ts';
+import type { Action } from '../../model.ts';
 import type { EntitySort } from '../../store/index.ts';
 import { isJqQuery, isPlainObject } from '../../validation/index.ts';
-import { formJqInput } from './form-context.ts';
+import { type FormContext, formJqInput } from './form-context.ts';
+import { runFormQueries } from './form-queries.ts';
 import type { PickerScope } from './offered.ts';
-
-/** What a dataset's jq values read, as in Port's form: the entity the action runs on, the user, the form so far. */
-export interface PickerContext {
-  entity: Entity | null;
-  clientId: string;
-  form: Record<string, unknown>;
-}
 
 /** Rules and nesting a dataset may have before it is refused: it is the action author's, run on every keystroke. */
 const MAX_DATASET_QUERIES = 20;
@@ -35,32 +28,38 @@ export function entityInputOf(action: Action, input: string): Record<string, unk
  * and its `sort` in the catalog's form (`ASC`/`DESC` as Port writes it). Throws PickerScopeError saying which query
  * failed and why.
  */
-export async function pickerScopeOf(definition: Record<string, unknown>, context: PickerContext): Promise<PickerScope> {
-  const input = formJqInput(context.entity, context.clientId, context.form);
-  let queries = 0;
-  const resolve = async (value: unknown): Promise<unknown> => {
-    if (isJqQuery(value)) {
-      queries += 1;
-      if (queries > MAX_DATASET_QUERIES) {
-        throw new PickerScopeError(`the dataset has more than ${MAX_DATASET_QUERIES} jq queries`);
-      }
-      try {
-        const [result] = await evaluateJq(String(value.jqQuery), input);
-        return result ?? null;
-      } catch (error) {
-        if (error instanceof JqError) throw new PickerScopeError(`a jq query of the dataset failed: ${error.message}`);
-        throw error;
-      }
-    }
-    if (Array.isArray(value)) return Promise.all(value.map(resolve));
-    if (isPlainObject(value)) {
-      const entries = await Promise.all(Object.entries(value).map(async ([key, item]) => [key, await resolve(item)]));
-      return Object.fromEntries(entries) as unknown;
-    }
-    return value;
-  };
-  const dataset = definition.dataset === undefined ? undefined : await resolve(definition.dataset);
-  return { dataset, sort: sortOf(definition.sort) };
+export async function pickerScopeOf(definition: Record<string, unknown>, context: FormContext): Promise<PickerScope> {
+  const sort = sortOf(definition.sort);
+  if (definition.dataset === undefined) return { sort };
+  const programs: string[] = [];
+  mapQueries(definition.dataset, (program) => programs.push(program));
+  if (programs.length > MAX_DATASET_QUERIES) {
+    throw new PickerScopeError(`the dataset has more than ${MAX_DATASET_QUERIES} jq queries`);
+  }
+  // The form's budgeted runner (form-queries.ts), the queries keyed by their place in the dataset's walk.
+  const outcomes = await runFormQueries(
+    new Map(programs.map((program, i) => [String(i), program])),
+    formJqInput(context),
+  );
+  for (const outcome of outcomes.values()) {
+    if ('problem' in outcome) throw new PickerScopeError(`a jq query of the dataset failed: ${outcome.problem}`);
+  }
+  let next = 0;
+  const dataset = mapQueries(definition.dataset, () => {
+    const outcome = outcomes.get(String(next++))!;
+    return 'value' in outcome ? (outcome.value ?? null) : null;
+  });
+  return { dataset, sort };
+}
+
+/** The value with each `{"jqQuery": ...}` in it replaced, in one fixed order (depth first, keys as written). */
+function mapQueries(value: unknown, replace: (program: string) => unknown): unknown {
+  if (isJqQuery(value)) return replace(String(value.jqQuery));
+  if (Array.isArray(value)) return value.map((item) => mapQueries(item, replace));
+  if (isPlainObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapQueries(item, replace)]));
+  }
+  return value;
 }
 
 function sortOf(sort: unknown): EntitySort | undefined {

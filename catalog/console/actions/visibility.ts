@@ -1,5 +1,4 @@
-import type { Entity } from '../../model.ts';
-import { formJqInput } from './form-context.ts';
+import { type FormContext, formJqInput } from './form-context.ts';
 import type { FormField } from './form-fields.ts';
 import { runFormQueries } from './form-queries.ts';
 
@@ -15,14 +14,11 @@ export interface Visibility {
  * "prod"`). A hidden input is not sent: the form leaves it out of the run, as Port's does. A query that fails
  * shows its input rather than hide something the run may need.
  */
-export async function visibilityOf(
-  fields: readonly FormField[],
-  context: { entity: Entity | null; clientId: string; form: Record<string, unknown> },
-): Promise<Visibility> {
+export async function visibilityOf(fields: readonly FormField[], context: FormContext): Promise<Visibility> {
   const queries = new Map(
     fields.flatMap((field) => (field.jqVisible === undefined ? [] : [[field.name, field.jqVisible] as const])),
   );
-  const outcomes = await runFormQueries(queries, formJqInput(context.entity, context.clientId, context.form));
+  const outcomes = await runFormQueries(queries, formJqInput(context));
   const visibility: Visibility = { hidden: new Set(), problems: new Map() };
   for (const [name, outcome] of outcomes) {
     if ('problem' in outcome) visibility.problems.set(name, outcome.problem);

@@ -6,6 +6,7 @@ import { compileUserInputsValidator, type UserInputProblem, UserInputsError } fr
 import {
   entityInputOf,
   entityOptions,
+  type FormContext,
   type FormField,
   formFieldsOf,
   MAX_PICKER_TEXT,
@@ -235,16 +236,17 @@ export function registerActionRoutes(app: FastifyInstance, deps: ConsoleDeps): v
     });
     // The form as it stands, for the pickers' datasets: the values sent, else the defaults.
     const form = Object.fromEntries(fields.map((field) => [field.name, state.values?.[field.name] ?? field.initial]));
-    const pickers = new Map<string, Picker>();
-    for (const field of fields) {
-      if (field.kind !== 'entity' && field.kind !== 'entities') continue;
-      pickers.set(field.name, await pickerOf(action, field, entity, form));
-    }
-    const visibility = await visibilityOf(fields, {
-      entity: entity ?? null,
-      clientId: deps.credentials.clientId,
-      form,
-    });
+    const context = { entity: entity ?? null, clientId: deps.credentials.clientId, form };
+    // Together, so that their jq queries wait on jq's workers at the same time rather than one form after another.
+    const [pickerList, visibility] = await Promise.all([
+      Promise.all(
+        fields
+          .filter((field) => field.kind === 'entity' || field.kind === 'entities')
+          .map(async (field) => [field.name, await pickerOf(action, field, context)] as const),
+      ),
+      visibilityOf(fields, context),
+    ]);
+    const pickers = new Map<string, Picker>(pickerList);
     const stateOf = (field: FormField): FieldState => {
       const worked = state.defaults?.get(field.name);
       const picker = pickers.get(field.name);
@@ -280,22 +282,14 @@ export function registerActionRoutes(app: FastifyInstance, deps: ConsoleDeps): v
    * An entity input's picker: where it searches (its own route, which applies the input's dataset and sort), and
    * the entities it offers before anything is typed. A dataset that cannot be worked out offers none, saying why.
    */
-  async function pickerOf(
-    action: Action,
-    field: FormField,
-    entity: Entity | undefined,
-    form: Record<string, unknown>,
-  ): Promise<Picker> {
+  async function pickerOf(action: Action, field: FormField, context: FormContext): Promise<Picker> {
     const base = consolePaths.inputEntityOptions(action.identifier, field.name);
+    const { entity } = context;
     const optionsUrl = entity ? `${base}?entity=${encodeURIComponent(entity.identifier)}` : base;
     const definition = entityInputOf(action, field.name);
     if (!definition || !field.blueprint || !ctx.blueprints.has(field.blueprint)) return { options: [], optionsUrl };
     try {
-      const scope = await pickerScopeOf(definition, {
-        entity: entity ?? null,
-        clientId: deps.credentials.clientId,
-        form,
-      });
+      const scope = await pickerScopeOf(definition, context);
       return { options: entityOptions(ctx, field.blueprint, '', scope), optionsUrl };
     } catch (error) {
       if (error instanceof PickerScopeError || (error instanceof ApiError && error.status < 500)) {
