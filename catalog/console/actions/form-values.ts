@@ -1,4 +1,5 @@
 import type { UserInputProblem } from '../../validation/index.ts';
+import { firstValue } from '../query-value.ts';
 import type { FormField } from './form-fields.ts';
 
 /** The name of a field's form control: input names are `[A-Za-z0-9@_=-]+`, so this cannot clash with `entity`. */
@@ -89,10 +90,7 @@ const linesOf = (text: string): string[] =>
     .filter((line) => line !== '');
 
 /** A control sent twice (a crafted form) counts once: its first value. */
-function firstText(raw: unknown): string {
-  const first = Array.isArray(raw) ? raw[0] : raw;
-  return typeof first === 'string' ? first : '';
-}
+const firstText = (raw: unknown): string => firstValue(raw) ?? '';
 
 function allTexts(raw: unknown): string[] {
   const values = Array.isArray(raw) ? raw : [raw];

@@ -1,4 +1,5 @@
 import { consolePaths } from '../paths.ts';
+import { firstValue } from '../query-value.ts';
 import type { EntityFilter } from './filter.ts';
 import { formatSort, parseSort, type TableSort } from './sorting.ts';
 
@@ -13,11 +14,8 @@ export interface TableRequest {
   page: number;
 }
 
-/** A query string value as one string (the first when repeated); anything longer than a form would send is cut. */
-function one(value: unknown): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value;
-  return typeof first === 'string' ? first.slice(0, 10_000) : undefined;
-}
+/** A query string value as one string; anything longer than a form would send is cut. */
+const one = (value: unknown): string | undefined => firstValue(value)?.slice(0, 10_000);
 
 export function parseTableRequest(query: Record<string, unknown>): TableRequest {
   const property = one(query.property) ?? '';

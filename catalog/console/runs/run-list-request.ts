@@ -1,4 +1,5 @@
 import { consolePaths } from '../paths.ts';
+import { firstValue } from '../query-value.ts';
 import { isRunStatus, RUN_STATUSES } from './run-status.ts';
 
 /** Rows of one page of the runs list. */
@@ -23,10 +24,7 @@ const FIELDS = ['action', 'status', 'entity', 'blueprint', 'before', 'after'] as
 
 /** A query parameter as one trimmed string (the first when repeated); empty means not given. */
 function queryValue(query: Record<string, unknown>, name: string): string | undefined {
-  const value = query[name];
-  const text = (Array.isArray(value) ? value[0] : value) as unknown;
-  if (typeof text !== 'string') return undefined;
-  const trimmed = text.trim().slice(0, MAX_VALUE_CHARS);
+  const trimmed = firstValue(query[name])?.trim().slice(0, MAX_VALUE_CHARS);
   return trimmed === '' ? undefined : trimmed;
 }
 
