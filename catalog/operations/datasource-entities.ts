@@ -5,7 +5,7 @@ import { isDateTime } from '../search/dates.ts';
 import { MAX_DATASOURCE_LENGTH } from './datasource.ts';
 import type { CatalogContext } from './context.ts';
 import { decodeKeysetCursor, encodeCursor } from './search.ts';
-import { indexPropertiesOf } from './searched-properties.ts';
+import { searchEntities } from './searched-properties.ts';
 
 const datasourcePart = z.string().max(MAX_DATASOURCE_LENGTH, `at most ${MAX_DATASOURCE_LENGTH} characters`);
 
@@ -45,8 +45,7 @@ export function datasourceEntities(ctx: CatalogContext, body: unknown): Datasour
   }
   const compiled = compileSearchQuery({ combinator: 'and', rules }, { now: ctx.nowDate() });
   const after = request.from === undefined ? undefined : decodeKeysetCursor(request.from, 'body.from');
-  indexPropertiesOf(ctx, compiled);
-  const rows = ctx.entities.search({
+  const rows = searchEntities(ctx, {
     ...compiled,
     after,
     ...(request.limit !== undefined && { limit: request.limit + 1 }),

@@ -5,7 +5,7 @@ import { compileSearchQuery, parseSearchQuery } from '../search/index.ts';
 import type { CatalogContext } from './context.ts';
 import { requireBlueprint } from './entities.ts';
 import { entitySortSchema, searchEntitiesPage } from './entity-page.ts';
-import { indexPropertiesOf } from './searched-properties.ts';
+import { searchEntities } from './searched-properties.ts';
 
 /** Each path is applied to every entity of the page: bounded, as the query string bounds them on other routes. */
 export const MAX_PROJECTION_PATHS = 1000;
@@ -60,8 +60,7 @@ export function searchBlueprintEntities(ctx: CatalogContext, blueprint: string, 
     query === undefined
       ? { where: '1', params: [], comparedProperties: [] }
       : compileSearchQuery(parseSearchQuery(query, 'body.query'), { now: ctx.nowDate() });
-  indexPropertiesOf(ctx, compiled);
-  const rows = ctx.entities.search({
+  const rows = searchEntities(ctx, {
     ...compiled,
     blueprint,
     after: cursor,
@@ -81,8 +80,7 @@ export function searchBlueprintEntities(ctx: CatalogContext, blueprint: string, 
 /** `POST /v1/entities/search`: every entity of any blueprint that matches. */
 export function searchAllEntities(ctx: CatalogContext, body: unknown): Entity[] {
   const compiled = compileSearchQuery(parseSearchQuery(body, 'body'), { now: ctx.nowDate() });
-  indexPropertiesOf(ctx, compiled);
-  return ctx.entities.search(compiled);
+  return searchEntities(ctx, compiled);
 }
 
 /** A page's `next` in (blueprint, identifier) order: where the next page starts. */

@@ -1,4 +1,5 @@
-import { type EntitySort, indexSearchedProperties, SORTABLE_META_COLUMNS } from '../store/index.ts';
+import type { Entity } from '../model.ts';
+import { type EntitySearch, type EntitySort, indexSearchedProperties, SORTABLE_META_COLUMNS } from '../store/index.ts';
 import type { CatalogContext } from './context.ts';
 
 /**
@@ -12,4 +13,13 @@ export function indexPropertiesOf(
   const keys = [...(search.comparedProperties ?? [])];
   if (search.sort && !SORTABLE_META_COLUMNS.has(search.sort.property)) keys.push(search.sort.property);
   if (keys.length > 0) indexSearchedProperties(ctx.db, ctx.blueprints.list(), keys);
+}
+
+/** A search of the store, after the properties it compares or sorts by got their index. */
+export function searchEntities(
+  ctx: CatalogContext,
+  search: EntitySearch & { comparedProperties?: readonly string[] | undefined },
+): Entity[] {
+  indexPropertiesOf(ctx, search);
+  return ctx.entities.search(search);
 }
