@@ -20,38 +20,54 @@ function formValues(form) {
   return JSON.stringify(values);
 }
 
-for (const picker of document.querySelectorAll('input[data-entity-options]')) {
-  const list = document.getElementById(picker.getAttribute('list'));
+/**
+ * A request made a moment after the last change, the one before it given up: `urlOf` says where (or undefined for
+ * none), `onAnswer` takes the JSON of a 2xx answer. A failed or overtaken request changes nothing on the page.
+ */
+function debouncedJson(urlOf, onAnswer) {
   let timer;
   let pending;
-  picker.addEventListener('input', () => {
+  return () => {
     clearTimeout(timer);
     timer = setTimeout(async () => {
       pending?.abort();
       pending = new AbortController();
+      const url = urlOf();
+      if (!url) return;
+      try {
+        const answer = await fetch(url, { signal: pending.signal, headers: { accept: 'application/json' } });
+        if (answer.ok) onAnswer(await answer.json());
+      } catch {
+        // Overtaken by the next change, or the server gone: what is typed still counts, and the server decides
+        // again when the form is sent.
+      }
+    }, SEARCH_DELAY_MS);
+  };
+}
+
+for (const picker of document.querySelectorAll('input[data-entity-options]')) {
+  const list = document.getElementById(picker.getAttribute('list'));
+  const search = debouncedJson(
+    () => {
       const url = new URL(picker.dataset.entityOptions, location.href);
       url.searchParams.set('q', picker.value.trim());
       // An input's dataset may read the form as it stands (`.form.environment`): its values go with the search.
       const form = formValues(picker.form);
       if (form.length <= MAX_FORM_CHARS) url.searchParams.set('form', form);
-      try {
-        const answer = await fetch(url, { signal: pending.signal, headers: { accept: 'application/json' } });
-        if (!answer.ok) return;
-        const { entities } = await answer.json();
-        // Options are built with textContent and value: an entity's title never becomes markup.
-        list.replaceChildren(
-          ...entities.map((entity) => {
-            const option = document.createElement('option');
-            option.value = entity.identifier;
-            option.textContent = entity.title ?? '';
-            return option;
-          }),
-        );
-      } catch {
-        // A search overtaken by the next keystroke, or the server gone: the typed text still counts.
-      }
-    }, SEARCH_DELAY_MS);
-  });
+      return url;
+    },
+    ({ entities }) =>
+      // Options are built with textContent and value: an entity's title never becomes markup.
+      list.replaceChildren(
+        ...entities.map((entity) => {
+          const option = document.createElement('option');
+          option.value = entity.identifier;
+          option.textContent = entity.title ?? '';
+          return option;
+        }),
+      ),
+  );
+  picker.addEventListener('input', search);
   // A picker that adds to a list of identifiers (an array of entities): a chosen entity becomes a line of it.
   const target = picker.dataset.addTo && document.getElementById(picker.dataset.addTo);
   if (!target) continue;
@@ -68,29 +84,20 @@ for (const picker of document.querySelectorAll('input[data-entity-options]')) {
 // form as it stands, and the inputs it hides are hidden here; it leaves them out of the run when the form is sent.
 const conditionalForm = document.querySelector('form[data-form-state]');
 if (conditionalForm) {
-  let timer;
-  let pending;
-  const refresh = () => {
-    clearTimeout(timer);
-    timer = setTimeout(async () => {
-      pending?.abort();
-      pending = new AbortController();
-      const url = new URL(conditionalForm.dataset.formState, location.href);
+  const refresh = debouncedJson(
+    () => {
       const form = formValues(conditionalForm);
-      if (form.length > MAX_FORM_CHARS) return;
+      if (form.length > MAX_FORM_CHARS) return undefined;
+      const url = new URL(conditionalForm.dataset.formState, location.href);
       url.searchParams.set('form', form);
-      try {
-        const answer = await fetch(url, { signal: pending.signal, headers: { accept: 'application/json' } });
-        if (!answer.ok) return;
-        const { hidden } = await answer.json();
-        for (const field of conditionalForm.querySelectorAll('[data-conditional]')) {
-          field.hidden = hidden.includes(field.id.slice('field-'.length));
-        }
-      } catch {
-        // Overtaken by the next change, or the server gone: the server decides again when the form is sent.
+      return url;
+    },
+    ({ hidden }) => {
+      for (const field of conditionalForm.querySelectorAll('[data-conditional]')) {
+        field.hidden = hidden.includes(field.id.slice('field-'.length));
       }
-    }, SEARCH_DELAY_MS);
-  };
+    },
+  );
   conditionalForm.addEventListener('change', refresh);
   conditionalForm.addEventListener('input', refresh);
 }

@@ -52,16 +52,7 @@ export function formFieldMarkup(state: FieldState): SafeHtml {
   const shared = markup`id="${fieldId(field.name)}" name="${controlName(field)}" aria-describedby="${describedBy}"${
     problem ? markup` aria-invalid="true"` : ''
   }${field.required ? markup` required aria-required="true"` : ''}${field.disabled ? markup` disabled` : ''}`;
-  const hint = markup`<p class="hint" id="${hintId(field.name)}">${hintOf(field)}${
-    state.defaultProblem &&
-    markup` <span class="default-problem">Its default could not be worked out: ${state.defaultProblem}</span>`
-  }${
-    state.pickerProblem &&
-    markup` <span class="default-problem">Its choices could not be worked out: ${state.pickerProblem}</span>`
-  }${
-    state.visibleProblem &&
-    markup` <span class="default-problem">Whether to show it could not be worked out: ${state.visibleProblem}</span>`
-  }</p>`;
+  const hint = markup`<p class="hint" id="${hintId(field.name)}">${hintOf(field)}${queryProblems(state)}</p>`;
   const problemText = problem && markup`<p class="field-problem" id="${problemId(field.name)}">${problem}</p>`;
   const required = field.required ? markup` <span class="required">(required)</span>` : '';
 
@@ -182,4 +173,18 @@ function valuesShown(state: FieldState): string[] {
 function shown(state: FieldState): SafeHtml | '' {
   if (!state.conditional) return '';
   return state.hidden ? markup` data-conditional hidden` : markup` data-conditional`;
+}
+
+/** What the input's jq queries could not work out, each said after the hint. */
+function queryProblems(state: FieldState): SafeHtml[] {
+  const problems: [string, string | undefined][] = [
+    ['Its default', state.defaultProblem],
+    ['Its choices', state.pickerProblem],
+    ['Whether to show it', state.visibleProblem],
+  ];
+  return problems.flatMap(([what, problem]) =>
+    problem === undefined
+      ? []
+      : [markup` <span class="default-problem">${what} could not be worked out: ${problem}</span>`],
+  );
 }
